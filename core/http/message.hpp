@@ -1,0 +1,80 @@
+// HTTP/1.1 request and response values shared by the parser, the server
+// loop and the route handlers. Plain data: no sockets, no PostgreSQL.
+#pragma once
+#include "core/core_zone.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pg_gateway::http {
+
+enum class Method : uint8_t { kGet, kHead, kPost, kPut, kPatch, kDelete, kOptions, kOther };
+
+// A set of methods, used for route tables and the Allow header.
+class MethodSet {
+ public:
+  constexpr MethodSet() = default;
+  constexpr MethodSet(std::initializer_list<Method> ms) {
+    for (Method m : ms) add(m);
+  }
+  constexpr void add(Method m) { bits_ |= bit(m); }
+  constexpr bool contains(Method m) const { return (bits_ & bit(m)) != 0; }
+  constexpr bool empty() const { return bits_ == 0; }
+  // "GET, HEAD, OPTIONS" style list; HEAD is implied by GET, OPTIONS always.
+  std::string allow_header() const;
+
+ private:
+  static constexpr uint16_t bit(Method m) { return uint16_t(1u << static_cast<unsigned>(m)); }
+  uint16_t bits_ = 0;
+};
+
+Method parse_method(std::string_view token);
+std::string_view method_name(Method m);
+
+struct Header {
+  std::string name;  // lower-cased on parse
+  std::string value;
+};
+
+struct Request {
+  Method method = Method::kOther;
+  std::string method_text;
+  std::string target;  // as received
+  std::string path;    // target up to '?', origin-form
+  std::string query;   // after '?', without it
+  int version_minor = 1;
+  std::vector<Header> headers;
+  std::string body;
+  bool keep_alive = true;
+  bool expect_continue = false;
+  std::string remote_addr;
+
+  // First header with that (lower-case) name, or nullptr.
+  const std::string* header(std::string_view lower_name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::vector<Header> headers;  // names in canonical case as sent
+  std::string body;
+  bool close = false;  // send Connection: close and close after writing
+
+  Response() = default;
+  Response(int s, std::string content_type, std::string b);
+  void set_header(std::string name, std::string value);
+  const std::string* find_header(std::string_view name) const;  // case-insensitive
+};
+
+// A JSON error body {"code":..,"message":..} with the right content type.
+Response json_error(int status, std::string_view code, std::string_view message,
+                    std::string_view detail = {}, std::string_view hint = {});
+
+std::string_view reason_phrase(int status);
+
+bool iequals(std::string_view a, std::string_view b);
+std::string to_lower(std::string_view s);
+
+}  // namespace pg_gateway::http
