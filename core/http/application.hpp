@@ -9,32 +9,16 @@
 
 #include <functional>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "core/http/cors.hpp"
+#include "core/http/http_error.hpp"
 #include "core/http/message.hpp"
 #include "core/http/server.hpp"
 #include "core/util/request_id.hpp"
 
 namespace pg_gateway::http {
-
-// An error with a definite HTTP status, thrown by route code.
-class HttpError : public std::runtime_error {
- public:
-  HttpError(int status, std::string code, const std::string& message, std::string detail = {},
-            std::string hint = {})
-      : std::runtime_error(message),
-        status(status),
-        code(std::move(code)),
-        detail(std::move(detail)),
-        hint(std::move(hint)) {}
-  int status;
-  std::string code;
-  std::string detail;
-  std::string hint;
-};
 
 using RouteHandler = std::function<Response(Request&)>;
 

@@ -270,7 +270,9 @@ bool RequestParser::finish_headers() {
     if (h.name == "host") {
       ++host_count;
     } else if (h.name == "content-length") {
+      bool any = false;  // this field has a value (an empty one is invalid even after a valid one)
       bool ok = for_each_list_element(h.value, [&](std::string_view v) {
+        any = true;
         if (v.size() > 19) {  // more than 10^19: far over any limit
           fail(413, "request body is larger than the limit of " +
                         std::to_string(limits_.max_body) + " bytes");
@@ -287,7 +289,7 @@ bool RequestParser::finish_headers() {
         return true;
       });
       if (!ok) return false;
-      if (!has_length) return fail(400, "invalid Content-Length");
+      if (!any) return fail(400, "invalid Content-Length");
     } else if (h.name == "transfer-encoding") {
       bool ok = for_each_list_element(h.value, [&](std::string_view v) {
         if (chunked_) return fail(400, "chunked must be the final transfer coding, once");

@@ -258,13 +258,11 @@ void HttpServer::process_input(Connection& c, int64_t now_ms) {
     }
     respond(c, std::move(resp), head, keep_alive, minor);
   }
-  // A peer that half-closed with a request still incomplete will never finish it.
-  if (c.read_eof && !c.close_after_write) {
-    if (c.parser.started() || !c.in.empty()) {
-      c.in.clear();
-    }
-    c.close_after_write = true;
-  }
+  // A peer that half-closed sends nothing more: answer the complete requests
+  // still buffered (held back by max_requests_per_turn or backpressure; they
+  // get another turn via pending_ or EPOLLOUT), then close. A request still
+  // incomplete once the buffer is empty will never finish.
+  if (c.read_eof && !c.close_after_write && c.in.empty()) c.close_after_write = true;
   update_deadline(c, now_ms);
   finish_or_close(c, now_ms);
   (void)id;

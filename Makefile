@@ -1,0 +1,71 @@
+# pg_gateway: the canonical build of pg_gateway.so (PGXS).
+#
+#   make                     build (PG_CONFIG=/path/to/pg_config to choose a server)
+#   make install             install into that server
+#   make installcheck        pg_regress on a temporary instance with the library preloaded
+#                            (run it as an unprivileged OS user: initdb refuses root)
+#   make core-test           the core's GoogleTest suite (CMake + CTest)
+#   make fuzz                build the libFuzzer targets with clang-14 and run each briefly
+#
+# The core (core/) is compiled without PostgreSQL's include directories and
+# with PG_GATEWAY_CORE_ZONE, so it cannot include postgres.h (see
+# core/core_zone.hpp). The PG zone (extension/, bgworker/) sees PostgreSQL's
+# headers as system headers so that our -Wall -Wextra -Werror applies to our
+# code only.
+
+EXTENSION   = pg_gateway
+MODULE_big  = pg_gateway
+DATA        = $(wildcard sql/pg_gateway--*.sql)
+PGFILEDESC  = "pg_gateway - HTTP API served by background workers"
+
+CORE_SRCS   = $(sort $(wildcard core/*/*.cpp))
+PG_SRCS     = $(sort $(wildcard extension/*.cpp bgworker/*.cpp))
+CORE_OBJS   = $(CORE_SRCS:.cpp=.o)
+OBJS        = $(CORE_OBJS) $(PG_SRCS:.cpp=.o)
+
+PG_CXXFLAGS = -std=c++20 -Wall -Wextra -Werror -fno-strict-aliasing
+SHLIB_LINK  = -lstdc++
+
+REGRESS         = setup gucs routes functions
+REGRESS_OUTDIR ?= build/regress
+REGRESS_OPTS    = --inputdir=test --outputdir=$(REGRESS_OUTDIR) \
+                  --temp-instance=$(REGRESS_OUTDIR)/instance \
+                  --temp-config=test/regress.conf
+
+# Deliberately no LLVM bitcode: Debian's PGXS would compile every .cpp with
+# clang for JIT inlining, which buys nothing for C++ code that the executor
+# never inlines and would make clang a build requirement.
+override with_llvm = no
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+PG_INCLUDEDIR_SERVER := $(shell $(PG_CONFIG) --includedir-server)
+override CPPFLAGS := -I$(srcdir) -isystem $(PG_INCLUDEDIR_SERVER) $(CPPFLAGS)
+
+# Core objects: no PostgreSQL include path at all.
+$(CORE_OBJS): override CPPFLAGS := -I$(srcdir) -DPG_GATEWAY_CORE_ZONE -D_GNU_SOURCE
+
+# Header dependencies, so a header change rebuilds what includes it.
+override CXXFLAGS += -MMD -MP
+-include $(OBJS:.o=.d)
+EXTRA_CLEAN = $(OBJS:.o=.d) build
+
+.PHONY: core-test fuzz
+core-test:
+	cmake -S . -B build/core -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build build/core -j2
+	ctest --test-dir build/core --output-on-failure
+
+FUZZ_SECONDS ?= 30
+fuzz:
+	CXX=clang++-14 cmake -S . -B build/fuzz -DPG_GATEWAY_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build build/fuzz -j2
+	@for f in build/fuzz/*_fuzzer; do \
+	  name=$$(basename $$f _fuzzer); corpus=test/fuzz/corpus/$$name; \
+	  mkdir -p build/fuzz/corpus/$$name; \
+	  echo "fuzzing $$name for $(FUZZ_SECONDS) s"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 build/fuzz/corpus/$$name \
+	      $$( [ -d $$corpus ] && echo $$corpus ) || exit 1; \
+	done

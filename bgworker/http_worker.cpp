@@ -1,0 +1,287 @@
+#include "extension/pg_api.hpp"
+
+#include "bgworker/http_worker.hpp"
+
+#include <csignal>
+#include <memory>
+
+#include "bgworker/target_database.hpp"
+#include "core/http/application.hpp"
+#include "core/http/listen_socket.hpp"
+#include "core/http/server.hpp"
+#include "core/util/clock.hpp"
+#include "core/util/fault_injection.hpp"
+#include "extension/gucs.hpp"
+#include "extension/health_routes.hpp"
+#include "extension/pg_guard.hpp"
+#include "extension/pg_log.hpp"
+#include "extension/shared_state.hpp"
+#include "extension/sql_routes.hpp"
+
+namespace pg_gateway::bgworker {
+
+namespace {
+
+constexpr int64_t kListenRetryMs = 5000;
+constexpr int64_t kDatabasePollMs = 2000;
+// Upper bound on one sleep: deadlines are computed, this only bounds the
+// damage of a missed wake-up.
+constexpr int64_t kMaxSleepMs = 1000;
+
+volatile sig_atomic_t shutdown_requested = false;
+
+// Our own SIGTERM handler instead of die(): a request in flight must finish
+// (bounded by its statement_timeout), not be cancelled mid-way.
+void handle_sigterm(SIGNAL_ARGS) {
+  int save_errno = errno;
+  shutdown_requested = true;
+  SetLatch(MyLatch);
+  errno = save_errno;
+}
+
+// Gives each request its own memory context (reset afterwards, so nothing
+// PostgreSQL allocated for one request survives into the next) and arms
+// the test fault points.
+class RequestScope : public http::RequestHandler {
+ public:
+  RequestScope(http::Application& app, MemoryContext context) : app_(app), context_(context) {}
+
+  http::Response handle(http::Request& request) override {
+    MemoryContext ctx = context_;
+    MemoryContext previous = pg::call([ctx] { return MemoryContextSwitchTo(ctx); });
+    util::arm_core_fault(gucs::debug_fault == int(gucs::DebugFault::kCoreException));
+    http::Response response = app_.handle(request);
+    pg::call([ctx, previous] {
+      MemoryContextSwitchTo(previous);
+      MemoryContextReset(ctx);
+    });
+    return response;
+  }
+  void decorate_server_response(http::Response& r) override { app_.decorate_server_response(r); }
+
+ private:
+  http::Application& app_;
+  MemoryContext context_;
+};
+
+void publish_stats(shared::HttpWorkerSlot* slot, const http::ServerStats& s) {
+  using shared::StatCounter;
+  auto put = [slot](StatCounter c, uint64_t v) { pg_atomic_write_u64(&slot->stats[int(c)], v); };
+  put(StatCounter::kRequests, s.requests);
+  put(StatCounter::kResponses1xx, s.responses_by_class[1]);
+  put(StatCounter::kResponses2xx, s.responses_by_class[2]);
+  put(StatCounter::kResponses3xx, s.responses_by_class[3]);
+  put(StatCounter::kResponses4xx, s.responses_by_class[4]);
+  put(StatCounter::kResponses5xx, s.responses_by_class[5]);
+  put(StatCounter::kConnectionsAccepted, s.connections_accepted);
+  put(StatCounter::kConnectionsRejected, s.connections_rejected);
+  put(StatCounter::kParseErrors, s.parse_errors);
+  put(StatCounter::kTimeouts, s.timeouts);
+  put(StatCounter::kOpenConnections, s.open_connections);
+}
+
+void set_state(shared::HttpWorkerSlot* slot, shared::WorkerState s) {
+  pg_atomic_write_u32(&slot->state, uint32(s));
+}
+
+class HttpWorker {
+ public:
+  HttpWorker(WorkerStatus status, shared::HttpWorkerSlot* slot)
+      : status_(std::move(status)),
+        slot_(slot),
+        sql_routes_(status_),
+        app_(routes::health_routes(status_), &sql_routes_,
+             [](http::LogLevel level, const std::string& m) {
+               if (level == http::LogLevel::kWarning)
+                 pg::log_warning("pg_gateway: " + m);
+               else
+                 pg::log("pg_gateway: " + m);
+             }),
+        request_context_(pg::call([] {
+          return AllocSetContextCreate(TopMemoryContext, "pg_gateway request",
+                                       ALLOCSET_DEFAULT_SIZES);
+        })),
+        scope_(app_, request_context_),
+        server_(gucs::server_config(), scope_) {
+    app_.set_cors(http::CorsPolicy::parse(gucs::cors_allowed_origins ? gucs::cors_allowed_origins : ""));
+  }
+
+  void run();
+
+ private:
+  void try_listen(int64_t now);
+  void reload_config();
+  int64_t sleep_ms(int64_t now) const;
+  std::string name() const { return "pg_gateway http worker " + std::to_string(status_.index + 1); }
+
+  WorkerStatus status_;
+  shared::HttpWorkerSlot* slot_;
+  routes::SqlRoutes sql_routes_;
+  http::Application app_;
+  MemoryContext request_context_;
+  RequestScope scope_;
+  http::HttpServer server_;
+  std::string last_listen_error_;
+  int64_t next_listen_attempt_ = 0;
+  int64_t next_database_poll_ = 0;
+  int64_t drain_deadline_ = 0;
+  bool draining_ = false;
+};
+
+void HttpWorker::try_listen(int64_t now) {
+  try {
+    server_.listen();
+    set_state(slot_, status_.connected ? shared::WorkerState::kServing : shared::WorkerState::kDegraded);
+    if (!last_listen_error_.empty()) pg::log(name() + ": listening now");
+    last_listen_error_.clear();
+  } catch (const http::ListenError& e) {
+    set_state(slot_, shared::WorkerState::kListenFailed);
+    // One line per distinct problem, not one per retry.
+    if (e.what() != last_listen_error_)
+      pg::log_warning(name() + " " + e.what() + "; retrying every 5 s",
+                      "check that no other program uses pg_gateway.port, and that "
+                      "pg_gateway.listen_addresses names addresses of this machine");
+    last_listen_error_ = e.what();
+    next_listen_attempt_ = now + kListenRetryMs;
+  }
+}
+
+void HttpWorker::reload_config() {
+  pg::call([] { ProcessConfigFile(PGC_SIGHUP); });
+  server_.reconfigure(gucs::server_config());
+  app_.set_cors(http::CorsPolicy::parse(gucs::cors_allowed_origins ? gucs::cors_allowed_origins : ""));
+}
+
+int64_t HttpWorker::sleep_ms(int64_t now) const {
+  int64_t t = kMaxSleepMs;
+  int64_t server_wakeup = server_.next_wakeup_ms(now);
+  if (server_wakeup >= 0 && server_wakeup < t) t = server_wakeup;
+  if (!server_.listening() && !draining_) t = std::min(t, std::max<int64_t>(0, next_listen_attempt_ - now));
+  if (draining_) t = std::min(t, std::max<int64_t>(0, drain_deadline_ - now));
+  return t;
+}
+
+void HttpWorker::run() {
+  int epfd = server_.epoll_fd();
+  // One wait set for the life of the worker: latch, postmaster death, and
+  // the core's epoll fd, which stands for every socket (a WaitEventSet
+  // cannot drop sockets, an epoll set can).
+  WaitEventSet* wait_set = pg::call([epfd] {
+    WaitEventSet* s = CreateWaitEventSet(TopMemoryContext, 3);
+    AddWaitEventToSet(s, WL_LATCH_SET, PGINVALID_SOCKET, MyLatch, nullptr);
+    AddWaitEventToSet(s, WL_EXIT_ON_PM_DEATH, PGINVALID_SOCKET, nullptr, nullptr);
+    AddWaitEventToSet(s, WL_SOCKET_READABLE, epfd, nullptr, nullptr);
+    return s;
+  });
+  try_listen(util::monotonic_ms());
+  if (server_.listening())
+    pg::log(name() + " listening on " + std::string(gucs::listen_addresses) + " port " +
+            std::to_string(gucs::port) +
+            (status_.connected ? ", database \"" + status_.database + "\"" : ""));
+
+  while (true) {
+    int64_t now = util::monotonic_ms();
+    long timeout = long(sleep_ms(now));
+    WaitEvent events[3];
+    int n = pg::call([&] {
+      return WaitEventSetWait(wait_set, timeout, events, 3, PG_WAIT_EXTENSION);
+    });
+    for (int i = 0; i < n; ++i) {
+      if (events[i].events & WL_LATCH_SET) pg::call([] { ResetLatch(MyLatch); });
+    }
+    // Absorbs procsignal barriers (DROP DATABASE waits for them) and other
+    // interrupts. A stray cancel while idle raises an ERROR; it is logged
+    // and the loop goes on.
+    try {
+      pg::call([] { CHECK_FOR_INTERRUPTS(); });
+    } catch (const pg::PgError& e) {
+      pg::log(name() + ": ignored interrupt while idle: " + e.message);
+    }
+    if (ConfigReloadPending) {
+      ConfigReloadPending = false;
+      reload_config();
+    }
+    now = util::monotonic_ms();
+    if (shutdown_requested && !draining_) {
+      draining_ = true;
+      drain_deadline_ = now + gucs::shutdown_timeout_ms;
+      server_.begin_shutdown(now);
+      set_state(slot_, shared::WorkerState::kDraining);
+      pg::log(name() + ": shutting down, " + std::to_string(server_.connection_count()) +
+              " connection(s) still open");
+    }
+    server_.poll(now);
+    now = util::monotonic_ms();
+    server_.expire(now);
+    publish_stats(slot_, server_.stats());
+
+    if (draining_) {
+      if (server_.connection_count() == 0) break;
+      if (now >= drain_deadline_) {
+        pg::log(name() + ": pg_gateway.shutdown_timeout reached, closing " +
+                std::to_string(server_.connection_count()) + " connection(s)");
+        break;
+      }
+      continue;
+    }
+    if (!server_.listening() && now >= next_listen_attempt_) try_listen(now);
+    if (!status_.connected && now >= next_database_poll_) {
+      next_database_poll_ = now + kDatabasePollMs;
+      try {
+        if (target_database_available(status_, slot_)) {
+          pg::log(name() + ": database \"" + status_.database +
+                  "\" accepts connections now; restarting to connect to it");
+          break;
+        }
+      } catch (const pg::PgError& e) {
+        pg::log(name() + ": could not check database \"" + status_.database + "\": " + e.message);
+      }
+    }
+  }
+  server_.close_all();
+  publish_stats(slot_, server_.stats());
+}
+
+void http_worker_main(int index) {
+  pg::call([] {
+    pqsignal(SIGTERM, handle_sigterm);
+    pqsignal(SIGHUP, SignalHandlerForConfigReload);
+    BackgroundWorkerUnblockSignals();
+  });
+  shared::HttpWorkerSlot* slot = shared::http_slot(index);
+  if (!slot) throw std::out_of_range("HTTP worker index out of range");
+  pg_atomic_write_u32(&slot->pid, uint32(MyProcPid));
+  set_state(slot, shared::WorkerState::kStarting);
+  for (pg_atomic_uint64& c : slot->stats) pg_atomic_write_u64(&c, 0);
+
+  WorkerStatus status = connect_worker(index, slot);
+  std::string appname = "pg_gateway http worker " + std::to_string(index + 1);
+  pg::call([&] { pgstat_report_appname(appname.c_str()); });
+  {
+    HttpWorker worker(std::move(status), slot);
+    worker.run();
+  }
+  set_state(slot, shared::WorkerState::kNotRunning);
+  pg_atomic_write_u32(&slot->pid, 0);
+}
+
+}  // namespace
+}  // namespace pg_gateway::bgworker
+
+// Entry guard: nothing C++ escapes into the postmaster's child start code.
+// Exit code 1 in every case: the postmaster restarts a worker that exits
+// with 1 after bgw_restart_time, and forgets one that exits with 0.
+void pg_gateway_http_worker_main(Datum main_arg) {
+  pg_gateway::pg::CaughtError err;
+  try {
+    pg_gateway::bgworker::http_worker_main(DatumGetInt32(main_arg));
+  } catch (const std::exception& e) {
+    err.set(e);
+  } catch (...) {
+    err.set_unknown();
+  }
+  if (err.caught)
+    ereport(LOG, (errcode(err.sqlerrcode), errmsg("pg_gateway http worker failed: %s", err.message),
+                  err.detail[0] ? errdetail_internal("%s", err.detail) : 0));
+  proc_exit(1);
+}

@@ -1,0 +1,10 @@
+bgworker/registration.o: bgworker/registration.cpp extension/pg_api.hpp \
+ bgworker/registration.hpp extension/gucs.hpp core/http/server.hpp \
+ core/core_zone.hpp core/http/message.hpp core/http/request_parser.hpp
+extension/pg_api.hpp:
+bgworker/registration.hpp:
+extension/gucs.hpp:
+core/http/server.hpp:
+core/core_zone.hpp:
+core/http/message.hpp:
+core/http/request_parser.hpp:

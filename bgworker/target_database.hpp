@@ -1,0 +1,28 @@
+// Connecting an HTTP worker to pg_gateway.database without a restart loop.
+//
+// A background worker can connect to one database, once, and connecting to
+// a database that does not exist is FATAL. So the decision is made before
+// connecting, from the worker's shared-memory slot: if the previous worker
+// in this slot died while connecting (connect_in_progress still set), this
+// one connects to no database instead, serves /live and a 503 with the
+// reason on /ready, and polls pg_database (a shared catalog) until the
+// database can be connected to; then it exits with code 1 and the
+// postmaster starts a fresh worker that connects. The cost of a missing
+// database is therefore one FATAL line and one LOG line, not a loop.
+#pragma once
+
+#include "extension/shared_state.hpp"
+#include "extension/worker_status.hpp"
+
+namespace pg_gateway::bgworker {
+
+// Connects this process (to the target database or to none) and returns
+// what /ready should say.
+WorkerStatus connect_worker(int index, shared::HttpWorkerSlot* slot);
+
+// For a worker connected to no database: true when the target database now
+// accepts connections and enough back-off time has passed since the last
+// failed attempt. Updates the status text as the situation changes.
+bool target_database_available(WorkerStatus& status, shared::HttpWorkerSlot* slot);
+
+}  // namespace pg_gateway::bgworker

@@ -1,0 +1,20 @@
+#include "extension/pg_api.hpp"
+
+#include "extension/error_response.hpp"
+
+#include "core/http/sqlstate_status.hpp"
+#include "extension/pg_log.hpp"
+
+namespace pg_gateway::request {
+
+http::Response response_for_pg_error(const pg::PgError& error, const http::Request& request) {
+  int status = http::http_status_for_sqlstate(error.sqlstate);
+  if (status >= 500) {
+    // Server-side failures belong in the server log too, with the request.
+    pg::log("pg_gateway: " + request.method_text + " " + request.path + " failed with SQLSTATE " +
+            error.sqlstate + ": " + error.message);
+  }
+  return http::json_error(status, error.sqlstate, error.message, error.detail, error.hint);
+}
+
+}  // namespace pg_gateway::request

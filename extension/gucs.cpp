@@ -1,0 +1,146 @@
+#include "extension/pg_api.hpp"
+
+#include "extension/gucs.hpp"
+
+#include "core/http/cors.hpp"
+#include "core/http/listen_socket.hpp"
+#include "extension/pg_guard.hpp"
+
+namespace pg_gateway::gucs {
+
+char* database = nullptr;
+char* listen_addresses = nullptr;
+int port = 8080;
+int http_workers = 2;
+int max_connections = 256;
+int max_body_size = 1024 * 1024;
+int max_header_size = 16 * 1024;
+int header_timeout_ms = 10000;
+int body_timeout_ms = 30000;
+int keepalive_timeout_ms = 60000;
+int shutdown_timeout_ms = 10000;
+int statement_timeout_ms = 30000;
+char* cors_allowed_origins = nullptr;
+int debug_fault = 0;
+
+namespace {
+
+const struct config_enum_entry debug_fault_options[] = {
+    {"none", int(DebugFault::kNone), false},
+    {"core_exception", int(DebugFault::kCoreException), false},
+    {"pg_error", int(DebugFault::kPgError), false},
+    {nullptr, 0, false},
+};
+
+// GUC check hooks are callbacks from PostgreSQL's C code: no exception may
+// leave them, so each validates inside try/catch and reports through
+// GUC_check_errdetail after the catch block.
+bool check_listen_addresses(char** newval, void** extra, GucSource source) {
+  (void)extra;
+  (void)source;
+  pg::CaughtError err;
+  try {
+    http::parse_listen_addresses(*newval ? *newval : "");
+    return true;
+  } catch (const std::exception& e) {
+    err.set(e);
+  }
+  GUC_check_errdetail("%s", err.detail[0] ? err.detail : err.message);
+  return false;
+}
+
+bool check_cors_origins(char** newval, void** extra, GucSource source) {
+  (void)extra;
+  (void)source;
+  pg::CaughtError err;
+  try {
+    http::CorsPolicy::parse(*newval ? *newval : "");
+    return true;
+  } catch (const std::exception& e) {
+    err.set(e);
+  }
+  GUC_check_errdetail("%s", err.detail[0] ? err.detail : err.message);
+  return false;
+}
+
+}  // namespace
+
+void define_all() {
+  DefineCustomStringVariable(
+      "pg_gateway.database", "Database the HTTP workers connect to.",
+      "Like cron.database_name: one target database per cluster.", &database, "postgres",
+      PGC_POSTMASTER, 0, nullptr, nullptr, nullptr);
+  DefineCustomStringVariable(
+      "pg_gateway.listen_addresses", "Comma-separated IP addresses the HTTP workers listen on.",
+      "Use * for every address. The default serves only this machine.", &listen_addresses,
+      "127.0.0.1", PGC_POSTMASTER, 0, check_listen_addresses, nullptr, nullptr);
+  DefineCustomIntVariable("pg_gateway.port", "TCP port of the HTTP API.", nullptr, &port, 8080, 1,
+                          65535, PGC_POSTMASTER, 0, nullptr, nullptr, nullptr);
+  DefineCustomIntVariable(
+      "pg_gateway.http_workers", "Number of HTTP background workers.",
+      "Each is a background worker counted against max_worker_processes.", &http_workers, 2, 0,
+      64, PGC_POSTMASTER, 0, nullptr, nullptr, nullptr);
+  DefineCustomIntVariable("pg_gateway.max_connections",
+                          "Maximum open client connections per HTTP worker.",
+                          "Connections beyond it are answered 503 and closed.", &max_connections,
+                          256, 1, 100000, PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
+  DefineCustomIntVariable("pg_gateway.max_body_size", "Largest request body accepted.",
+                          "Larger bodies are answered 413.", &max_body_size, 1024 * 1024, 0,
+                          1024 * 1024 * 1024, PGC_SIGHUP, GUC_UNIT_BYTE, nullptr, nullptr, nullptr);
+  DefineCustomIntVariable("pg_gateway.max_header_size",
+                          "Largest request line plus header section accepted.",
+                          "Larger header sections are answered 431.", &max_header_size, 16 * 1024,
+                          1024, 1024 * 1024, PGC_SIGHUP, GUC_UNIT_BYTE, nullptr, nullptr, nullptr);
+  DefineCustomIntVariable(
+      "pg_gateway.header_timeout", "Time a client has to send a request's headers.",
+      "Counted from the request's first byte; a slow client gets 408 and is disconnected.",
+      &header_timeout_ms, 10000, 100, 3600 * 1000, PGC_SIGHUP, GUC_UNIT_MS, nullptr, nullptr,
+      nullptr);
+  DefineCustomIntVariable(
+      "pg_gateway.body_timeout", "Time a client has to send a request body, or to read a response.",
+      "Counted from the end of the headers, or from the last progress in writing.",
+      &body_timeout_ms, 30000, 100, 3600 * 1000, PGC_SIGHUP, GUC_UNIT_MS, nullptr, nullptr,
+      nullptr);
+  DefineCustomIntVariable("pg_gateway.keepalive_timeout",
+                          "Time an idle keep-alive connection is kept open.", nullptr,
+                          &keepalive_timeout_ms, 60000, 100, 3600 * 1000, PGC_SIGHUP, GUC_UNIT_MS,
+                          nullptr, nullptr, nullptr);
+  DefineCustomIntVariable(
+      "pg_gateway.shutdown_timeout",
+      "Time an HTTP worker spends finishing requests in flight after SIGTERM.",
+      "After it, remaining connections are closed and the worker exits.", &shutdown_timeout_ms,
+      10000, 0, 3600 * 1000, PGC_SIGHUP, GUC_UNIT_MS, nullptr, nullptr, nullptr);
+  DefineCustomIntVariable(
+      "pg_gateway.statement_timeout", "Statement timeout for the SQL a request runs.",
+      "0 disables it. A request that runs longer is cancelled and answered 504.",
+      &statement_timeout_ms, 30000, 0, INT_MAX, PGC_SIGHUP, GUC_UNIT_MS, nullptr, nullptr, nullptr);
+  DefineCustomStringVariable(
+      "pg_gateway.cors_allowed_origins",
+      "Origins allowed to call the HTTP API from a browser (CORS).",
+      "Empty disables CORS; * allows any origin without credentials; otherwise a "
+      "comma-separated list of origins such as https://app.example.com.",
+      &cors_allowed_origins, "", PGC_SIGHUP, 0, check_cors_origins, nullptr, nullptr);
+  DefineCustomEnumVariable(
+      "pg_gateway.debug_fault", "Fault injected into SQL route requests, for tests.",
+      "core_exception throws a C++ exception in the core while building the request; "
+      "pg_error raises an ERROR inside the request transaction.",
+      &debug_fault, int(DebugFault::kNone), debug_fault_options, PGC_SUSET,
+      GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE, nullptr, nullptr, nullptr);
+  MarkGUCPrefixReserved("pg_gateway");
+}
+
+http::ServerConfig server_config() {
+  http::ServerConfig c;
+  c.listen_addresses = http::parse_listen_addresses(listen_addresses ? listen_addresses : "");
+  c.port = port;
+  c.max_connections = max_connections;
+  c.limits.max_body = size_t(max_body_size);
+  c.limits.max_header_bytes = size_t(max_header_size);
+  c.limits.max_request_line = std::min<size_t>(size_t(max_header_size), 8 * 1024);
+  c.header_timeout_ms = header_timeout_ms;
+  c.body_timeout_ms = body_timeout_ms;
+  c.keepalive_timeout_ms = keepalive_timeout_ms;
+  return c;
+}
+
+}  // namespace pg_gateway::gucs

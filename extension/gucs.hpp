@@ -1,0 +1,36 @@
+// pg_gateway.* configuration parameters.
+//
+// Parameters that shape the process model (database, listen_addresses,
+// port, http_workers) need a restart; the rest take effect on SIGHUP /
+// pg_reload_conf() at the next request or connection.
+#pragma once
+
+#include "core/http/server.hpp"
+
+namespace pg_gateway::gucs {
+
+enum class DebugFault { kNone = 0, kCoreException = 1, kPgError = 2 };
+
+extern char* database;
+extern char* listen_addresses;
+extern int port;
+extern int http_workers;
+extern int max_connections;
+extern int max_body_size;
+extern int max_header_size;
+extern int header_timeout_ms;
+extern int body_timeout_ms;
+extern int keepalive_timeout_ms;
+extern int shutdown_timeout_ms;
+extern int statement_timeout_ms;
+extern char* cors_allowed_origins;
+extern int debug_fault;
+
+// Defines every parameter and reserves the pg_gateway. prefix. Called once
+// from _PG_init in the postmaster.
+void define_all();
+
+// The server settings as currently configured (after a reload, too).
+http::ServerConfig server_config();
+
+}  // namespace pg_gateway::gucs

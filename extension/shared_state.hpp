@@ -1,0 +1,59 @@
+// Shared memory of pg_gateway: one slot per HTTP worker.
+//
+// Slots are written only by their own worker (counters with atomics, so
+// readers such as pg_gateway.http_worker_stats() need no lock) and survive
+// the worker's exit until a crash-restart of the cluster re-creates shared
+// memory. That survival is what lets a restarted worker know that its
+// previous incarnation died while connecting to the target database.
+#pragma once
+
+#include "extension/pg_api.hpp"
+
+namespace pg_gateway::shared {
+
+constexpr int kMaxHttpWorkers = 64;  // upper bound of pg_gateway.http_workers
+
+enum class WorkerState : uint32 {
+  kNotRunning = 0,
+  kStarting = 1,
+  kServing = 2,        // connected to the target database
+  kDegraded = 3,       // target database missing: /live only, 503 elsewhere
+  kListenFailed = 4,   // port not available; retrying
+  kDraining = 5,       // SIGTERM received
+};
+
+enum class StatCounter : int {
+  kRequests = 0,
+  kResponses1xx,
+  kResponses2xx,
+  kResponses3xx,
+  kResponses4xx,
+  kResponses5xx,
+  kConnectionsAccepted,
+  kConnectionsRejected,
+  kParseErrors,
+  kTimeouts,
+  kOpenConnections,
+  kCount
+};
+
+struct HttpWorkerSlot {
+  pg_atomic_uint32 pid;
+  pg_atomic_uint32 state;
+  // Set just before connecting to the target database, cleared right after.
+  // Still set when a worker starts means the previous one died connecting.
+  pg_atomic_uint32 connect_in_progress;
+  pg_atomic_uint32 connect_failures;
+  pg_atomic_uint64 stats[int(StatCounter::kCount)];
+};
+
+struct SharedState {
+  HttpWorkerSlot http[kMaxHttpWorkers];
+};
+
+void install_hooks();  // from _PG_init
+SharedState* get();    // attached in every backend after startup
+HttpWorkerSlot* http_slot(int index);
+const char* state_name(WorkerState s);
+
+}  // namespace pg_gateway::shared

@@ -1,0 +1,64 @@
+// SQL-callable functions of the extension. Each body is C++ behind the
+// entry guard (PG_GATEWAY_SQL_FUNCTION); PostgreSQL calls inside go
+// through pg::call.
+#include "extension/pg_api.hpp"
+
+#include "core/http/sqlstate_status.hpp"
+#include "extension/gucs.hpp"
+#include "extension/pg_guard.hpp"
+#include "extension/shared_state.hpp"
+
+using pg_gateway::pg::call;
+namespace shared = pg_gateway::shared;
+
+// pg_gateway.http_worker_stats(): one row per configured HTTP worker, read
+// from shared memory without locks (each counter is an atomic written only
+// by its worker).
+PG_GATEWAY_SQL_FUNCTION(pg_gateway_http_worker_stats) {
+  call([fcinfo] { InitMaterializedSRF(fcinfo, 0); });
+  ReturnSetInfo* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+  int workers = pg_gateway::gucs::http_workers;
+  for (int i = 0; i < workers && i < shared::kMaxHttpWorkers; ++i) {
+    shared::HttpWorkerSlot* slot = shared::http_slot(i);
+    call([rsinfo, slot, i] {
+      using shared::StatCounter;
+      Datum values[12];
+      bool nulls[12] = {false};
+      uint32 pid = pg_atomic_read_u32(&slot->pid);
+      auto stat = [slot](StatCounter c) {
+        return Int64GetDatum(int64(pg_atomic_read_u64(&slot->stats[int(c)])));
+      };
+      values[0] = Int32GetDatum(i + 1);
+      values[1] = Int32GetDatum(int32(pid));
+      nulls[1] = pid == 0;
+      values[2] = CStringGetTextDatum(
+          shared::state_name(shared::WorkerState(pg_atomic_read_u32(&slot->state))));
+      values[3] = stat(StatCounter::kRequests);
+      values[4] = stat(StatCounter::kResponses2xx);
+      values[5] = stat(StatCounter::kResponses4xx);
+      values[6] = stat(StatCounter::kResponses5xx);
+      values[7] = stat(StatCounter::kConnectionsAccepted);
+      values[8] = stat(StatCounter::kConnectionsRejected);
+      values[9] = stat(StatCounter::kOpenConnections);
+      values[10] = stat(StatCounter::kParseErrors);
+      values[11] = stat(StatCounter::kTimeouts);
+      tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+    });
+  }
+  return Datum(0);
+}
+
+// pg_gateway.http_status_for_sqlstate(text): the HTTP status a request gets
+// when its SQL fails with that SQLSTATE, so handler authors can check.
+PG_GATEWAY_SQL_FUNCTION(pg_gateway_http_status_for_sqlstate) {
+  char code[8];
+  call([fcinfo, &code] { text_to_cstring_buffer(PG_GETARG_TEXT_PP(0), code, sizeof code); });
+  std::string_view sqlstate(code);
+  bool valid = sqlstate.size() == 5;
+  for (char c : sqlstate) valid = valid && ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z'));
+  if (!valid)
+    throw pg_gateway::pg::SqlError(ERRCODE_INVALID_PARAMETER_VALUE,
+                                   "\"" + std::string(sqlstate) + "\" is not a SQLSTATE",
+                                   "A SQLSTATE is five digits or upper-case letters.");
+  return Int32GetDatum(pg_gateway::http::http_status_for_sqlstate(sqlstate));
+}
