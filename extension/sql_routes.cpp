@@ -133,10 +133,22 @@ http::Response SqlRoutes::invoke(http::Request& request) {
                                    int(request.body.size()), true);
           }))
         throw http::HttpError(400, "PGGW400", "the request body is not valid text in the database encoding");
-      const char* qualified = pg::call([handler] {
-        return quote_qualified_identifier(get_namespace_name(get_func_namespace(handler)),
-                                          get_func_name(handler));
+      // regprocedure/regrole columns carry no dependency: the handler or
+      // the role may have been dropped since the route was registered.
+      const char* qualified = pg::call([handler]() -> const char* {
+        char* nsp = get_namespace_name(get_func_namespace(handler));
+        char* fn = get_func_name(handler);
+        if (!nsp || !fn) return nullptr;
+        return quote_qualified_identifier(nsp, fn);
       });
+      if (!qualified)
+        throw http::HttpError(500, "PGGW500", "the handler of this route no longer exists",
+                              "function OID " + std::to_string(handler) + " was dropped",
+                              "register the route again with gateway.register_route()");
+      if (!pg::call([run_as] { return SearchSysCacheExists1(AUTHOID, ObjectIdGetDatum(run_as)); }))
+        throw http::HttpError(500, "PGGW500", "the role this route runs as no longer exists",
+                              "role OID " + std::to_string(run_as) + " was dropped",
+                              "register the route again with gateway.register_route()");
       sql = "SELECT ";
       sql += qualified;
       sql += json_body ? "($1::jsonb || pg_catalog.jsonb_build_object('body', $2::jsonb))::text"

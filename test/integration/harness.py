@@ -136,7 +136,6 @@ class Cluster:
             "port": str(self.port),
             "pg_gateway.port": str(self.http_port),
             "pg_gateway.database": f"'{database}'",
-            "log_min_messages": "log",
             "fsync": "off",
             "max_worker_processes": "16",
         }
@@ -261,10 +260,10 @@ class Cluster:
 def build_request(method, path, headers=None, body=None, version="HTTP/1.1"):
     h = {"Host": "127.0.0.1"}
     h.update(headers or {})
-    if body is not None and "Content-Length" not in h and "Transfer-Encoding" not in h:
-        h["Content-Length"] = str(len(body))
     if isinstance(body, str):
         body = body.encode()
+    if body is not None and "Content-Length" not in h and "Transfer-Encoding" not in h:
+        h["Content-Length"] = str(len(body))
     lines = [f"{method} {path} {version}"] + [f"{k}: {v}" for k, v in h.items()]
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + (body or b"")
 

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages that pg_gateway needs to build, test and
+# benchmark. Safe to run again; used by scripts/setup.sh and .ci/run.
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential g++ make cmake pkg-config
+  postgresql-15 postgresql-server-dev-15
+  # tests: GoogleTest, pgTAP + pg_prove, libFuzzer and sanitizers (clang-14), HTTP client
+  googletest libgtest-dev
+  postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl
+  clang-14 libclang-rt-14-dev llvm-14
+  python3 curl procps iproute2
+  # benchmarks and the real peers later issues test against
+  wrk nginx-light pgbouncer hyperfine
+)
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+as_root apt-get update -q
+as_root apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,28 @@
+-- Defaults of every pg_gateway parameter, with their context.
+SELECT name, setting, unit, context
+  FROM pg_settings
+ WHERE name LIKE 'pg\_gateway.%'
+ ORDER BY name;
+-- The regress instance sets these two.
+SHOW pg_gateway.http_workers;
+SHOW pg_gateway.port;
+-- The prefix is reserved: typos are errors, not silent placeholders.
+SET pg_gateway.prot = 8081;
+-- Restart-only and reload-only parameters cannot be SET in a session.
+SET pg_gateway.port = 8081;
+SET pg_gateway.max_body_size = '2MB';
+-- Check hooks validate values before they reach postgresql.auto.conf.
+ALTER SYSTEM SET pg_gateway.cors_allowed_origins = 'example.com';
+ALTER SYSTEM SET pg_gateway.cors_allowed_origins = 'https://a.example/path';
+ALTER SYSTEM SET pg_gateway.listen_addresses = 'localhost';
+ALTER SYSTEM SET pg_gateway.port = 70000;
+ALTER SYSTEM SET pg_gateway.cors_allowed_origins = 'https://a.example, https://b.example:8443';
+ALTER SYSTEM RESET pg_gateway.cors_allowed_origins;
+-- The debug fault switch is superuser-only and hidden from SHOW ALL.
+SELECT count(*) FROM pg_settings WHERE name = 'pg_gateway.debug_fault';
+SHOW pg_gateway.debug_fault;
+CREATE ROLE regress_gucs_user;
+SET ROLE regress_gucs_user;
+SET pg_gateway.debug_fault = 'pg_error';
+RESET ROLE;
+DROP ROLE regress_gucs_user;
