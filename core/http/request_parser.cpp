@@ -84,16 +84,18 @@ bool RequestParser::take_line(std::string_view data, size_t& pos, size_t limit, 
   size_t nl = data.find('\n', pos);
   size_t end = (nl == std::string_view::npos) ? data.size() : nl + 1;
   size_t n = end - pos;
+  // The line's own limit first, so an over-long request line is 414 however
+  // it is split across reads (not 431 when it arrives in one piece).
+  if (line_.size() + n > limit + 2) {
+    return fail(limit_status, limit_status == 414 ? "request line is too long"
+                              : limit_status == 431 ? "header field is too long"
+                                                    : "line is too long");
+  }
   if (count_as_header) {
     header_bytes_ += n;
     if (header_bytes_ > limits_.max_header_bytes)
       return fail(431, "request header section is larger than the limit of " +
                            std::to_string(limits_.max_header_bytes) + " bytes");
-  }
-  if (line_.size() + n > limit + 2) {
-    return fail(limit_status, limit_status == 414 ? "request line is too long"
-                              : limit_status == 431 ? "header field is too long"
-                                                    : "line is too long");
   }
   line_.append(data.substr(pos, n));
   pos = end;

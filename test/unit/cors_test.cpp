@@ -55,9 +55,9 @@ TEST(CorsPolicyParse, ExactOriginList) {
 }
 
 TEST(CorsPolicyParse, RejectsNonOrigins) {
-  for (const char* bad : {"example.com", "https://a.com/path", "https://a.com/", "://a.com",
-                          "https://", "https://a b.com", "https://a.com, example.com",
-                          "https://a.com\x01"}) {
+  for (const char* bad :
+       {"example.com", "https://a.com/path", "https://a.com/", "://a.com", "https://",
+        "https://a b.com", "https://a.com, example.com", "https://a.com\x01"}) {
     EXPECT_THROW(CorsPolicy::parse(bad), std::invalid_argument) << bad;
   }
 }

@@ -56,24 +56,28 @@ TEST(JsonQuote, OtherControlCharactersAsUnicodeEscapes) {
 }
 
 TEST(JsonQuote, ValidMultibyteKept) {
-  EXPECT_EQ(json_quoted("caf\xC3\xA9"), "\"caf\xC3\xA9\"");                // é, 2 bytes
-  EXPECT_EQ(json_quoted("\xE2\x82\xAC"), "\"\xE2\x82\xAC\"");              // €, 3 bytes
-  EXPECT_EQ(json_quoted("\xF0\x9D\x84\x9E"), "\"\xF0\x9D\x84\x9E\"");      // U+1D11E, 4 bytes
-  EXPECT_EQ(json_quoted("\xC2\x80"), "\"\xC2\x80\"");                      // U+0080, lowest 2-byte
-  EXPECT_EQ(json_quoted("\xEF\xBF\xBF"), "\"\xEF\xBF\xBF\"");              // U+FFFF
-  EXPECT_EQ(json_quoted("\xF4\x8F\xBF\xBF"), "\"\xF4\x8F\xBF\xBF\"");      // U+10FFFF, the last
-  EXPECT_EQ(json_quoted("\xED\x9F\xBF"), "\"\xED\x9F\xBF\"");              // U+D7FF, before surrogates
+  EXPECT_EQ(json_quoted("caf\xC3\xA9"), "\"caf\xC3\xA9\"");            // é, 2 bytes
+  EXPECT_EQ(json_quoted("\xE2\x82\xAC"), "\"\xE2\x82\xAC\"");          // €, 3 bytes
+  EXPECT_EQ(json_quoted("\xF0\x9D\x84\x9E"), "\"\xF0\x9D\x84\x9E\"");  // U+1D11E, 4 bytes
+  EXPECT_EQ(json_quoted("\xC2\x80"), "\"\xC2\x80\"");                  // U+0080, lowest 2-byte
+  EXPECT_EQ(json_quoted("\xEF\xBF\xBF"), "\"\xEF\xBF\xBF\"");          // U+FFFF
+  EXPECT_EQ(json_quoted("\xF4\x8F\xBF\xBF"), "\"\xF4\x8F\xBF\xBF\"");  // U+10FFFF, the last
+  EXPECT_EQ(json_quoted("\xED\x9F\xBF"), "\"\xED\x9F\xBF\"");          // U+D7FF, before surrogates
 }
 
 TEST(JsonQuote, InvalidUtf8Replaced) {
   EXPECT_EQ(json_quoted("\xFF"), "\"" + kReplacement + "\"");
-  EXPECT_EQ(json_quoted("a\xFE" "b"), "\"a" + kReplacement + "b\"");
+  EXPECT_EQ(json_quoted("a\xFE"
+                        "b"),
+            "\"a" + kReplacement + "b\"");
   // Lone continuation byte.
   EXPECT_EQ(json_quoted("\x80"), "\"" + kReplacement + "\"");
   // Truncated sequences, at the end and before ASCII.
   EXPECT_EQ(json_quoted("\xC3"), "\"" + kReplacement + "\"");
   EXPECT_EQ(json_quoted("\xE2\x82"), "\"" + kReplacement + kReplacement + "\"");
-  EXPECT_EQ(json_quoted("\xC3" "A"), "\"" + kReplacement + "A\"");
+  EXPECT_EQ(json_quoted("\xC3"
+                        "A"),
+            "\"" + kReplacement + "A\"");
   EXPECT_EQ(json_quoted("\xF0\x9D\x84"), "\"" + kReplacement + kReplacement + kReplacement + "\"");
   // Overlong encodings.
   EXPECT_EQ(json_quoted("\xC0\xAF"), "\"" + kReplacement + kReplacement + "\"");
@@ -133,11 +137,17 @@ TEST(JsonWriter, NestedObjectsAndArraysCommas) {
   w.end_array();
   w.key("c").begin_object().key("d").value(true).key("e").value("x").end_object();
   w.key("f").begin_array().end_array();
-  w.key("g").begin_array().begin_array().end_array().begin_array().value(int64_t{1}).end_array().end_array();
+  w.key("g")
+      .begin_array()
+      .begin_array()
+      .end_array()
+      .begin_array()
+      .value(int64_t{1})
+      .end_array()
+      .end_array();
   w.key("h").value(int64_t{7});
   w.end_object();
-  EXPECT_EQ(w.str(),
-            R"({"a":[1,2,{"b":null}],"c":{"d":true,"e":"x"},"f":[],"g":[[],[1]],"h":7})");
+  EXPECT_EQ(w.str(), R"({"a":[1,2,{"b":null}],"c":{"d":true,"e":"x"},"f":[],"g":[[],[1]],"h":7})");
 }
 
 TEST(JsonWriter, ObjectsInsideArrayAndSiblings) {

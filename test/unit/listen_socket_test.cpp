@@ -54,15 +54,16 @@ TEST(ParseListenAddresses, Star) {
 }
 
 TEST(ParseListenAddresses, List) {
-  EXPECT_EQ(parse_listen_addresses("127.0.0.1, ::1"), (std::vector<std::string>{"127.0.0.1", "::1"}));
+  EXPECT_EQ(parse_listen_addresses("127.0.0.1, ::1"),
+            (std::vector<std::string>{"127.0.0.1", "::1"}));
   EXPECT_EQ(parse_listen_addresses("127.0.0.1"), (std::vector<std::string>{"127.0.0.1"}));
   EXPECT_EQ(parse_listen_addresses("\t10.0.0.1 ,, ::ffff:1.2.3.4,"),
             (std::vector<std::string>{"10.0.0.1", "::ffff:1.2.3.4"}));
 }
 
 TEST(ParseListenAddresses, Rejects) {
-  for (const char* bad : {"localhost", "", " ", " , ", "1.2.3.256", "1.2.3", "127.0.0.1, example.com",
-                          "[::1]", "127.0.0.1:80"}) {
+  for (const char* bad : {"localhost", "", " ", " , ", "1.2.3.256", "1.2.3",
+                          "127.0.0.1, example.com", "[::1]", "127.0.0.1:80"}) {
     EXPECT_THROW(parse_listen_addresses(bad), std::invalid_argument) << '"' << bad << '"';
   }
 }
@@ -103,8 +104,9 @@ TEST(OpenListenSockets, BindConflictIsListenErrorAndLeaksNothing) {
     ADD_FAILURE() << "expected ListenError";
   } catch (const ListenError& e) {
     EXPECT_EQ(e.errno_value, EADDRINUSE);
-    EXPECT_EQ(std::string(e.what()).rfind("could not bind 127.0.0.1:" + std::to_string(port) + ": ", 0),
-              0u)
+    EXPECT_EQ(
+        std::string(e.what()).rfind("could not bind 127.0.0.1:" + std::to_string(port) + ": ", 0),
+        0u)
         << e.what();
   }
   EXPECT_EQ(open_fd_count(), before);

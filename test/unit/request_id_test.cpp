@@ -2,17 +2,33 @@
 
 #include <gtest/gtest.h>
 
-#include <regex>
 #include <string>
 #include <unordered_set>
 
 using pg_gateway::util::is_acceptable_request_id;
 using pg_gateway::util::RequestIdGenerator;
 
+namespace {
+
+// 8-4-4-4-12 lower-case hex, version 4, variant 10xx.
+bool is_uuid_v4(const std::string& s) {
+  if (s.size() != 36) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (c != '-') return false;
+    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+      return false;
+    }
+  }
+  return s[14] == '4' && (s[19] == '8' || s[19] == '9' || s[19] == 'a' || s[19] == 'b');
+}
+
+}  // namespace
+
 TEST(RequestId, AcceptableIds) {
   EXPECT_TRUE(is_acceptable_request_id("a"));
   EXPECT_TRUE(is_acceptable_request_id("abc-123"));
-  EXPECT_TRUE(is_acceptable_request_id("Root=1-67891233-abcdef012345678912345678"));
   EXPECT_FALSE(is_acceptable_request_id("Root=1"));  // '=' is not in the set
   EXPECT_TRUE(is_acceptable_request_id("A-Z_a-z.0-9:x"));
   EXPECT_TRUE(is_acceptable_request_id("123e4567-e89b-12d3-a456-426614174000"));
@@ -30,20 +46,22 @@ TEST(RequestId, UnacceptableIds) {
 }
 
 TEST(RequestId, GeneratedIdsAreUuidV4AndUnique) {
-  const std::regex uuid("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$");
   RequestIdGenerator gen;
   std::unordered_set<std::string> seen;
   for (int i = 0; i < 10000; ++i) {
     std::string id = gen.next();
-    ASSERT_EQ(id.size(), 36u) << id;
-    if (i < 500) {  // the regex is slow; a sample suffices
-      ASSERT_TRUE(std::regex_match(id, uuid)) << id;
-    }
-    ASSERT_EQ(id[14], '4') << id;
-    ASSERT_TRUE(id[19] == '8' || id[19] == '9' || id[19] == 'a' || id[19] == 'b') << id;
+    ASSERT_TRUE(is_uuid_v4(id)) << id;
     ASSERT_TRUE(is_acceptable_request_id(id)) << id;
     ASSERT_TRUE(seen.insert(id).second) << "duplicate id " << id << " after " << i;
   }
+}
+
+TEST(RequestId, UuidCheckItselfRejectsOtherShapes) {
+  EXPECT_TRUE(is_uuid_v4("123e4567-e89b-42d3-a456-426614174000"));
+  EXPECT_FALSE(is_uuid_v4("123e4567-e89b-12d3-a456-426614174000"));  // version 1
+  EXPECT_FALSE(is_uuid_v4("123e4567-e89b-42d3-c456-426614174000"));  // variant 110
+  EXPECT_FALSE(is_uuid_v4("123E4567-E89B-42D3-A456-426614174000"));  // upper case
+  EXPECT_FALSE(is_uuid_v4("123e4567e89b42d3a456426614174000"));      // no dashes
 }
 
 TEST(RequestId, SeparateGeneratorsDiffer) {

@@ -361,8 +361,8 @@ TEST_F(ServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
   for (int i = 0; i < 5; ++i) {
     std::string body = "body" + std::to_string(i);
     ASSERT_TRUE(c.send_all("POST /n" + std::to_string(i) +
-                           " HTTP/1.1\r\nHost: t\r\nContent-Length: " + std::to_string(body.size()) +
-                           "\r\n\r\n" + body));
+                           " HTTP/1.1\r\nHost: t\r\nContent-Length: " +
+                           std::to_string(body.size()) + "\r\n\r\n" + body));
     ClientResponse r = c.read_response();
     ASSERT_EQ(r.status, 200) << i;
     EXPECT_EQ(r.body, "POST /n" + std::to_string(i) + " 5:" + body);
@@ -811,7 +811,8 @@ TEST_F(ServerTest, LargeResponseDeliveredToSlowReader) {
     head = raw;
   }
   const size_t expected_size = 5 * 1024 * 1024;
-  EXPECT_NE(head.find("Content-Length: " + std::to_string(expected_size) + "\r\n"), std::string::npos)
+  EXPECT_NE(head.find("Content-Length: " + std::to_string(expected_size) + "\r\n"),
+            std::string::npos)
       << head;
   std::string body;
   while (body.size() < expected_size) {
