@@ -73,6 +73,7 @@ const std::string* Request::header(std::string_view lower_name) const {
 }
 
 Response::Response(int s, std::string content_type, std::string b) : status(s), body(std::move(b)) {
+  headers.reserve(6);  // content type, request id, cache/CORS headers: no regrowth
   if (!content_type.empty()) headers.push_back({"Content-Type", std::move(content_type)});
 }
 

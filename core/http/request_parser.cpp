@@ -44,6 +44,16 @@ bool for_each_list_element(std::string_view v, F&& f) {
   }
 }
 
+// True when a comma-separated value has an empty element ("5,", "5,,5").
+bool has_empty_list_element(std::string_view v) {
+  while (true) {
+    size_t comma = v.find(',');
+    if (trim_ows(v.substr(0, comma)).empty()) return true;
+    if (comma == std::string_view::npos) return false;
+    v.remove_prefix(comma + 1);
+  }
+}
+
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -66,6 +76,7 @@ void RequestParser::reset() {
   line_.clear();
   header_bytes_ = 0;
   empty_lines_ = 0;
+  trailer_count_ = 0;
   remaining_ = 0;
   chunked_ = false;
   started_ = false;
@@ -171,6 +182,8 @@ ParseStatus RequestParser::feed(std::string_view data, size_t& consumed) {
         if (!take_line(data, pos, limits_.max_header_bytes, 431, line, true)) break;
         if (line.empty()) {
           state_ = State::kComplete;
+        } else if (++trailer_count_ > limits_.max_headers) {
+          fail(431, "more than " + std::to_string(limits_.max_headers) + " trailer fields");
         } else {
           parse_header_line(line, true);
         }
@@ -272,6 +285,8 @@ bool RequestParser::finish_headers() {
     if (h.name == "host") {
       ++host_count;
     } else if (h.name == "content-length") {
+      // 1*DIGIT, or a list of identical values (RFC 9110 8.6); nothing looser.
+      if (has_empty_list_element(h.value)) return fail(400, "invalid Content-Length");
       bool any = false;  // this field has a value (an empty one is invalid even after a valid one)
       bool ok = for_each_list_element(h.value, [&](std::string_view v) {
         any = true;

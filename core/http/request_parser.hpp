@@ -50,6 +50,8 @@ class RequestParser {
 
   Request take_request();  // also resets for the next request
   void reset();
+  // New limits take effect from the next request (used after a reload).
+  void set_limits(const ParserLimits& limits) { limits_ = limits; }
 
   int error_status() const { return error_status_; }
   const std::string& error_message() const { return error_message_; }
@@ -84,6 +86,7 @@ class RequestParser {
   std::string line_;
   size_t header_bytes_ = 0;
   size_t empty_lines_ = 0;
+  size_t trailer_count_ = 0;
   uint64_t remaining_ = 0;  // body bytes left (length) or in this chunk
   bool chunked_ = false;
   bool started_ = false;

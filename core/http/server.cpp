@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/http/listen_socket.hpp"
+#include "core/util/request_id.hpp"
 
 namespace pg_gateway::http {
 
@@ -43,6 +44,17 @@ const std::string& http_date() {
     cached_at = now;
   }
   return cached;
+}
+
+bool is_valid_header(const Header& h) {
+  if (h.name.empty()) return false;
+  for (char ch : h.name) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    if (c <= 0x20 || c >= 0x7F || c == ':') return false;
+  }
+  for (char ch : h.value)
+    if (ch == '\r' || ch == '\n' || ch == '\0') return false;
+  return true;
 }
 
 }  // namespace
@@ -172,10 +184,17 @@ void HttpServer::reject_over_capacity(int fd) {
                           "retry shortly, or raise pg_gateway.max_connections");
   r.set_header("Retry-After", "1");
   r.close = true;
-  handler_.decorate_server_response(r);
+  decorate(r, nullptr);
   std::string bytes = serialize(r, false, false, 1);
   ssize_t ignored = send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
   (void)ignored;
+  // Closing with unread input makes the kernel send RST, which can destroy
+  // the 503 before the client reads it: half-close, drain what already
+  // arrived, then close.
+  shutdown(fd, SHUT_WR);
+  char sink[4096];
+  for (int i = 0; i < 16 && recv(fd, sink, sizeof sink, MSG_DONTWAIT) > 0; ++i) {
+  }
   close(fd);
   ++stats_.connections_rejected;
   ++stats_.responses_by_class[5];
@@ -189,8 +208,11 @@ void HttpServer::on_readable(Connection& c, int64_t now_ms) {
     if (!c.lingering && c.out_pending() >= config_.max_output_buffer) break;
     ssize_t n = recv(c.fd, buf, sizeof buf, 0);
     if (n > 0) {
-      if (c.lingering) continue;  // discarding after a final response
-      c.in.append(buf, size_t(n));
+      if (!c.lingering) c.in.append(buf, size_t(n));  // lingering: discard
+      // A short read means the socket is drained for now (level-triggered
+      // epoll reports it again otherwise): saves the recv() that would only
+      // return EAGAIN, one of three syscalls per keep-alive request.
+      if (size_t(n) < sizeof buf) break;
       if (c.in.size() >= 4 * kReadChunk) break;  // parse before reading more
       continue;
     }
@@ -221,6 +243,7 @@ void HttpServer::process_input(Connection& c, int64_t now_ms) {
     }
     bool was_started = c.parser.started();
     bool had_headers = c.parser.headers_complete();
+    if (!was_started) c.parser.set_limits(config_.limits);  // a reload applies to new requests
     size_t consumed = 0;
     ParseStatus st = c.parser.feed(c.in, consumed);
     c.in.erase(0, consumed);
@@ -228,7 +251,7 @@ void HttpServer::process_input(Connection& c, int64_t now_ms) {
     if (!had_headers && c.parser.headers_complete()) c.body_started = now_ms;
     if (st == ParseStatus::kError) {
       ++stats_.parse_errors;
-      fail_request(c, c.parser.error_status(), c.parser.error_message());
+      fail_request(c, c.parser.error_status(), c.parser.error_message(), now_ms);
       break;
     }
     if (st == ParseStatus::kNeedMore) {
@@ -242,7 +265,10 @@ void HttpServer::process_input(Connection& c, int64_t now_ms) {
     c.continue_sent = false;
     req.remote_addr = c.remote;
     bool head = req.method == Method::kHead;
-    bool keep_alive = req.keep_alive && !shutting_down_;
+    // While shutting down, requests already received are still answered;
+    // the last one closes. After a half-close, likewise.
+    bool more_buffered = !c.in.empty();
+    bool keep_alive = req.keep_alive && (more_buffered || (!shutting_down_ && !c.read_eof));
     int minor = req.version_minor;
     ++stats_.requests;
     ++served;
@@ -251,12 +277,12 @@ void HttpServer::process_input(Connection& c, int64_t now_ms) {
       resp = handler_.handle(req);
     } catch (const std::exception& e) {
       resp = json_error(500, "PGGW500", "internal error", e.what());
-      handler_.decorate_server_response(resp);
+      decorate(resp, &req);
     } catch (...) {
       resp = json_error(500, "PGGW500", "internal error");
-      handler_.decorate_server_response(resp);
+      decorate(resp, &req);
     }
-    respond(c, std::move(resp), head, keep_alive, minor);
+    respond(c, std::move(resp), head, keep_alive, minor, now_ms);
   }
   // A peer that half-closed sends nothing more: answer the complete requests
   // still buffered (held back by max_requests_per_turn or backpressure; they
@@ -268,7 +294,11 @@ void HttpServer::process_input(Connection& c, int64_t now_ms) {
   (void)id;
 }
 
-void HttpServer::respond(Connection& c, Response response, bool head, bool keep_alive, int minor) {
+void HttpServer::respond(Connection& c, Response response, bool head, bool keep_alive, int minor,
+                         int64_t now_ms) {
+  // The write-stall clock starts when output is queued on an idle buffer
+  // and moves only when send() makes progress.
+  if (c.out_pending() == 0) c.last_write_progress = now_ms;
   if (response.close || !keep_alive) {
     response.close = true;
     c.close_after_write = true;
@@ -278,14 +308,25 @@ void HttpServer::respond(Connection& c, Response response, bool head, bool keep_
   c.out.append(serialize(response, head, !response.close, minor));
 }
 
-void HttpServer::fail_request(Connection& c, int status, const std::string& message) {
+void HttpServer::fail_request(Connection& c, int status, const std::string& message,
+                              int64_t now_ms) {
   // After a framing error we cannot find the next request: answer and close.
   std::string code = "PGGW" + std::to_string(status);
   Response r = json_error(status, code, message);
   r.close = true;
-  handler_.decorate_server_response(r);
+  decorate(r, &c.parser.request());
   c.in.clear();
-  respond(c, std::move(r), false, false, 1);
+  respond(c, std::move(r), false, false, 1, now_ms);
+}
+
+// Responses the server makes itself keep the client's request id when the
+// headers got far enough to carry one, then the handler adds the rest.
+void HttpServer::decorate(Response& r, const Request* partial) {
+  if (partial) {
+    const std::string* id = partial->header("x-request-id");
+    if (id && util::is_acceptable_request_id(*id)) r.set_header("X-Request-Id", *id);
+  }
+  handler_.decorate_server_response(r);
 }
 
 bool HttpServer::flush(Connection& c, int64_t now_ms) {
@@ -355,8 +396,7 @@ void HttpServer::update_interest(Connection& c) {
 void HttpServer::update_deadline(Connection& c, int64_t now_ms) {
   if (c.lingering) return;
   if (c.out_pending() > 0) {
-    int64_t since = c.last_write_progress ? c.last_write_progress : now_ms;
-    c.deadline = std::max(since, now_ms) + config_.body_timeout_ms;
+    c.deadline = c.last_write_progress + config_.body_timeout_ms;
   } else if (c.parser.headers_complete()) {
     c.deadline = c.body_started + config_.body_timeout_ms;
   } else if (c.parser.started()) {
@@ -388,8 +428,8 @@ void HttpServer::expire(int64_t now_ms) {
                                 ? "request body not received within pg_gateway.body_timeout"
                                 : "request headers not received within pg_gateway.header_timeout");
     r.close = true;
-    handler_.decorate_server_response(r);
-    respond(c, std::move(r), false, false, 1);
+    decorate(r, &c.parser.request());
+    respond(c, std::move(r), false, false, 1, now_ms);
     c.deadline = now_ms + config_.linger_ms;
     finish_or_close(c, now_ms);
     if (connections_.count(id) && !c.lingering) {
@@ -420,11 +460,13 @@ void HttpServer::begin_shutdown(int64_t now_ms) {
   listeners_.clear();
   std::vector<uint64_t> idle;
   for (auto& [id, c] : connections_) {
-    if (!c->parser.started() && c->in.empty() && c->out_pending() == 0) {
+    bool request_started = c->parser.started() || !c->in.empty();
+    if (!request_started && c->out_pending() == 0) {
       idle.push_back(id);
-    } else {
-      // Finish what is in flight, then close: no new request on it.
-      c->close_after_write = c->close_after_write || !c->parser.started();
+    } else if (!request_started) {
+      c->close_after_write = true;  // its last response is on the way out
+    } else if (!c->in.empty()) {
+      pending_.push_back(id);  // requests received but not served yet
     }
   }
   for (uint64_t id : idle) close_connection(id);
@@ -459,6 +501,9 @@ std::string HttpServer::serialize(const Response& r, bool head_request, bool kee
   out.append(http_date());
   out.append("\r\nServer: pg_gateway\r\n");
   for (const Header& h : r.headers) {
+    // A name that is not a token, or a value with CR, LF or NUL, would let
+    // data from SQL split the response: such a header is dropped.
+    if (!is_valid_header(h)) continue;
     out.append(h.name);
     out.append(": ");
     out.append(h.value);

@@ -97,8 +97,10 @@ class HttpServer {
   void reject_over_capacity(int fd);
   void on_readable(Connection& c, int64_t now_ms);
   void process_input(Connection& c, int64_t now_ms);
-  void respond(Connection& c, Response response, bool head, bool keep_alive, int minor);
-  void fail_request(Connection& c, int status, const std::string& message);
+  void respond(Connection& c, Response response, bool head, bool keep_alive, int minor,
+               int64_t now_ms);
+  void fail_request(Connection& c, int status, const std::string& message, int64_t now_ms);
+  void decorate(Response& r, const Request* partial);
   bool flush(Connection& c, int64_t now_ms);
   void finish_or_close(Connection& c, int64_t now_ms);
   void update_interest(Connection& c);

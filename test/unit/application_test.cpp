@@ -290,10 +290,9 @@ TEST_F(ApplicationCorsTest, PreflightAllowed) {
   EXPECT_EQ(header_or(r, "Access-Control-Allow-Methods"), "GET, HEAD, POST, OPTIONS");
   EXPECT_EQ(header_or(r, "Access-Control-Allow-Headers"), "content-type, authorization");
   EXPECT_EQ(header_or(r, "Access-Control-Max-Age"), "600");
-  std::string vary = header_or(r, "Vary");
-  EXPECT_NE(vary.find("Origin"), std::string::npos) << vary;
-  EXPECT_NE(vary.find("Access-Control-Request-Method"), std::string::npos) << vary;
-  EXPECT_NE(vary.find("Access-Control-Request-Headers"), std::string::npos) << vary;
+  // Each token once, although both the preflight and the CORS decoration add Origin.
+  EXPECT_EQ(header_or(r, "Vary"),
+            "Origin, Access-Control-Request-Method, Access-Control-Request-Headers");
   EXPECT_TRUE(r.find_header("X-Request-Id"));
   EXPECT_EQ(item_calls_, 0);  // a preflight never reaches the route
 }

@@ -728,3 +728,24 @@ TEST(RequestParserReject, ErrorReportsConsumedWithinInput) {
   EXPECT_LE(consumed, in.size());
   EXPECT_EQ(p.error_status(), 400);
 }
+
+// ---------------------------------------------------------------------------
+// Stricter framing added after review
+
+TEST(RequestParser, ContentLengthListWithEmptyElementsRejected) {
+  expect_rejected("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5,\r\n\r\nhello", 400);
+  expect_rejected("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5,,5\r\n\r\nhello", 400);
+  expect_rejected("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: ,5\r\n\r\nhello", 400);
+  Outcome ok = parse("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5, 5\r\n\r\nhello");
+  ASSERT_EQ(ok.status, ParseStatus::kComplete) << ok.error_message;
+  EXPECT_EQ(ok.request.body, "hello");
+}
+
+TEST(RequestParser, TrailersCountTowardsTheFieldLimit) {
+  ParserLimits limits;
+  limits.max_headers = 3;
+  std::string in = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n";
+  for (int i = 0; i < 4; ++i) in += "T" + std::to_string(i) + ": v\r\n";
+  in += "\r\n";
+  expect_rejected(in, 431, limits);
+}

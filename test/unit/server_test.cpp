@@ -62,6 +62,13 @@ class TestHandler : public RequestHandler {
     }
     if (r.path == "/throw") throw std::runtime_error("handler exploded");
     if (r.path == "/nocontent") return Response(204, "", "");
+    if (r.path == "/split") {
+      Response resp(200, "text/plain", "ok");
+      resp.set_header("X-From-Sql", "a\r\nSet-Cookie: evil=1");
+      resp.set_header("Bad Name", "x");
+      resp.set_header("X-Fine", "yes");
+      return resp;
+    }
     std::string body = r.method_text + " " + r.path + " " + std::to_string(r.body.size()) + ":" +
                        r.body.substr(0, 64);
     Response resp(200, "text/plain", body);
@@ -729,7 +736,7 @@ TEST_F(ServerTest, LingeringConnectionClosedWhenPeerCloses) {
   EXPECT_TRUE(wait_for_connection_count(0));
 }
 
-TEST_F(ServerTest, BeginShutdownWithPipelinedRequestsServesOnlyTheCurrentOne) {
+TEST_F(ServerTest, BeginShutdownAnswersRequestsAlreadyReceivedThenCloses) {
   ServerConfig cfg;
   cfg.header_timeout_ms = 5000;
   start(cfg);
@@ -739,11 +746,17 @@ TEST_F(ServerTest, BeginShutdownWithPipelinedRequestsServesOnlyTheCurrentOne) {
   // Two loop turns after the send: the server has read it (loopback delivers at once).
   sync_loop();
   run_in_loop([&](HttpServer& s) { s.begin_shutdown(monotonic_ms()); });
+  // The rest of it and a pipelined second request arrive in one segment:
+  // both were received, so both are answered, and only the last closes.
   ASSERT_TRUE(c.send_all("\r\n" + get("/second")));
   ClientResponse r = c.read_response();
   ASSERT_EQ(r.status, 200) << r.head;
   EXPECT_EQ(r.body, "GET /first 0:");
-  EXPECT_EQ(r.value("Connection"), "close");
+  EXPECT_EQ(r.value("Connection"), "<absent>");
+  ClientResponse r2 = c.read_response();
+  ASSERT_EQ(r2.status, 200) << r2.head;
+  EXPECT_EQ(r2.body, "GET /second 0:");
+  EXPECT_EQ(r2.value("Connection"), "close");
   EXPECT_TRUE(c.closed_by_peer());
 }
 
@@ -931,3 +944,72 @@ TEST(ServerSerialize, ConnectionHeaderByVersionAndKeepAlive) {
 }
 
 }  // namespace
+
+// ---------------------------------------------------------------------------
+// Behaviours added after review
+
+TEST_F(ServerTest, HeaderValuesThatCouldSplitTheResponseAreDropped) {
+  start();
+  Client c(port_);
+  ASSERT_TRUE(c.send_all(get("/split") + get("/after")));
+  ClientResponse r = c.read_response();
+  ASSERT_EQ(r.status, 200) << r.head;
+  EXPECT_FALSE(r.has("Set-Cookie")) << r.head;
+  EXPECT_FALSE(r.has("X-From-Sql")) << r.head;
+  EXPECT_EQ(r.head.find("Bad Name"), std::string::npos) << r.head;
+  EXPECT_EQ(r.value("X-Fine"), "yes");
+  ClientResponse after = c.read_response();
+  EXPECT_EQ(after.status, 200);
+  EXPECT_EQ(after.body, "GET /after 0:");
+}
+
+TEST_F(ServerTest, ServerMadeErrorKeepsTheClientsRequestId) {
+  ServerConfig cfg;
+  cfg.limits.max_body = 10;
+  start(cfg);
+  Client c(port_);
+  ASSERT_TRUE(c.send_all("POST /x HTTP/1.1\r\nHost: t\r\nX-Request-Id: trace-42\r\n"
+                         "Content-Length: 11\r\n\r\n"));
+  ClientResponse r = c.read_response();
+  ASSERT_EQ(r.status, 413) << r.head;
+  EXPECT_EQ(r.value("X-Request-Id"), "trace-42");
+  EXPECT_EQ(r.value("X-Server-Made"), "1");
+  // A malformed id is not echoed; the handler decorates instead.
+  Client d(port_);
+  ASSERT_TRUE(d.send_all("POST /x HTTP/1.1\r\nHost: t\r\nX-Request-Id: bad id\r\n"
+                         "Content-Length: 11\r\n\r\n"));
+  ClientResponse r2 = d.read_response();
+  ASSERT_EQ(r2.status, 413) << r2.head;
+  EXPECT_EQ(r2.value("X-Request-Id"), "<absent>");
+}
+
+TEST_F(ServerTest, ReaderThatStopsReadingIsClosedAfterBodyTimeout) {
+  ServerConfig cfg;
+  cfg.body_timeout_ms = 300;
+  start(cfg);
+  Client c(port_, /*rcvbuf=*/4096);
+  // 8 MB will not fit in the socket buffers: the write stalls, and the
+  // deadline must not move while nothing is written.
+  ASSERT_TRUE(c.send_all(get("/big?8388608")));
+  int64_t t0 = monotonic_ms();
+  EXPECT_TRUE(wait_for_connection_count(0, 3000)) << "stalled connection still open";
+  int64_t elapsed = monotonic_ms() - t0;
+  EXPECT_GE(elapsed, 250);
+  EXPECT_GE(stats().timeouts, 1u);
+}
+
+TEST_F(ServerTest, ReconfiguredLimitsApplyToTheNextRequestOnAnOpenConnection) {
+  start();
+  Client c(port_);
+  std::string body(100, 'x');
+  std::string post = "POST /p HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n" + body;
+  ASSERT_TRUE(c.send_all(post));
+  ASSERT_EQ(c.read_response().status, 200);
+  run_in_loop([](HttpServer& s) {
+    ServerConfig smaller;
+    smaller.limits.max_body = 50;
+    s.reconfigure(smaller);
+  });
+  ASSERT_TRUE(c.send_all(post));
+  EXPECT_EQ(c.read_response().status, 413);
+}
