@@ -6,6 +6,7 @@
 #                            (run it as an unprivileged OS user: initdb refuses root)
 #   make core-test           the core's GoogleTest suite (CMake + CTest)
 #   make fuzz                build the libFuzzer targets with clang-14 and run each briefly
+#   make format-check        clang-format (.clang-format) must leave every C++ file unchanged
 #
 # The core (core/) is compiled without PostgreSQL's include directories and
 # with PG_GATEWAY_CORE_ZONE, so it cannot include postgres.h (see
@@ -52,7 +53,14 @@ override CXXFLAGS += -MMD -MP
 -include $(OBJS:.o=.d)
 EXTRA_CLEAN = $(OBJS:.o=.d) build
 
-.PHONY: core-test fuzz
+.PHONY: core-test fuzz format format-check
+CXX_SOURCES = $(sort $(wildcard core/*/*.[ch]pp extension/*.[ch]pp bgworker/*.[ch]pp \
+                test/unit/*.cpp test/fuzz/*.cpp test/compile_fail/*.cpp))
+format:
+	clang-format-14 -i $(CXX_SOURCES)
+format-check:
+	clang-format-14 --dry-run -Werror $(CXX_SOURCES)
+
 core-test:
 	cmake -S . -B build/core -DCMAKE_BUILD_TYPE=RelWithDebInfo
 	cmake --build build/core -j2

@@ -66,20 +66,18 @@ bool check_cors_origins(char** newval, void** extra, GucSource source) {
 }  // namespace
 
 void define_all() {
-  DefineCustomStringVariable(
-      "pg_gateway.database", "Database the HTTP workers connect to.",
-      "Like cron.database_name: one target database per cluster.", &database, "postgres",
-      PGC_POSTMASTER, 0, nullptr, nullptr, nullptr);
+  DefineCustomStringVariable("pg_gateway.database", "Database the HTTP workers connect to.",
+                             "Like cron.database_name: one target database per cluster.", &database,
+                             "postgres", PGC_POSTMASTER, 0, nullptr, nullptr, nullptr);
   DefineCustomStringVariable(
       "pg_gateway.listen_addresses", "Comma-separated IP addresses the HTTP workers listen on.",
       "Use * for every address. The default serves only this machine.", &listen_addresses,
       "127.0.0.1", PGC_POSTMASTER, 0, check_listen_addresses, nullptr, nullptr);
   DefineCustomIntVariable("pg_gateway.port", "TCP port of the HTTP API.", nullptr, &port, 8080, 1,
                           65535, PGC_POSTMASTER, 0, nullptr, nullptr, nullptr);
-  DefineCustomIntVariable(
-      "pg_gateway.http_workers", "Number of HTTP background workers.",
-      "Each is a background worker counted against max_worker_processes.", &http_workers, 2, 0,
-      64, PGC_POSTMASTER, 0, nullptr, nullptr, nullptr);
+  DefineCustomIntVariable("pg_gateway.http_workers", "Number of HTTP background workers.",
+                          "Each is a background worker counted against max_worker_processes.",
+                          &http_workers, 2, 0, 64, PGC_POSTMASTER, 0, nullptr, nullptr, nullptr);
   DefineCustomIntVariable("pg_gateway.max_connections",
                           "Maximum open client connections per HTTP worker.",
                           "Connections beyond it are answered 503 and closed.", &max_connections,
@@ -105,11 +103,11 @@ void define_all() {
                           "Time an idle keep-alive connection is kept open.", nullptr,
                           &keepalive_timeout_ms, 60000, 100, 3600 * 1000, PGC_SIGHUP, GUC_UNIT_MS,
                           nullptr, nullptr, nullptr);
-  DefineCustomIntVariable(
-      "pg_gateway.shutdown_timeout",
-      "Time an HTTP worker spends finishing requests in flight after SIGTERM.",
-      "After it, remaining connections are closed and the worker exits.", &shutdown_timeout_ms,
-      10000, 0, 3600 * 1000, PGC_SIGHUP, GUC_UNIT_MS, nullptr, nullptr, nullptr);
+  DefineCustomIntVariable("pg_gateway.shutdown_timeout",
+                          "Time an HTTP worker spends finishing requests in flight after SIGTERM.",
+                          "After it, remaining connections are closed and the worker exits.",
+                          &shutdown_timeout_ms, 10000, 0, 3600 * 1000, PGC_SIGHUP, GUC_UNIT_MS,
+                          nullptr, nullptr, nullptr);
   DefineCustomIntVariable(
       "pg_gateway.statement_timeout", "Statement timeout for the SQL a request runs.",
       "0 disables it. A request that runs longer is cancelled and answered 504.",

@@ -27,16 +27,22 @@ http::Response json_response(int status, std::string body) {
   return r;
 }
 
-http::Response unavailable(const WorkerStatus& st, std::string_view reason, std::string_view message,
-                           std::string_view hint) {
+http::Response unavailable(const WorkerStatus& st, std::string_view reason,
+                           std::string_view message, std::string_view hint) {
   json::Writer w;
   w.begin_object()
-      .key("status").value("unavailable")
-      .key("reason").value(reason)
-      .key("message").value(message)
-      .key("hint").value(hint)
-      .key("database").value(st.database)
-      .key("worker").value(int64_t(st.index + 1))
+      .key("status")
+      .value("unavailable")
+      .key("reason")
+      .value(reason)
+      .key("message")
+      .value(message)
+      .key("hint")
+      .value(hint)
+      .key("database")
+      .value(st.database)
+      .key("worker")
+      .value(int64_t(st.index + 1))
       .end_object();
   return json_response(503, w.take());
 }
@@ -49,9 +55,9 @@ http::Response ready(const WorkerStatus& st, bool for_write) {
   try {
     request::TransactionOptions opts;
     opts.read_only = true;
-    opts.statement_timeout_ms =
-        gucs::statement_timeout_ms > 0 ? std::min(gucs::statement_timeout_ms, kReadyQueryTimeoutMs)
-                                       : kReadyQueryTimeoutMs;
+    opts.statement_timeout_ms = gucs::statement_timeout_ms > 0
+                                    ? std::min(gucs::statement_timeout_ms, kReadyQueryTimeoutMs)
+                                    : kReadyQueryTimeoutMs;
     opts.activity = for_write ? "GET /ready/write" : "GET /ready";
     request::run_in_transaction(opts, [&] {
       row = pg::call([] {
@@ -66,7 +72,8 @@ http::Response ready(const WorkerStatus& st, bool for_write) {
         Datum v = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
         if (!isnull) {
           r.extension_installed = true;
-          text_to_cstring_buffer(DatumGetTextPP(v), r.extension_version, sizeof r.extension_version);
+          text_to_cstring_buffer(DatumGetTextPP(v), r.extension_version,
+                                 sizeof r.extension_version);
         }
         v = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
         r.in_recovery = !isnull && DatumGetBool(v);
@@ -78,19 +85,25 @@ http::Response ready(const WorkerStatus& st, bool for_write) {
   }
 
   if (!row.extension_installed)
-    return unavailable(st, "extension_missing",
-                       "extension \"pg_gateway\" is not installed in database \"" + st.database + "\"",
-                       "run CREATE EXTENSION pg_gateway in database \"" + st.database + "\"");
+    return unavailable(
+        st, "extension_missing",
+        "extension \"pg_gateway\" is not installed in database \"" + st.database + "\"",
+        "run CREATE EXTENSION pg_gateway in database \"" + st.database + "\"");
   if (for_write && row.in_recovery)
     return unavailable(st, "standby", "the server is a standby and cannot serve write routes",
                        "send writes to the primary");
   json::Writer w;
   w.begin_object()
-      .key("status").value("ready")
-      .key("database").value(st.database)
-      .key("extension_version").value(row.extension_version)
-      .key("in_recovery").value(row.in_recovery)
-      .key("worker").value(int64_t(st.index + 1))
+      .key("status")
+      .value("ready")
+      .key("database")
+      .value(st.database)
+      .key("extension_version")
+      .value(row.extension_version)
+      .key("in_recovery")
+      .value(row.in_recovery)
+      .key("worker")
+      .value(int64_t(st.index + 1))
       .end_object();
   return json_response(200, w.take());
 }
@@ -103,16 +116,19 @@ std::vector<http::Route> health_routes(const WorkerStatus& status) {
   routes.push_back({"/live", {http::Method::kGet}, [st](http::Request&) {
                       json::Writer w;
                       w.begin_object()
-                          .key("status").value("live")
-                          .key("worker").value(int64_t(st->index + 1))
-                          .key("pid").value(int64_t(MyProcPid))
+                          .key("status")
+                          .value("live")
+                          .key("worker")
+                          .value(int64_t(st->index + 1))
+                          .key("pid")
+                          .value(int64_t(MyProcPid))
                           .end_object();
                       return json_response(200, w.take());
                     }});
-  routes.push_back({"/ready", {http::Method::kGet},
-                    [st](http::Request&) { return ready(*st, false); }});
-  routes.push_back({"/ready/write", {http::Method::kGet},
-                    [st](http::Request&) { return ready(*st, true); }});
+  routes.push_back(
+      {"/ready", {http::Method::kGet}, [st](http::Request&) { return ready(*st, false); }});
+  routes.push_back(
+      {"/ready/write", {http::Method::kGet}, [st](http::Request&) { return ready(*st, true); }});
   return routes;
 }
 

@@ -39,7 +39,8 @@ void CaughtError::set(const std::exception& e) {
     copy_text(hint, sizeof hint, se->hint.c_str());
     return;
   }
-  sqlerrcode = dynamic_cast<const std::bad_alloc*>(&e) ? ERRCODE_OUT_OF_MEMORY : ERRCODE_INTERNAL_ERROR;
+  sqlerrcode =
+      dynamic_cast<const std::bad_alloc*>(&e) ? ERRCODE_OUT_OF_MEMORY : ERRCODE_INTERNAL_ERROR;
   copy_text(message, sizeof message, "pg_gateway internal error");
   copy_text(detail, sizeof detail, e.what());
 }
@@ -57,8 +58,8 @@ namespace detail {
 MemoryContext error_copy_context() {
   static MemoryContext context = nullptr;
   if (!context)
-    context = AllocSetContextCreate(TopMemoryContext, "pg_gateway error copies",
-                                    ALLOCSET_SMALL_SIZES);
+    context =
+        AllocSetContextCreate(TopMemoryContext, "pg_gateway error copies", ALLOCSET_SMALL_SIZES);
   return context;
 }
 

@@ -46,8 +46,12 @@ class PgError : public std::exception {
 // SQLSTATE (the entry guard raises it with that errcode).
 class SqlError : public std::runtime_error {
  public:
-  SqlError(int sqlerrcode, const std::string& message, std::string detail = {}, std::string hint = {})
-      : std::runtime_error(message), sqlerrcode(sqlerrcode), detail(std::move(detail)), hint(std::move(hint)) {}
+  SqlError(int sqlerrcode, const std::string& message, std::string detail = {},
+           std::string hint = {})
+      : std::runtime_error(message),
+        sqlerrcode(sqlerrcode),
+        detail(std::move(detail)),
+        hint(std::move(hint)) {}
   int sqlerrcode;
   std::string detail;
   std::string hint;
@@ -140,10 +144,12 @@ auto guard_entry(Impl impl, Args... args) -> decltype(impl(args...)) {
 // Declares a SQL-callable C function `name` whose body is C++ and runs
 // under the entry guard:
 //   PG_GATEWAY_SQL_FUNCTION(pg_gateway_version) { return ...; }
-#define PG_GATEWAY_SQL_FUNCTION(name)                                                        \
-  static Datum name##_impl(FunctionCallInfo fcinfo);                                         \
-  extern "C" {                                                                               \
-  PG_FUNCTION_INFO_V1(name);                                                                 \
-  }                                                                                          \
-  extern "C" Datum name(PG_FUNCTION_ARGS) { return pg_gateway::pg::guard_entry(name##_impl, fcinfo); } \
+#define PG_GATEWAY_SQL_FUNCTION(name)                        \
+  static Datum name##_impl(FunctionCallInfo fcinfo);         \
+  extern "C" {                                               \
+  PG_FUNCTION_INFO_V1(name);                                 \
+  }                                                          \
+  extern "C" Datum name(PG_FUNCTION_ARGS) {                  \
+    return pg_gateway::pg::guard_entry(name##_impl, fcinfo); \
+  }                                                          \
   static Datum name##_impl(FunctionCallInfo fcinfo)

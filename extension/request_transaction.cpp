@@ -40,7 +40,8 @@ void run_in_transaction(const TransactionOptions& options, const std::function<v
       if (options.read_only) XactReadOnly = true;
       if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
       PushActiveSnapshot(GetTransactionSnapshot());
-      pgstat_report_activity(STATE_RUNNING, options.activity ? options.activity : "pg_gateway request");
+      pgstat_report_activity(STATE_RUNNING,
+                             options.activity ? options.activity : "pg_gateway request");
       // Background workers do not get statement_timeout from postgres.c's
       // command loop; arm the same timer it would.
       if (options.statement_timeout_ms > 0)

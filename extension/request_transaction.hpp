@@ -12,8 +12,8 @@ namespace pg_gateway::request {
 
 struct TransactionOptions {
   bool read_only = true;
-  int statement_timeout_ms = 0;   // 0: none
-  const char* activity = nullptr; // shown in pg_stat_activity.query
+  int statement_timeout_ms = 0;    // 0: none
+  const char* activity = nullptr;  // shown in pg_stat_activity.query
 };
 
 // Runs `body` (C++; its PostgreSQL calls go through pg::call) inside the

@@ -46,14 +46,16 @@ std::optional<http::MethodSet> SqlRoutes::methods_for(const http::Request& reque
   opts.activity = "pg_gateway: route lookup";
   try {
     request::run_in_transaction(opts, [&] {
-      extension_installed = pg::call([] { return OidIsValid(get_extension_oid("pg_gateway", true)); });
+      extension_installed =
+          pg::call([] { return OidIsValid(get_extension_oid("pg_gateway", true)); });
       if (!extension_installed) return;
       pg::call([&] {
         Oid argtypes[1] = {TEXTOID};
-        Datum values[1] = {PointerGetDatum(cstring_to_text_with_len(path.data(), int(path.size())))};
+        Datum values[1] = {
+            PointerGetDatum(cstring_to_text_with_len(path.data(), int(path.size())))};
         int rc = SPI_execute_with_args(
-            "SELECT method, handler::oid, run_as::oid FROM gateway.routes WHERE path = $1",
-            1, argtypes, values, nullptr, true, 0);
+            "SELECT method, handler::oid, run_as::oid FROM gateway.routes WHERE path = $1", 1,
+            argtypes, values, nullptr, true, 0);
         if (rc != SPI_OK_SELECT) elog(ERROR, "route lookup failed: %s", SPI_result_code_string(rc));
         for (uint64 i = 0; i < SPI_processed; ++i) {
           HeapTuple t = SPI_tuptable->vals[i];
@@ -74,10 +76,10 @@ std::optional<http::MethodSet> SqlRoutes::methods_for(const http::Request& reque
                           e.hint);
   }
   if (!extension_installed)
-    throw http::HttpError(503, "PGGW503",
-                          "extension \"pg_gateway\" is not installed in database \"" +
-                              status_.database + "\"",
-                          {}, "run CREATE EXTENSION pg_gateway in that database");
+    throw http::HttpError(
+        503, "PGGW503",
+        "extension \"pg_gateway\" is not installed in database \"" + status_.database + "\"", {},
+        "run CREATE EXTENSION pg_gateway in that database");
   if (entries_.empty()) return std::nullopt;
   looked_up_for_ = &request;
   http::MethodSet methods;
@@ -97,7 +99,8 @@ http::Response SqlRoutes::invoke(http::Request& request) {
 
   const bool read_only = wanted == http::Method::kGet;
   const std::string* content_type = request.header("content-type");
-  const bool json_body = !request.body.empty() && content_type && http::is_json_media_type(*content_type);
+  const bool json_body =
+      !request.body.empty() && content_type && http::is_json_media_type(*content_type);
   std::string document;
   std::string activity = request.method_text + " " + request.path;
   std::string sql;
@@ -122,8 +125,9 @@ http::Response SqlRoutes::invoke(http::Request& request) {
       // the test fault point) exercises the abort path like any error.
       document = http::build_request_document(request, json_body);
       if (!read_only && pg::call([] { return RecoveryInProgress(); }))
-        throw http::HttpError(503, "PGGW503", "the server is a standby and cannot serve write routes",
-                              {}, "send writes to the primary");
+        throw http::HttpError(503, "PGGW503",
+                              "the server is a standby and cannot serve write routes", {},
+                              "send writes to the primary");
       if (pg::call([run_as] { return superuser_arg(run_as); }))
         throw http::HttpError(500, "PGGW500", "this route is registered to run as a superuser",
                               "pg_gateway never runs request SQL as a superuser.",
@@ -132,7 +136,8 @@ http::Response SqlRoutes::invoke(http::Request& request) {
             return pg_verify_mbstr(GetDatabaseEncoding(), request.body.data(),
                                    int(request.body.size()), true);
           }))
-        throw http::HttpError(400, "PGGW400", "the request body is not valid text in the database encoding");
+        throw http::HttpError(400, "PGGW400",
+                              "the request body is not valid text in the database encoding");
       // regprocedure/regrole columns carry no dependency: the handler or
       // the role may have been dropped since the route was registered.
       const char* qualified = pg::call([handler]() -> const char* {
@@ -164,8 +169,8 @@ http::Response SqlRoutes::invoke(http::Request& request) {
         Oid argtypes[2] = {TEXTOID, TEXTOID};
         Datum values[2] = {
             PointerGetDatum(cstring_to_text_with_len(document.data(), int(document.size()))),
-            json_body ? PointerGetDatum(cstring_to_text_with_len(request.body.data(),
-                                                                 int(request.body.size())))
+            json_body ? PointerGetDatum(
+                            cstring_to_text_with_len(request.body.data(), int(request.body.size())))
                       : Datum(0)};
         const char nulls[2] = {' ', json_body ? ' ' : 'n'};
         int rc = SPI_execute_with_args(sql.c_str(), json_body ? 2 : 1, argtypes, values, nulls,

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of pg_gateway, in this order:
-#   1. core unit tests (GoogleTest via CTest)
+#   0. clang-format check of every C++ file
+#   1. core unit tests (GoogleTest via CTest) and the compile-time core-zone checks
 #   2. the same unit tests built with AddressSanitizer + UndefinedBehaviorSanitizer
 #   3. libFuzzer targets for a bounded time (FUZZ_SECONDS each, default 60)
 #   4. build and install the extension (PGXS)
@@ -67,6 +68,17 @@ run_ctest_step() {  # run_ctest_step <name> <build dir> [cmake args...]
   fi
   record "$name" "$p" "$f"
 }
+
+# 0
+banner "clang-format"
+if make -s format-check >"$WORK/format.log" 2>&1; then
+  echo "every C++ file is formatted"
+  record clang-format 1 0
+else
+  head -n 40 "$WORK/format.log"
+  echo "run 'make format' to fix"
+  record clang-format 0 1
+fi
 
 # 1, 2
 run_ctest_step core-unit build/core

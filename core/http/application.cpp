@@ -40,7 +40,8 @@ Response Application::handle(Request& request) {
 
 Response Application::dispatch(Request& request) {
   if (request.method == Method::kOther) {
-    Response r = json_error(501, "PGGW501", "method " + request.method_text + " is not implemented");
+    Response r =
+        json_error(501, "PGGW501", "method " + request.method_text + " is not implemented");
     r.set_header("Allow", MethodSet{Method::kGet, Method::kPost, Method::kPut, Method::kPatch,
                                     Method::kDelete}
                               .allow_header());
@@ -73,8 +74,8 @@ Response Application::dispatch(Request& request) {
   bool allowed = methods.contains(request.method) ||
                  (request.method == Method::kHead && methods.contains(Method::kGet));
   if (!allowed) {
-    Response r = json_error(405, "PGGW405",
-                            "method " + request.method_text + " is not allowed for " + request.path);
+    Response r = json_error(
+        405, "PGGW405", "method " + request.method_text + " is not allowed for " + request.path);
     r.set_header("Allow", methods.allow_header());
     return r;
   }

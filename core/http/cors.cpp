@@ -19,7 +19,8 @@ bool looks_like_origin(std::string_view o) {
   std::string_view rest = o.substr(p + 3);
   if (rest.empty() || rest.find('/') != std::string_view::npos) return false;
   for (char c : o)
-    if (static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) >= 0x7F) return false;
+    if (static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) >= 0x7F)
+      return false;
   return true;
 }
 
@@ -96,8 +97,9 @@ Response CorsPolicy::preflight(const Request& r, MethodSet methods) const {
   const std::string& wanted = *r.header("access-control-request-method");
   Method m = parse_method(wanted);
   if (!enabled() || !allows(origin)) {
-    Response resp = json_error(403, "PGGW403", "origin is not allowed by pg_gateway.cors_allowed_origins",
-                               "origin: " + origin);
+    Response resp =
+        json_error(403, "PGGW403", "origin is not allowed by pg_gateway.cors_allowed_origins",
+                   "origin: " + origin);
     add_vary(resp, "Origin");
     return resp;
   }

@@ -15,7 +15,8 @@ std::vector<std::string> parse_listen_addresses(const std::string& list) {
   size_t start = 0;
   while (start <= list.size()) {
     size_t comma = list.find(',', start);
-    std::string item = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    std::string item =
+        list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     size_t b = item.find_first_not_of(" \t");
     size_t e = item.find_last_not_of(" \t");
     if (b != std::string::npos) {
@@ -26,7 +27,8 @@ std::vector<std::string> parse_listen_addresses(const std::string& list) {
       } else {
         in_addr a4;
         in6_addr a6;
-        if (inet_pton(AF_INET, item.c_str(), &a4) != 1 && inet_pton(AF_INET6, item.c_str(), &a6) != 1)
+        if (inet_pton(AF_INET, item.c_str(), &a4) != 1 &&
+            inet_pton(AF_INET6, item.c_str(), &a6) != 1)
           throw std::invalid_argument("\"" + item + "\" is not an IPv4 or IPv6 address");
         out.push_back(item);
       }
@@ -49,7 +51,8 @@ int open_one(const std::string& address, int port, int backlog) {
     sin->sin_family = family = AF_INET;
     sin->sin_port = htons(uint16_t(port));
     len = sizeof(sockaddr_in);
-  } else if (inet_pton(AF_INET6, address.c_str(), &reinterpret_cast<sockaddr_in6*>(&ss)->sin6_addr) == 1) {
+  } else if (inet_pton(AF_INET6, address.c_str(),
+                       &reinterpret_cast<sockaddr_in6*>(&ss)->sin6_addr) == 1) {
     auto* sin6 = reinterpret_cast<sockaddr_in6*>(&ss);
     sin6->sin6_family = family = AF_INET6;
     sin6->sin6_port = htons(uint16_t(port));
@@ -57,10 +60,12 @@ int open_one(const std::string& address, int port, int backlog) {
   } else {
     throw ListenError("\"" + address + "\" is not an IPv4 or IPv6 address", EINVAL);
   }
-  std::string where = (family == AF_INET6 ? "[" + address + "]" : address) + ":" + std::to_string(port);
+  std::string where =
+      (family == AF_INET6 ? "[" + address + "]" : address) + ":" + std::to_string(port);
 
   int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) throw ListenError("could not create a socket for " + where + ": " + strerror(errno), errno);
+  if (fd < 0)
+    throw ListenError("could not create a socket for " + where + ": " + strerror(errno), errno);
   int one = 1;
   // SO_REUSEPORT lets every HTTP worker own a socket on the same port, and
   // lets a restarted worker bind while old connections sit in TIME_WAIT.

@@ -10,8 +10,21 @@ namespace {
 bool is_tchar(unsigned char c) {
   if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
   switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-    case '-': case '.': case '^': case '_': case '`': case '|': case '~':
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '.':
+    case '^':
+    case '_':
+    case '`':
+    case '|':
+    case '~':
       return true;
     default:
       return false;
@@ -20,7 +33,8 @@ bool is_tchar(unsigned char c) {
 
 bool is_token(std::string_view s) {
   if (s.empty()) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) { return is_tchar(static_cast<unsigned char>(c)); });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return is_tchar(static_cast<unsigned char>(c)); });
 }
 
 // field-value characters: HTAB, SP, VCHAR, obs-text. No CTLs, no DEL.
@@ -98,7 +112,7 @@ bool RequestParser::take_line(std::string_view data, size_t& pos, size_t limit, 
   // The line's own limit first, so an over-long request line is 414 however
   // it is split across reads (not 431 when it arrives in one piece).
   if (line_.size() + n > limit + 2) {
-    return fail(limit_status, limit_status == 414 ? "request line is too long"
+    return fail(limit_status, limit_status == 414   ? "request line is too long"
                               : limit_status == 431 ? "header field is too long"
                                                     : "line is too long");
   }
@@ -218,8 +232,7 @@ bool RequestParser::parse_request_line(std::string_view line) {
   if (target.empty()) return fail(400, "empty request target");
   for (char ch : target) {
     unsigned char c = static_cast<unsigned char>(ch);
-    if (c <= 0x20 || c >= 0x7F || c == '#')
-      return fail(400, "invalid character in request target");
+    if (c <= 0x20 || c >= 0x7F || c == '#') return fail(400, "invalid character in request target");
   }
   if (version.size() != 8 || version.substr(0, 5) != "HTTP/" || version[6] != '.' ||
       version[5] < '0' || version[5] > '9' || version[7] < '0' || version[7] > '9')
@@ -242,14 +255,13 @@ bool RequestParser::parse_request_line(std::string_view line) {
   if (target.front() != '/') {
     // absolute-form: scheme "://" authority path-abempty [ "?" query ]
     size_t scheme_end = target.find("://");
-    if (scheme_end == std::string_view::npos ||
-        !(iequals(target.substr(0, scheme_end), "http") ||
-          iequals(target.substr(0, scheme_end), "https")))
+    if (scheme_end == std::string_view::npos || !(iequals(target.substr(0, scheme_end), "http") ||
+                                                  iequals(target.substr(0, scheme_end), "https")))
       return fail(400, "request target must be origin-form or absolute-form");
     size_t path_start = target.find_first_of("/?", scheme_end + 3);
     if (path_start == scheme_end + 3) return fail(400, "absolute-form target without authority");
-    path_and_query = path_start == std::string_view::npos ? std::string_view("/")
-                                                          : target.substr(path_start);
+    path_and_query =
+        path_start == std::string_view::npos ? std::string_view("/") : target.substr(path_start);
     if (path_and_query.front() == '?') {
       request_.path = "/";
       request_.query = std::string(path_and_query.substr(1));
@@ -291,8 +303,8 @@ bool RequestParser::finish_headers() {
       bool ok = for_each_list_element(h.value, [&](std::string_view v) {
         any = true;
         if (v.size() > 19) {  // more than 10^19: far over any limit
-          fail(413, "request body is larger than the limit of " +
-                        std::to_string(limits_.max_body) + " bytes");
+          fail(413, "request body is larger than the limit of " + std::to_string(limits_.max_body) +
+                        " bytes");
           return false;
         }
         uint64_t n = 0;
@@ -319,8 +331,10 @@ bool RequestParser::finish_headers() {
       has_te = true;
     } else if (h.name == "connection") {
       for_each_list_element(h.value, [&](std::string_view v) {
-        if (iequals(v, "close")) request_.keep_alive = false;
-        else if (iequals(v, "keep-alive") && request_.version_minor == 0) request_.keep_alive = true;
+        if (iequals(v, "close"))
+          request_.keep_alive = false;
+        else if (iequals(v, "keep-alive") && request_.version_minor == 0)
+          request_.keep_alive = true;
         return true;
       });
     } else if (h.name == "expect") {

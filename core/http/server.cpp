@@ -150,7 +150,8 @@ void HttpServer::accept_ready(int listen_fd, int64_t now_ms) {
   for (int i = 0; i < 64; ++i) {
     sockaddr_storage ss{};
     socklen_t len = sizeof ss;
-    int fd = accept4(listen_fd, reinterpret_cast<sockaddr*>(&ss), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    int fd =
+        accept4(listen_fd, reinterpret_cast<sockaddr*>(&ss), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) return;  // EAGAIN, or a transient error (ECONNABORTED, EMFILE): retry later
     if (connections_.size() >= size_t(config_.max_connections)) {
       reject_over_capacity(fd);

@@ -24,13 +24,13 @@ struct ServerConfig {
   std::vector<std::string> listen_addresses{"127.0.0.1"};
   int port = 8080;
   int backlog = 1024;
-  int max_connections = 256;       // per worker; beyond it: 503 and close
+  int max_connections = 256;  // per worker; beyond it: 503 and close
   ParserLimits limits;
-  int64_t header_timeout_ms = 10000;     // first byte of a request to end of headers
-  int64_t body_timeout_ms = 30000;       // end of headers to end of body; also write stalls
-  int64_t keepalive_timeout_ms = 75000;  // idle between requests
-  int64_t linger_ms = 2000;              // draining input after a final response
-  size_t max_requests_per_turn = 16;     // pipelined requests served before others get a turn
+  int64_t header_timeout_ms = 10000;           // first byte of a request to end of headers
+  int64_t body_timeout_ms = 30000;             // end of headers to end of body; also write stalls
+  int64_t keepalive_timeout_ms = 75000;        // idle between requests
+  int64_t linger_ms = 2000;                    // draining input after a final response
+  size_t max_requests_per_turn = 16;           // pipelined requests served before others get a turn
   size_t max_output_buffer = 4 * 1024 * 1024;  // stop reading a connection beyond this
 };
 

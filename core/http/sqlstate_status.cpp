@@ -20,8 +20,8 @@ int http_status_for_sqlstate(std::string_view s) {
   if (s == "55P03") return 503;                  // lock_not_available
   if (s == "57014") return 504;                  // query_canceled: statement_timeout
   if (s == "57P01" || s == "57P02" || s == "57P03") return 503;  // shutdown in progress
-  if (s == "P0001") return 400;                  // RAISE EXCEPTION without a code
-  if (s == "P0002") return 404;                  // no_data_found
+  if (s == "P0001") return 400;                                  // RAISE EXCEPTION without a code
+  if (s == "P0002") return 404;                                  // no_data_found
   if (cls == "08") return 503;
   if (cls == "0L" || cls == "0P" || cls == "28") return 403;
   if (cls == "22" || cls == "23") return 400;

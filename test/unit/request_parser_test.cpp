@@ -744,7 +744,8 @@ TEST(RequestParser, ContentLengthListWithEmptyElementsRejected) {
 TEST(RequestParser, TrailersCountTowardsTheFieldLimit) {
   ParserLimits limits;
   limits.max_headers = 3;
-  std::string in = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n";
+  std::string in =
+      "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n";
   for (int i = 0; i < 4; ++i) in += "T" + std::to_string(i) + ": v\r\n";
   in += "\r\n";
   expect_rejected(in, 431, limits);

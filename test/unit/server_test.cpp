@@ -968,16 +968,18 @@ TEST_F(ServerTest, ServerMadeErrorKeepsTheClientsRequestId) {
   cfg.limits.max_body = 10;
   start(cfg);
   Client c(port_);
-  ASSERT_TRUE(c.send_all("POST /x HTTP/1.1\r\nHost: t\r\nX-Request-Id: trace-42\r\n"
-                         "Content-Length: 11\r\n\r\n"));
+  ASSERT_TRUE(
+      c.send_all("POST /x HTTP/1.1\r\nHost: t\r\nX-Request-Id: trace-42\r\n"
+                 "Content-Length: 11\r\n\r\n"));
   ClientResponse r = c.read_response();
   ASSERT_EQ(r.status, 413) << r.head;
   EXPECT_EQ(r.value("X-Request-Id"), "trace-42");
   EXPECT_EQ(r.value("X-Server-Made"), "1");
   // A malformed id is not echoed; the handler decorates instead.
   Client d(port_);
-  ASSERT_TRUE(d.send_all("POST /x HTTP/1.1\r\nHost: t\r\nX-Request-Id: bad id\r\n"
-                         "Content-Length: 11\r\n\r\n"));
+  ASSERT_TRUE(
+      d.send_all("POST /x HTTP/1.1\r\nHost: t\r\nX-Request-Id: bad id\r\n"
+                 "Content-Length: 11\r\n\r\n"));
   ClientResponse r2 = d.read_response();
   ASSERT_EQ(r2.status, 413) << r2.head;
   EXPECT_EQ(r2.value("X-Request-Id"), "<absent>");
