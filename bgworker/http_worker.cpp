@@ -15,6 +15,7 @@
 #include "extension/health_routes.hpp"
 #include "extension/pg_guard.hpp"
 #include "extension/pg_log.hpp"
+#include "extension/request_transaction.hpp"
 #include "extension/shared_state.hpp"
 #include "extension/sql_routes.hpp"
 
@@ -29,11 +30,13 @@ constexpr int64_t kDatabasePollMs = 2000;
 constexpr int64_t kMaxSleepMs = 1000;
 
 volatile sig_atomic_t shutdown_requested = false;
+volatile int64_t shutdown_requested_at = 0;  // TimestampTz, for the SQL watchdog
 
 // Our own SIGTERM handler instead of die(): a request in flight must finish
 // (bounded by its statement_timeout), not be cancelled mid-way.
 void handle_sigterm(SIGNAL_ARGS) {
   int save_errno = errno;
+  if (!shutdown_requested) shutdown_requested_at = GetCurrentTimestamp();
   shutdown_requested = true;
   SetLatch(MyLatch);
   errno = save_errno;
@@ -58,6 +61,7 @@ class RequestScope : public http::RequestHandler {
     return response;
   }
   void decorate_server_response(http::Response& r) override { app_.decorate_server_response(r); }
+  bool draining() const override { return shutdown_requested; }
 
  private:
   http::Application& app_;
@@ -103,7 +107,8 @@ class HttpWorker {
         })),
         scope_(app_, request_context_),
         server_(gucs::server_config(), scope_) {
-    app_.set_cors(http::CorsPolicy::parse(gucs::cors_allowed_origins ? gucs::cors_allowed_origins : ""));
+    app_.set_cors(
+        http::CorsPolicy::parse(gucs::cors_allowed_origins ? gucs::cors_allowed_origins : ""));
   }
 
   void run();
@@ -131,7 +136,8 @@ class HttpWorker {
 void HttpWorker::try_listen(int64_t now) {
   try {
     server_.listen();
-    set_state(slot_, status_.connected ? shared::WorkerState::kServing : shared::WorkerState::kDegraded);
+    set_state(slot_,
+              status_.connected ? shared::WorkerState::kServing : shared::WorkerState::kDegraded);
     if (!last_listen_error_.empty()) pg::log(name() + ": listening now");
     last_listen_error_.clear();
   } catch (const http::ListenError& e) {
@@ -149,14 +155,16 @@ void HttpWorker::try_listen(int64_t now) {
 void HttpWorker::reload_config() {
   pg::call([] { ProcessConfigFile(PGC_SIGHUP); });
   server_.reconfigure(gucs::server_config());
-  app_.set_cors(http::CorsPolicy::parse(gucs::cors_allowed_origins ? gucs::cors_allowed_origins : ""));
+  app_.set_cors(
+      http::CorsPolicy::parse(gucs::cors_allowed_origins ? gucs::cors_allowed_origins : ""));
 }
 
 int64_t HttpWorker::sleep_ms(int64_t now) const {
   int64_t t = kMaxSleepMs;
   int64_t server_wakeup = server_.next_wakeup_ms(now);
   if (server_wakeup >= 0 && server_wakeup < t) t = server_wakeup;
-  if (!server_.listening() && !draining_) t = std::min(t, std::max<int64_t>(0, next_listen_attempt_ - now));
+  if (!server_.listening() && !draining_)
+    t = std::min(t, std::max<int64_t>(0, next_listen_attempt_ - now));
   if (draining_) t = std::min(t, std::max<int64_t>(0, drain_deadline_ - now));
   return t;
 }
@@ -183,9 +191,8 @@ void HttpWorker::run() {
     int64_t now = util::monotonic_ms();
     long timeout = long(sleep_ms(now));
     WaitEvent events[3];
-    int n = pg::call([&] {
-      return WaitEventSetWait(wait_set, timeout, events, 3, PG_WAIT_EXTENSION);
-    });
+    int n =
+        pg::call([&] { return WaitEventSetWait(wait_set, timeout, events, 3, PG_WAIT_EXTENSION); });
     for (int i = 0; i < n; ++i) {
       if (events[i].events & WL_LATCH_SET) pg::call([] { ResetLatch(MyLatch); });
     }
@@ -242,6 +249,17 @@ void HttpWorker::run() {
   publish_stats(slot_, server_.stats());
 }
 
+// Runs on every exit, FATAL included (a failed connection to the target
+// database), so the slot never names a dead process that the
+// ProcessUtility hook could signal.
+void clear_slot(int code, Datum arg) {
+  (void)code;
+  shared::HttpWorkerSlot* slot = shared::http_slot(DatumGetInt32(arg));
+  if (!slot || pg_atomic_read_u32(&slot->pid) != uint32(MyProcPid)) return;
+  set_state(slot, shared::WorkerState::kNotRunning);
+  pg_atomic_write_u32(&slot->pid, 0);
+}
+
 void http_worker_main(int index) {
   pg::call([] {
     pqsignal(SIGTERM, handle_sigterm);
@@ -250,11 +268,13 @@ void http_worker_main(int index) {
   });
   shared::HttpWorkerSlot* slot = shared::http_slot(index);
   if (!slot) throw std::out_of_range("HTTP worker index out of range");
+  pg::call([index] { before_shmem_exit(clear_slot, Int32GetDatum(index)); });
   pg_atomic_write_u32(&slot->pid, uint32(MyProcPid));
   set_state(slot, shared::WorkerState::kStarting);
   for (pg_atomic_uint64& c : slot->stats) pg_atomic_write_u64(&c, 0);
 
   WorkerStatus status = connect_worker(index, slot);
+  request::install_shutdown_watchdog(&shutdown_requested, &shutdown_requested_at);
   std::string appname = "pg_gateway http worker " + std::to_string(index + 1);
   pg::call([&] { pgstat_report_appname(appname.c_str()); });
   {

@@ -1,5 +1,12 @@
 #include "extension/pg_api.hpp"
 
+extern "C" {
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "utils/fmgroids.h"
+}
+
 #include "bgworker/target_database.hpp"
 
 #include "extension/gucs.hpp"
@@ -16,22 +23,31 @@ struct TargetLookup {
 };
 
 // Reads pg_database in a short transaction; works while connected to no
-// database because pg_database is a shared catalog.
+// database because pg_database is a shared catalog. It scans the heap, not
+// pg_database_datname_index (as get_database_oid() would): without a
+// database, an index's relcache entry can only come from the shared relcache
+// init file, and that file is removed at every server start and written
+// again only by the first backend that connects to a database. Using the
+// index before that is FATAL ("cannot read pg_class without having selected
+// a database"), which would restart the worker every 2 s.
 TargetLookup look_up_target(const char* name) {
   try {
     return pg::call([name] {
       TargetLookup r{};
       SetCurrentStatementStartTimestamp();
       StartTransactionCommand();
-      Oid oid = get_database_oid(name, true);
-      if (OidIsValid(oid)) {
+      Relation rel = table_open(DatabaseRelationId, AccessShareLock);
+      ScanKeyData key;
+      ScanKeyInit(&key, Anum_pg_database_datname, BTEqualStrategyNumber, F_NAMEEQ,
+                  CStringGetDatum(name));
+      SysScanDesc scan = systable_beginscan(rel, InvalidOid, false, nullptr, 1, &key);
+      HeapTuple tuple = systable_getnext(scan);
+      if (HeapTupleIsValid(tuple)) {
         r.exists = true;
-        HeapTuple tuple = SearchSysCache1(DATABASEOID, ObjectIdGetDatum(oid));
-        if (HeapTupleIsValid(tuple)) {
-          r.allows_connections = ((Form_pg_database)GETSTRUCT(tuple))->datallowconn;
-          ReleaseSysCache(tuple);
-        }
+        r.allows_connections = ((Form_pg_database)GETSTRUCT(tuple))->datallowconn;
       }
+      systable_endscan(scan);
+      table_close(rel, AccessShareLock);
       CommitTransactionCommand();
       return r;
     });
@@ -45,7 +61,8 @@ void describe_unavailable(WorkerStatus& st, const TargetLookup& t) {
   if (!t.exists) {
     st.unavailable_reason = "database_missing";
     st.unavailable_message = "database \"" + st.database + "\" does not exist";
-    st.unavailable_hint = "create it, or set pg_gateway.database to an existing database and restart";
+    st.unavailable_hint =
+        "create it, or set pg_gateway.database to an existing database and restart";
   } else if (!t.allows_connections) {
     st.unavailable_reason = "database_not_accepting_connections";
     st.unavailable_message = "database \"" + st.database + "\" does not allow connections";
@@ -55,6 +72,30 @@ void describe_unavailable(WorkerStatus& st, const TargetLookup& t) {
     st.unavailable_message = "could not connect to database \"" + st.database + "\"";
     st.unavailable_hint = "the server log has the error; pg_gateway retries with back-off";
   }
+}
+
+// While a DROP DATABASE (RENAME, SET TABLESPACE) of the target database is
+// in progress; see extension/utility_hook.cpp.
+void describe_busy(WorkerStatus& st, shared::SharedState* shared_state) {
+  const char* reason = "database_being_dropped";
+  const char* what = "is being dropped";
+  switch (shared::TargetDatabaseChange(pg_atomic_read_u32(&shared_state->target_database_change))) {
+    case shared::TargetDatabaseChange::kRename:
+      reason = "database_being_renamed";
+      what = "is being renamed";
+      break;
+    case shared::TargetDatabaseChange::kMove:
+      reason = "database_being_moved";
+      what = "is being moved to another tablespace";
+      break;
+    default:
+      break;
+  }
+  st.unavailable_reason = reason;
+  st.unavailable_message = "database \"" + st.database + "\" " + what;
+  st.unavailable_hint =
+      "pg_gateway reconnects when that statement's transaction ends, if the database still "
+      "exists";
 }
 
 int64_t backoff_ms(uint32 failures) {
@@ -70,8 +111,17 @@ WorkerStatus connect_worker(int index, shared::HttpWorkerSlot* slot) {
   st.index = index;
   st.database = gucs::database;
   const char* db = gucs::database;
+  shared::SharedState* shared_state = shared::get();
+  // Pairs with the full barrier in the ProcessUtility hook: this worker
+  // published its pid before reading the busy count, the hook raised the
+  // count before reading the pids, so a worker starting during a DROP
+  // DATABASE is either signalled or stays away from the database.
+  pg_memory_barrier();
+  bool busy = pg_atomic_read_u32(&shared_state->target_database_busy) != 0;
+  pg_read_barrier();  // the hook sets "gone" before it lowers the count
+  bool gone = pg_atomic_read_u32(&shared_state->target_database_gone) != 0;
   bool previous_died_connecting = pg_atomic_read_u32(&slot->connect_in_progress) != 0;
-  if (!previous_died_connecting) {
+  if (!previous_died_connecting && !busy && !gone) {
     pg_atomic_write_u32(&slot->connect_in_progress, 1);
     pg::call([db] { BackgroundWorkerInitializeConnection(db, nullptr, 0); });
     // Reached only when connected: a failure above was FATAL and exited.
@@ -80,20 +130,43 @@ WorkerStatus connect_worker(int index, shared::HttpWorkerSlot* slot) {
     st.connected = true;
     return st;
   }
-  uint32 failures = pg_atomic_add_fetch_u32(&slot->connect_failures, 1);
+  uint32 failures =
+      previous_died_connecting ? pg_atomic_add_fetch_u32(&slot->connect_failures, 1) : 0;
   pg::call([] { BackgroundWorkerInitializeConnection(nullptr, nullptr, 0); });
+  const std::string worker = "pg_gateway http worker " + std::to_string(index + 1) + ": ";
+  if (busy) {
+    describe_busy(st, shared_state);
+    pg::log(worker + st.unavailable_message +
+            "; not connecting to it, serving /live, and 503 on other routes until the statement "
+            "ends");
+    return st;
+  }
   TargetLookup t = look_up_target(db);
   describe_unavailable(st, t);
-  // One line per failed connection, with the retry plan; no loop of FATALs.
-  pg::log_warning("pg_gateway http worker " + std::to_string(index + 1) + ": " +
-                      st.unavailable_message +
-                      "; serving /live, and 503 on other routes until it can connect (attempt " +
-                      std::to_string(failures) + ")",
-                  st.unavailable_hint);
+  if (previous_died_connecting) {
+    // One line per failed connection, with the retry plan; no loop of FATALs.
+    pg::log_warning(worker + st.unavailable_message +
+                        "; serving /live, and 503 on other routes until it can connect (attempt " +
+                        std::to_string(failures) + ")",
+                    st.unavailable_hint);
+  } else if (!t.exists || !t.allows_connections) {
+    // Gone by a DROP or RENAME this cluster saw commit.
+    pg::log_warning(worker + st.unavailable_message +
+                        " (it was dropped or renamed); serving /live, and 503 on other routes "
+                        "until it exists again",
+                    st.unavailable_hint);
+  }
+  // Otherwise the database is back already; the first poll reconnects.
   return st;
 }
 
 bool target_database_available(WorkerStatus& st, shared::HttpWorkerSlot* slot) {
+  shared::SharedState* shared_state = shared::get();
+  if (pg_atomic_read_u32(&shared_state->target_database_busy) != 0) {
+    describe_busy(st, shared_state);
+    return false;
+  }
+  pg_read_barrier();
   TargetLookup t = look_up_target(st.database.c_str());
   describe_unavailable(st, t);
   if (!t.exists || !t.allows_connections) return false;
@@ -104,6 +177,7 @@ bool target_database_available(WorkerStatus& st, shared::HttpWorkerSlot* slot) {
   if (first_seen_ms == 0) first_seen_ms = now;
   if (now - first_seen_ms < backoff_ms(pg_atomic_read_u32(&slot->connect_failures)) - 1000)
     return false;
+  pg_atomic_write_u32(&shared_state->target_database_gone, 0);
   pg_atomic_write_u32(&slot->connect_in_progress, 0);
   return true;
 }

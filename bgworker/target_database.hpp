@@ -8,7 +8,13 @@
 // reason on /ready, and polls pg_database (a shared catalog) until the
 // database can be connected to; then it exits with code 1 and the
 // postmaster starts a fresh worker that connects. The cost of a missing
-// database is therefore one FATAL line and one LOG line, not a loop.
+// database is therefore one FATAL line and one WARNING line, not a loop.
+//
+// The same no-database mode is used, without a failed attempt first, while
+// a DROP DATABASE / ALTER DATABASE RENAME / SET TABLESPACE of the target is
+// in progress (connecting would block it), and after such a DROP or RENAME
+// committed (the database is known to be gone); see
+// extension/utility_hook.cpp.
 #pragma once
 
 #include "extension/shared_state.hpp"

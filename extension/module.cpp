@@ -1,11 +1,13 @@
 // Module entry: _PG_init runs once in the postmaster (the library must be in
 // shared_preload_libraries) and sets up parameters, shared memory and the
-// statically registered background workers.
+// statically registered background workers, and hooks ProcessUtility so
+// that the target database can be dropped while the workers run.
 #include "extension/pg_api.hpp"
 
 #include "bgworker/registration.hpp"
 #include "extension/gucs.hpp"
 #include "extension/shared_state.hpp"
+#include "extension/utility_hook.hpp"
 
 extern "C" {
 PG_MODULE_MAGIC;
@@ -27,5 +29,6 @@ void _PG_init(void) {
   }
   pg_gateway::gucs::define_all();
   pg_gateway::shared::install_hooks();
+  pg_gateway::utility_hook::install();
   pg_gateway::bgworker::register_http_workers();
 }

@@ -2,11 +2,53 @@
 
 #include "extension/request_transaction.hpp"
 
+#include "extension/gucs.hpp"
 #include "extension/pg_guard.hpp"
 
 namespace pg_gateway::request {
 
 namespace {
+
+constexpr int kWatchdogIntervalMs = 200;
+
+// Shutdown watchdog state; the handler runs in signal context, so it only
+// reads these and sets flags, as PostgreSQL's own timeout handlers do.
+volatile sig_atomic_t* watch_requested = nullptr;
+volatile int64_t* watch_requested_at = nullptr;  // TimestampTz
+TimeoutId watchdog_id = MAX_TIMEOUTS;            // MAX_TIMEOUTS: not installed
+volatile sig_atomic_t watchdog_cancelled = false;
+bool watchdog_armed = false;
+
+void shutdown_watchdog_handler() {
+  if (!watch_requested || !*watch_requested || proc_exit_inprogress) return;
+  TimestampTz deadline = *watch_requested_at + int64_t(gucs::shutdown_timeout_ms) * 1000;
+  if (GetCurrentTimestamp() < deadline) return;
+  // Same effect as a statement timeout: ProcessInterrupts raises 57014.
+  watchdog_cancelled = true;
+  InterruptPending = true;
+  QueryCancelPending = true;
+  SetLatch(MyLatch);
+}
+
+// Arms the watchdog only where statement_timeout alone could outlive
+// shutdown_timeout: a statement that started before SIGTERM and ends within
+// statement_timeout <= shutdown_timeout ends in time anyway.
+void arm_watchdog(int statement_timeout_ms) {
+  watchdog_cancelled = false;
+  watchdog_armed = watchdog_id != MAX_TIMEOUTS &&
+                   (statement_timeout_ms <= 0 || gucs::shutdown_timeout_ms < statement_timeout_ms);
+  if (watchdog_armed)
+    enable_timeout_every(
+        watchdog_id,
+        TimestampTzPlusMilliseconds(GetCurrentStatementStartTimestamp(), kWatchdogIntervalMs),
+        kWatchdogIntervalMs);
+}
+
+void disarm_timers() {
+  disable_timeout(STATEMENT_TIMEOUT, false);
+  if (watchdog_armed) disable_timeout(watchdog_id, false);
+  watchdog_armed = false;
+}
 
 // Returns the process to "idle, no transaction" after any failure. If even
 // that fails, the backend's state is unknown and the only safe move is to
@@ -15,7 +57,7 @@ void abort_transaction() noexcept {
   bool failed = false;
   try {
     pg::call([] {
-      disable_timeout(STATEMENT_TIMEOUT, false);
+      disarm_timers();
       AbortCurrentTransaction();
       // A cancel that arrived for the failed statement must not hit the next request.
       QueryCancelPending = false;
@@ -46,10 +88,11 @@ void run_in_transaction(const TransactionOptions& options, const std::function<v
       // command loop; arm the same timer it would.
       if (options.statement_timeout_ms > 0)
         enable_timeout_after(STATEMENT_TIMEOUT, options.statement_timeout_ms);
+      arm_watchdog(options.statement_timeout_ms);
     });
     body();
     pg::call([] {
-      disable_timeout(STATEMENT_TIMEOUT, false);
+      disarm_timers();
       SPI_finish();
       PopActiveSnapshot();
       CommitTransactionCommand();
@@ -62,5 +105,14 @@ void run_in_transaction(const TransactionOptions& options, const std::function<v
     throw;
   }
 }
+
+void install_shutdown_watchdog(volatile sig_atomic_t* shutdown_requested,
+                               volatile int64_t* shutdown_requested_at) {
+  watch_requested = shutdown_requested;
+  watch_requested_at = shutdown_requested_at;
+  watchdog_id = pg::call([] { return RegisterTimeout(USER_TIMEOUT, shutdown_watchdog_handler); });
+}
+
+bool cancelled_for_shutdown() { return watchdog_cancelled; }
 
 }  // namespace pg_gateway::request

@@ -6,6 +6,8 @@
 // request in hand, and sends the response after it returns.
 #pragma once
 
+#include <csignal>
+#include <cstdint>
 #include <functional>
 
 namespace pg_gateway::request {
@@ -22,5 +24,16 @@ struct TransactionOptions {
 // (pg::PgError for PostgreSQL errors) to the caller, which maps it to an
 // HTTP status. The worker is then ready for the next request.
 void run_in_transaction(const TransactionOptions& options, const std::function<void()>& body);
+
+// Makes pg_gateway.shutdown_timeout a bound for SQL that is already running
+// when SIGTERM arrives. Called once by a worker with its signal handler's
+// flag and the time that handler recorded: while request SQL runs, a
+// repeating timer checks them and, once shutdown_timeout has passed since
+// SIGTERM, cancels the statement as a statement timeout would.
+void install_shutdown_watchdog(volatile sig_atomic_t* shutdown_requested,
+                               volatile int64_t* shutdown_requested_at);
+
+// True when the last transaction's statement was cancelled by that watchdog.
+bool cancelled_for_shutdown();
 
 }  // namespace pg_gateway::request

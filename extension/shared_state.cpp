@@ -21,6 +21,9 @@ void startup_shmem() {
   bool found = false;
   state = static_cast<SharedState*>(ShmemInitStruct("pg_gateway", sizeof(SharedState), &found));
   if (!found) {
+    pg_atomic_init_u32(&state->target_database_busy, 0);
+    pg_atomic_init_u32(&state->target_database_change, uint32(TargetDatabaseChange::kNone));
+    pg_atomic_init_u32(&state->target_database_gone, 0);
     for (HttpWorkerSlot& s : state->http) {
       pg_atomic_init_u32(&s.pid, 0);
       pg_atomic_init_u32(&s.state, uint32(WorkerState::kNotRunning));
@@ -59,12 +62,18 @@ HttpWorkerSlot* http_slot(int index) {
 
 const char* state_name(WorkerState s) {
   switch (s) {
-    case WorkerState::kNotRunning: return "not running";
-    case WorkerState::kStarting: return "starting";
-    case WorkerState::kServing: return "serving";
-    case WorkerState::kDegraded: return "database unavailable";
-    case WorkerState::kListenFailed: return "cannot listen";
-    case WorkerState::kDraining: return "draining";
+    case WorkerState::kNotRunning:
+      return "not running";
+    case WorkerState::kStarting:
+      return "starting";
+    case WorkerState::kServing:
+      return "serving";
+    case WorkerState::kDegraded:
+      return "database unavailable";
+    case WorkerState::kListenFailed:
+      return "cannot listen";
+    case WorkerState::kDraining:
+      return "draining";
   }
   return "unknown";
 }

@@ -16,10 +16,10 @@ constexpr int kMaxHttpWorkers = 64;  // upper bound of pg_gateway.http_workers
 enum class WorkerState : uint32 {
   kNotRunning = 0,
   kStarting = 1,
-  kServing = 2,        // connected to the target database
-  kDegraded = 3,       // target database missing: /live only, 503 elsewhere
-  kListenFailed = 4,   // port not available; retrying
-  kDraining = 5,       // SIGTERM received
+  kServing = 2,       // connected to the target database
+  kDegraded = 3,      // target database missing: /live only, 503 elsewhere
+  kListenFailed = 4,  // port not available; retrying
+  kDraining = 5,      // SIGTERM received
 };
 
 enum class StatCounter : int {
@@ -47,7 +47,24 @@ struct HttpWorkerSlot {
   pg_atomic_uint64 stats[int(StatCounter::kCount)];
 };
 
+// A statement that needs pg_gateway.database free of other sessions
+// (extension/utility_hook.cpp). Stored in target_database_change.
+enum class TargetDatabaseChange : uint32 {
+  kNone = 0,
+  kDrop = 1,    // DROP DATABASE
+  kRename = 2,  // ALTER DATABASE ... RENAME TO
+  kMove = 3,    // ALTER DATABASE ... SET TABLESPACE
+};
+
 struct SharedState {
+  // Number of such statements whose transaction has not ended yet. While
+  // it is not zero, a starting HTTP worker connects to no database.
+  pg_atomic_uint32 target_database_busy;
+  pg_atomic_uint32 target_database_change;  // TargetDatabaseChange, the latest one
+  // Set when a DROP or RENAME of the target database committed: starting
+  // workers then know it is gone without a FATAL connection attempt. A
+  // worker clears it once it sees the database exist again.
+  pg_atomic_uint32 target_database_gone;
   HttpWorkerSlot http[kMaxHttpWorkers];
 };
 

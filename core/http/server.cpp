@@ -266,10 +266,6 @@ void HttpServer::process_input(Connection& c, int64_t now_ms) {
     c.continue_sent = false;
     req.remote_addr = c.remote;
     bool head = req.method == Method::kHead;
-    // While shutting down, requests already received are still answered;
-    // the last one closes. After a half-close, likewise.
-    bool more_buffered = !c.in.empty();
-    bool keep_alive = req.keep_alive && (more_buffered || (!shutting_down_ && !c.read_eof));
     int minor = req.version_minor;
     ++stats_.requests;
     ++served;
@@ -283,6 +279,11 @@ void HttpServer::process_input(Connection& c, int64_t now_ms) {
       resp = json_error(500, "PGGW500", "internal error");
       decorate(resp, &req);
     }
+    // While shutting down, requests already received are still answered;
+    // the last one closes. After a half-close, likewise.
+    bool more_buffered = !c.in.empty();
+    bool stopping = shutting_down_ || handler_.draining();
+    bool keep_alive = req.keep_alive && (more_buffered || (!stopping && !c.read_eof));
     respond(c, std::move(resp), head, keep_alive, minor, now_ms);
   }
   // A peer that half-closed sends nothing more: answer the complete requests

@@ -43,6 +43,11 @@ class RequestHandler {
   // Lets the handler decorate responses the server makes by itself (parse
   // errors, 408, 503 at capacity), e.g. with a request id.
   virtual void decorate_server_response(Response& response) { (void)response; }
+  // True once the process has been asked to stop (the owner's signal
+  // handler knows before the server's loop does). Asked after each
+  // handler call, so a request that was running when SIGTERM came gets
+  // Connection: close unless more requests from that client are waiting.
+  virtual bool draining() const { return false; }
 };
 
 struct ServerStats {

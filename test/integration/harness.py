@@ -100,7 +100,11 @@ class PendingSocket(socket.socket):
 def connect(port, timeout=10.0):
     s = PendingSocket(socket.AF_INET, socket.SOCK_STREAM)
     s.settimeout(timeout)
-    s.connect(("127.0.0.1", port))
+    try:
+        s.connect(("127.0.0.1", port))
+    except OSError:
+        s.close()
+        raise
     return s
 
 
@@ -293,3 +297,75 @@ class ClusterTestCase(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.cluster.stop(mode="immediate", check=False)
+
+
+# -- generic helpers for lifecycle tests (appended) ---------------------------
+
+def log_size(cluster):
+    """Current length of the server log, to read what is logged after it."""
+    try:
+        return os.path.getsize(cluster.logfile)
+    except FileNotFoundError:
+        return 0
+
+
+def log_since(cluster, offset):
+    with open(cluster.logfile, "rb") as f:
+        f.seek(offset)
+        return f.read().decode("utf-8", "replace")
+
+
+def try_sql(cluster, sql, db="postgres"):
+    """Like Cluster.sql, but None instead of an exception (server restarting)."""
+    try:
+        r = cluster.psql(sql, db=db, check=False)
+    except subprocess.TimeoutExpired:
+        return None
+    return r.stdout.strip() if r.returncode == 0 else None
+
+
+def wait_until(predicate, timeout=30.0, what="condition", interval=0.1):
+    """Polls predicate (exceptions count as False) until it returns a true value."""
+    deadline = time.time() + timeout
+    last_error = None
+    while time.time() < deadline:
+        try:
+            value = predicate()
+            if value:
+                return value
+        except Exception as e:  # noqa: BLE001 - polling through restarts
+            last_error = e
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}"
+                         + (f" (last error: {last_error!r})" if last_error else ""))
+
+
+class BackgroundCall:
+    """Runs fn() in a thread; join() returns its result or raises its exception,
+    and elapsed tells how long it took."""
+
+    def __init__(self, fn):
+        import threading
+        self._result = None
+        self._error = None
+        self.elapsed = None
+        self._started = time.time()
+
+        def run():
+            try:
+                self._result = fn()
+            except BaseException as e:  # noqa: BLE001 - re-raised in join()
+                self._error = e
+            finally:
+                self.elapsed = time.time() - self._started
+
+        self._thread = threading.Thread(target=run, daemon=True)
+        self._thread.start()
+
+    def join(self, timeout=None):
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            raise AssertionError(f"background call still running after {timeout}s")
+        if self._error:
+            raise self._error
+        return self._result
