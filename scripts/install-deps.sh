@@ -10,7 +10,7 @@ packages=(
   # tests: GoogleTest, pgTAP + pg_prove, libFuzzer and sanitizers (clang-14), HTTP client
   googletest libgtest-dev
   postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl
-  clang-14 libclang-rt-14-dev llvm-14
+  clang-14 libclang-rt-14-dev llvm-14 clang-format-14
   python3 curl procps iproute2
   # benchmarks and the real peers later issues test against
   wrk nginx-light pgbouncer hyperfine

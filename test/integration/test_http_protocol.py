@@ -101,6 +101,10 @@ def worker_stats(cluster):
 class ProtocolAssertions:
     """Assertions shared by both test classes."""
 
+    @property
+    def port(self):
+        return self.cluster.http_port
+
     def assert_framed(self, r, request_id=None, head=False):
         """Every response: X-Request-Id, and Content-Length unless 204/304."""
         self.assertIsNotNone(r, "no response")
@@ -145,10 +149,6 @@ class HttpProtocol(ClusterTestCase, ProtocolAssertions):
     def setUpClass(cls):
         super().setUpClass()
         install_echo_routes(cls.cluster)
-
-    @property
-    def port(self):
-        return self.cluster.http_port
 
     # -- keep-alive ------------------------------------------------------------
     def test_keep_alive_serves_several_requests_on_one_connection(self):
@@ -660,10 +660,6 @@ class HttpLimits(ClusterTestCase, ProtocolAssertions):
     def setUpClass(cls):
         super().setUpClass()
         install_echo_routes(cls.cluster)
-
-    @property
-    def port(self):
-        return self.cluster.http_port
 
     def configure(self, probe=None, what="the new settings", **gucs):
         """ALTER SYSTEM + reload; RESET + reload when the test ends. `probe`
