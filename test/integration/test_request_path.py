@@ -3,6 +3,7 @@ request, SQLSTATE -> HTTP status, statement_timeout, read-only GETs, run_as,
 and the C++/PostgreSQL boundary under injected faults (no crash, no leak)."""
 
 import json
+import sys
 import threading
 import time
 import unittest
@@ -265,6 +266,8 @@ class FaultsDoNotCrashOrLeak(ClusterTestCase):
         self.set_fault("core_exception")
         self.assertEqual(self.hammer(5000), {500: 5000})
         after = rss_kb(pid)
+        print(f"\n  worker RSS over 10,000 failed requests: {before} kB -> {after} kB",
+              file=sys.stderr)
         self.tearDown()
         self.assertEqual(self.hammer(10), {200: 10})
         self.assertEqual(self.cluster.worker_pids(), [pid], "the worker never restarted")
