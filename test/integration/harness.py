@@ -10,6 +10,7 @@ Clusters listen on a Unix socket only; the HTTP port is a free TCP port on
 import json
 import os
 import pwd
+import re
 import shutil
 import signal
 import socket
@@ -22,6 +23,10 @@ PG_BIN = os.environ.get("PG_BIN") or subprocess.run(
     ["pg_config", "--bindir"], capture_output=True, text=True, check=True).stdout.strip()
 TEST_ROOT = os.environ.get("PG_GATEWAY_TEST_ROOT", "/tmp/pg_gateway-test")
 IS_ROOT = os.geteuid() == 0
+_CONTROL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "pg_gateway.control")
+with open(_CONTROL) as _f:
+    # The version CREATE EXTENSION installs, for tests that check /ready.
+    EXTENSION_VERSION = re.search(r"default_version\s*=\s*'([^']+)'", _f.read()).group(1)
 SERVER_USER = "postgres" if IS_ROOT else pwd.getpwuid(os.geteuid()).pw_name
 
 

@@ -2,7 +2,7 @@
 
 import unittest
 
-from harness import ClusterTestCase, Cluster
+from harness import ClusterTestCase, Cluster, EXTENSION_VERSION
 
 
 class HealthRoutes(ClusterTestCase):
@@ -19,7 +19,7 @@ class HealthRoutes(ClusterTestCase):
         self.assertEqual(r.status, 200, r.body)
         body = r.json()
         self.assertEqual(body["status"], "ready")
-        self.assertEqual(body["extension_version"], "0.1.0")
+        self.assertEqual(body["extension_version"], EXTENSION_VERSION)
         self.assertFalse(body["in_recovery"])
         self.assertEqual(self.cluster.get("/ready/write").status, 200)
 

@@ -17,7 +17,7 @@ import time
 import unittest
 import warnings
 
-from harness import (PG_BIN, BackgroundCall, Cluster, ClusterTestCase, IS_ROOT, SERVER_USER,
+from harness import (PG_BIN, BackgroundCall, Cluster, ClusterTestCase, EXTENSION_VERSION, IS_ROOT, SERVER_USER,
                      as_server_user, build_request, connect, log_since, log_size, read_response,
                      recv_until_closed, try_sql, wait_until)
 
@@ -228,7 +228,7 @@ class ExtensionComesAndGoes(ClusterTestCase):
 
         c.sql("CREATE EXTENSION pg_gateway")
         c.wait_for(lambda: all_ready(c), timeout=10, what="/ready 200 after CREATE EXTENSION")
-        self.assertEqual(c.get("/ready").json()["extension_version"], "0.1.0")
+        self.assertEqual(c.get("/ready").json()["extension_version"], EXTENSION_VERSION)
 
         c.sql("DROP EXTENSION pg_gateway")
         c.wait_for(lambda: all_unavailable(c, "extension_missing"), timeout=10,
@@ -631,7 +631,7 @@ class HotStandby(ClusterTestCase):
         s.wait_for(lambda: all_ready(s), timeout=15, what="/ready 200 on the standby")
         body = s.get("/ready").json()
         self.assertTrue(body["in_recovery"])
-        self.assertEqual(body["extension_version"], "0.1.0")
+        self.assertEqual(body["extension_version"], EXTENSION_VERSION)
         r = s.get("/ready/write")
         self.assertEqual(r.status, 503)
         self.assertEqual(r.json()["reason"], "standby")

@@ -1,0 +1,23 @@
+-- Upgrading from 0.1.0 gives the same objects as a fresh install.
+CREATE TEMP TABLE fresh AS
+SELECT pg_describe_object(classid, objid, 0) AS object
+  FROM pg_depend
+ WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
+   AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'pg_gateway');
+DROP EXTENSION pg_gateway;
+CREATE EXTENSION pg_gateway VERSION '0.1.0';
+SELECT extversion FROM pg_extension WHERE extname = 'pg_gateway';
+ALTER EXTENSION pg_gateway UPDATE;
+SELECT extversion FROM pg_extension WHERE extname = 'pg_gateway';
+CREATE TEMP TABLE upgraded AS
+SELECT pg_describe_object(classid, objid, 0) AS object
+  FROM pg_depend
+ WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
+   AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'pg_gateway');
+(SELECT 'only fresh' AS side, object FROM fresh EXCEPT SELECT 'only fresh', object FROM upgraded)
+UNION ALL
+(SELECT 'only upgraded', object FROM upgraded EXCEPT SELECT 'only upgraded', object FROM fresh);
+SELECT count(*) AS objects FROM upgraded;
+-- The privileges agree too.
+SELECT p.oid::regprocedure AS function, has_function_privilege('public', p.oid, 'EXECUTE') AS public_execute
+  FROM pg_proc p WHERE p.pronamespace = 'gateway'::regnamespace ORDER BY p.oid::regprocedure::text;
