@@ -7,6 +7,7 @@ packages=(
   # build
   build-essential g++ make cmake pkg-config
   postgresql-15 postgresql-server-dev-15
+  postgresql-15-postgis-3  # GraphQL compat reference schema (test/graphql_compat)
   # tests: GoogleTest, pgTAP + pg_prove, libFuzzer and sanitizers (clang-14), HTTP client
   googletest libgtest-dev
   postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl
