@@ -129,7 +129,7 @@ std::string print_interfaces(const std::vector<std::string>& interfaces) {
   return out;
 }
 
-std::string print_type(const NamedType& t) {
+std::string print_type_impl(const NamedType& t) {
   std::string d = print_description(t.description);
   switch (t.kind) {
     case NamedType::Kind::kScalar:
@@ -258,6 +258,8 @@ std::vector<const NamedType*> Schema::types_in_order() const {
   return order;
 }
 
+std::string print_type(const NamedType& type) { return print_type_impl(type); }
+
 bool is_specified_scalar(std::string_view name) {
   return name == "String" || name == "Int" || name == "Float" || name == "Boolean" || name == "ID";
 }
@@ -383,7 +385,7 @@ std::string print_schema(const Schema& schema) {
   for (const NamedType* t : schema.types_in_order()) {
     if (t->kind == NamedType::Kind::kScalar && is_specified_scalar(t->name)) continue;
     if (t->name.rfind("__", 0) == 0) continue;  // introspection types
-    parts.push_back(print_type(*t));
+    parts.push_back(print_type_impl(*t));
   }
   std::string out;
   for (size_t i = 0; i < parts.size(); ++i) {

@@ -106,6 +106,8 @@ bool is_specified_scalar(std::string_view name);
 
 // graphql-js printSchema().
 std::string print_schema(const Schema& schema);
+// One type as printSchema() prints it (description included).
+std::string print_type(const NamedType& type);
 
 // graphql-js printBlockString() / printString() for a description or value.
 std::string print_block_string(std::string_view value);

@@ -1,0 +1,170 @@
+// The schema built from the compatibility schema's catalog snapshot
+// (test/unit/fixtures/compat_catalog.json, from gateway.reflect()) must
+// print, type by type, exactly as PostGraphile 5.1.5 printed the same
+// database (test/graphql_compat/expected/schema.graphql).
+#include "core/graphql/schema_builder.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+
+#include "core/catalog/catalog.hpp"
+#include "core/graphql/type_system.hpp"
+
+using namespace pg_gateway;
+
+namespace {
+
+std::string read_file(const std::string& relative) {
+  std::ifstream in(std::string(PG_GATEWAY_SOURCE_DIR) + "/" + relative);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// PostGraphile's printed types, keyed by type name.
+std::map<std::string, std::string> golden_types() {
+  std::map<std::string, std::string> out;
+  std::string sdl = read_file("test/graphql_compat/expected/schema.graphql");
+  while (!sdl.empty() && sdl.back() == '\n') sdl.pop_back();
+  size_t pos = 0;
+  std::string block;
+  auto flush = [&] {
+    // The type's own line is the first line not inside its description.
+    std::istringstream lines(block);
+    std::string line;
+    bool in_description = false;
+    while (std::getline(lines, line)) {
+      if (line.rfind("\"\"\"", 0) == 0) {
+        bool one_line = line.size() >= 6 && line.compare(line.size() - 3, 3, "\"\"\"") == 0;
+        if (!one_line) in_description = !in_description;
+        continue;
+      }
+      if (in_description) continue;
+      std::istringstream words(line);
+      std::string keyword, name;
+      words >> keyword >> name;
+      out[name] = block;
+      break;
+    }
+    block.clear();
+  };
+  // Types are separated by blank lines at the top level (blank lines inside
+  // a type are followed by an indented line).
+  while (pos <= sdl.size()) {
+    size_t eol = sdl.find('\n', pos);
+    std::string line = sdl.substr(pos, eol == std::string::npos ? std::string::npos : eol - pos);
+    bool top_level_gap =
+        line.empty() && eol != std::string::npos && eol + 1 < sdl.size() && sdl[eol + 1] != ' ';
+    if (top_level_gap) {
+      flush();
+    } else {
+      if (!block.empty()) block += "\n";
+      block += line;
+    }
+    if (eol == std::string::npos) break;
+    pos = eol + 1;
+  }
+  if (!block.empty()) flush();
+  return out;
+}
+
+class SchemaBuilderTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    catalog_ = new catalog::Catalog(
+        catalog::from_reflection_json(read_file("test/unit/fixtures/compat_catalog.json")));
+    built_ = new graphql::build::BuiltSchema(graphql::build::build_schema(*catalog_));
+    golden_ = new std::map<std::string, std::string>(golden_types());
+  }
+  static void TearDownTestSuite() {
+    delete built_;
+    delete catalog_;
+    delete golden_;
+  }
+
+  void expect_same(const std::string& name) {
+    SCOPED_TRACE(name);
+    auto g = golden_->find(name);
+    ASSERT_NE(g, golden_->end()) << "PostGraphile has no type " << name;
+    const graphql::schema::NamedType* t = built_->schema.find(name);
+    ASSERT_NE(t, nullptr) << "we built no type " << name;
+    EXPECT_EQ(graphql::schema::print_type(*t), g->second);
+  }
+
+  static catalog::Catalog* catalog_;
+  static graphql::build::BuiltSchema* built_;
+  static std::map<std::string, std::string>* golden_;
+};
+
+catalog::Catalog* SchemaBuilderTest::catalog_ = nullptr;
+graphql::build::BuiltSchema* SchemaBuilderTest::built_ = nullptr;
+std::map<std::string, std::string>* SchemaBuilderTest::golden_ = nullptr;
+
+}  // namespace
+
+TEST_F(SchemaBuilderTest, GoldenSchemaIsReadable) {
+  ASSERT_FALSE(catalog_->classes.empty());
+  EXPECT_GT(golden_->size(), 50u);
+  EXPECT_EQ(golden_->count("Query"), 1u);
+  EXPECT_EQ(golden_->count("PostOrderBy"), 1u);
+}
+
+TEST_F(SchemaBuilderTest, SharedTypesMatchPostGraphile) {
+  for (const char* name :
+       {"Node", "PageInfo", "Cursor", "Interval", "Datetime", "BigInt", "BigFloat", "JSON", "UUID",
+        "Date", "Time", "Email", "PostStatus", "UserTier"})
+    expect_same(name);
+}
+
+TEST_F(SchemaBuilderTest, TableNamesFollowPostGraphileInflection) {
+  std::vector<std::string> names;
+  for (const auto& t : built_->tables) names.push_back(t.type_name);
+  for (const char* expected : {"User", "Post", "Comment", "Tag", "PostTag", "UserFollow", "Message",
+                               "PostStat", "PostRevision", "RevisionReview", "Event", "Place"})
+    EXPECT_NE(std::find(names.begin(), names.end(), expected), names.end()) << expected;
+}
+
+TEST_F(SchemaBuilderTest, ConnectionsEdgesConditionsAndOrderByMatchPostGraphile) {
+  // Tables without computed columns that filter or order (those come with
+  // the computed-column slice).
+  for (const char* table : {"Post", "Comment", "Tag", "PostTag", "UserFollow", "Message",
+                            "PostRevision", "RevisionReview", "PostStat"}) {
+    std::string t = table;
+    expect_same(t + "Connection");
+    expect_same(t + "Edge");
+    expect_same(t + "Condition");
+    expect_same(t + "OrderBy");
+  }
+}
+
+TEST(WrapDescription, KeepsLinesUnder125AndBreaksLongerOnesNear80) {
+  using graphql::build::DescriptionPosition;
+  using graphql::build::wrap_description;
+  std::string words;
+  while (words.size() < 124) words += "word ";
+  std::string s124 = words.substr(0, 124);
+  ASSERT_EQ(s124.size(), 124u);
+  EXPECT_EQ(wrap_description(s124, DescriptionPosition::kType), s124);
+  std::string s125 = s124 + "x";
+  std::string wrapped = wrap_description(s125, DescriptionPosition::kType);
+  EXPECT_NE(wrapped, s125);
+  EXPECT_EQ(wrapped.find('\n'), 79u);  // "word " x 16 minus the space before the cut
+  std::string joined = wrapped;
+  for (char& c : joined)
+    if (c == '\n') c = ' ';
+  EXPECT_EQ(joined, s125);  // only spaces became line breaks
+  // Fields are indented by 2: their limit is 2 lower.
+  EXPECT_NE(wrap_description(s124.substr(0, 123), DescriptionPosition::kField),
+            s124.substr(0, 123));
+  EXPECT_EQ(wrap_description(s124.substr(0, 122), DescriptionPosition::kField),
+            s124.substr(0, 122));
+  // Existing line breaks are kept; each line is judged alone.
+  EXPECT_EQ(wrap_description("a\nb", DescriptionPosition::kType), "a\nb");
+  // A line without spaces cannot be broken.
+  std::string nospace(200, 'x');
+  EXPECT_EQ(wrap_description(nospace, DescriptionPosition::kType), nospace);
+}
