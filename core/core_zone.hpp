@@ -3,7 +3,7 @@
 // Every core source and header includes this file first. Core translation
 // units are compiled with -DPG_GATEWAY_CORE_ZONE (by both the Makefile and
 // CMakeLists.txt) and without PostgreSQL's include directories, so:
-//   - `#include "postgres.h"` in core/ does not resolve at all;
+//   - an include of postgres.h in core/ does not resolve at all;
 //   - if PostgreSQL headers were reached some other way before this file,
 //     the #error below stops the build;
 //   - if they come after it, the poisoned identifiers (which every
