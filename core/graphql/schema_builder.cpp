@@ -1,5 +1,6 @@
 #include "core/graphql/schema_builder.hpp"
 
+#include <algorithm>
 #include <set>
 #include <sstream>
 
@@ -204,6 +205,7 @@ class Builder {
       out_.tables.push_back(table_info(cls));
     }
     for (const TableInfo& t : out_.tables) add_table_types(t);
+    for (const TableInfo& t : out_.tables) add_relations(t);
     add_page_info();
     add_scalar(kCursor);
     return std::move(out_);
@@ -521,6 +523,114 @@ class Builder {
       order.values.push_back(EnumValue{base + "_DESC", {}, {}});
     }
     out_.schema.add(std::move(order));
+  }
+
+  const TableInfo* table_for(catalog::Oid class_oid) const {
+    for (const TableInfo& t : out_.tables)
+      if (t.cls->oid == class_oid) return &t;
+    return nullptr;
+  }
+
+  // "By" + the FK columns' field names, upper camel, joined with "And".
+  static std::string by_columns(const TableInfo& t, const std::vector<int16_t>& keys) {
+    std::string out = "By";
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (i) out += "And";
+      for (const ColumnInfo& c : t.columns)
+        if (c.column->num == keys[i]) out += naming::upper_first(c.field_name);
+    }
+    return out;
+  }
+
+  // An index whose leading columns are exactly the FK columns (any order).
+  static bool keys_indexed(const Class& cls, const std::vector<int16_t>& keys) {
+    std::set<int16_t> want(keys.begin(), keys.end());
+    for (const catalog::Index& idx : cls.indexes) {
+      if (idx.partial || idx.keys.size() < keys.size()) continue;
+      std::set<int16_t> lead(idx.keys.begin(), idx.keys.begin() + long(keys.size()));
+      if (lead == want) return true;
+    }
+    return false;
+  }
+
+  static bool keys_unique(const Class& cls, const std::vector<int16_t>& keys) {
+    std::set<int16_t> want(keys.begin(), keys.end());
+    for (const catalog::Constraint& k : cls.constraints) {
+      if (k.kind == catalog::Constraint::Kind::kForeignKey) continue;
+      if (std::set<int16_t>(k.keys.begin(), k.keys.end()) == want) return true;
+    }
+    return false;
+  }
+
+  Field connection_field(const std::string& name, const TableInfo& target) {
+    const std::string& n = target.type_name;
+    auto arg = [](const char* a, TypeRef type, std::string description) {
+      return InputValue{
+          a, wrap_description(description, DescriptionPosition::kArg), std::move(type), {}, {}};
+    };
+    Field f;
+    f.name = name;
+    f.description = field_desc("Reads and enables pagination through a set of `" + n + "`.");
+    f.type = TypeRef::named(n + "Connection").non_null();
+    f.args = {
+        arg("first", TypeRef::named("Int"), "Only read the first `n` values of the set."),
+        arg("last", TypeRef::named("Int"), "Only read the last `n` values of the set."),
+        arg("offset", TypeRef::named("Int"),
+            "Skip the first `n` values from our `after` cursor, an alternative to cursor based "
+            "pagination. May not be used with `last`."),
+        arg("before", TypeRef::named("Cursor"),
+            "Read all values in the set before (above) this cursor."),
+        arg("after", TypeRef::named("Cursor"),
+            "Read all values in the set after (below) this cursor."),
+        arg("condition", TypeRef::named(n + "Condition"),
+            "A condition to be used in determining which values should be returned by the "
+            "collection."),
+        arg("orderBy", TypeRef::named(n + "OrderBy").non_null().list(),
+            "The method to use when ordering `" + n + "`."),
+    };
+    f.args.back().default_value = target.primary_key.empty() ? "[NATURAL]" : "[PRIMARY_KEY_ASC]";
+    return f;
+  }
+
+  // Forward relations (this table's foreign keys), in constraint name
+  // order, then backward relations (foreign keys pointing here, from
+  // tables in creation order) where an index makes them cheap to follow.
+  void add_relations(const TableInfo& t) {
+    NamedType obj = *out_.schema.find(t.type_name);
+    for (const catalog::Constraint& k : t.cls->constraints) {
+      if (k.kind != catalog::Constraint::Kind::kForeignKey) continue;
+      const TableInfo* target = table_for(k.foreign_class);
+      if (!target) continue;
+      Field f;
+      f.name = naming::camel_case(target->type_name) + by_columns(t, k.keys);
+      f.description = field_desc("Reads a single `" + target->type_name +
+                                 "` that is related to this `" + t.type_name + "`.");
+      f.type = TypeRef::named(target->type_name);
+      obj.fields.push_back(std::move(f));
+    }
+    std::vector<const TableInfo*> sources;
+    for (const TableInfo& s : out_.tables) sources.push_back(&s);
+    std::sort(sources.begin(), sources.end(),
+              [](const TableInfo* a, const TableInfo* b) { return a->cls->oid < b->cls->oid; });
+    for (const TableInfo* source : sources) {
+      for (const catalog::Constraint& k : source->cls->constraints) {
+        if (k.kind != catalog::Constraint::Kind::kForeignKey || k.foreign_class != t.cls->oid)
+          continue;
+        if (!keys_indexed(*source->cls, k.keys)) continue;
+        std::string by = by_columns(*source, k.keys);
+        if (keys_unique(*source->cls, k.keys)) {
+          Field f;
+          f.name = naming::camel_case(source->type_name) + by;
+          f.description = field_desc("Reads a single `" + source->type_name +
+                                     "` that is related to this `" + t.type_name + "`.");
+          f.type = TypeRef::named(source->type_name);
+          obj.fields.push_back(std::move(f));
+        } else {
+          obj.fields.push_back(connection_field(naming::camel_case(source->plural) + by, *source));
+        }
+      }
+    }
+    out_.schema.add(std::move(obj));
   }
 
   void add_page_info() {

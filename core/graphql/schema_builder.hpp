@@ -5,9 +5,10 @@
 //
 // Built so far: scalars (Cursor, Datetime, BigInt, ... and one per domain),
 // enums, Interval, Node, PageInfo, and for each table or view its object
-// type (global `id` and columns), Connection, Edge, Condition and OrderBy.
-// Still to come: computed columns, relations, the Query root fields, custom
-// queries and mutations.
+// type (global `id`, columns, forward and backward relations), Connection,
+// Edge, Condition and OrderBy. Still to come: computed columns, smart-tag
+// relations (@foreignKey), the Query root fields, custom queries and
+// mutations.
 #pragma once
 #include "core/core_zone.hpp"
 
