@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <utility>
 
+#include "core/util/utf8.hpp"
+
 namespace pg_gateway::graphql {
 
 namespace {
@@ -56,25 +58,6 @@ Decoded decode_utf8(std::string_view s, size_t i) {
             4};
   }
   return {};
-}
-
-void append_utf8(std::string& out, int32_t cp) {
-  uint32_t c = static_cast<uint32_t>(cp);
-  if (c < 0x80) {
-    out.push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else if (c < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  }
 }
 
 std::string hex_upper(uint32_t v, int min_digits) {
@@ -134,7 +117,7 @@ Escape read_escaped_unicode_variable_width(std::string_view s, size_t pos) {
     if (code == '}') {
       if (size < 5 || !is_scalar_value(point)) break;
       Escape e;
-      append_utf8(e.value, point);
+      util::append_utf8(e.value, static_cast<uint32_t>(point));
       e.size = size;
       return e;
     }
@@ -162,14 +145,15 @@ Escape read_escaped_unicode_fixed_width(std::string_view s, size_t pos) {
   int32_t code = read_16bit_hex_code(s, pos + 2);
   Escape e;
   if (is_scalar_value(code)) {
-    append_utf8(e.value, code);
+    util::append_utf8(e.value, static_cast<uint32_t>(code));
     e.size = 6;
     return e;
   }
   if (is_leading_surrogate(code) && pos + 7 < s.size() && s[pos + 6] == '\\' && s[pos + 7] == 'u') {
     int32_t trailing = read_16bit_hex_code(s, pos + 8);
     if (is_trailing_surrogate(trailing)) {
-      append_utf8(e.value, 0x10000 + ((code - 0xD800) << 10) + (trailing - 0xDC00));
+      util::append_utf8(
+          e.value, static_cast<uint32_t>(0x10000 + ((code - 0xD800) << 10) + (trailing - 0xDC00)));
       e.size = 12;
       return e;
     }

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "core/json/json_writer.hpp"
+#include "core/util/utf8.hpp"
 
 namespace pg_gateway::json {
 
@@ -239,24 +240,6 @@ class Parser {
     return true;
   }
 
-  static void append_utf8(std::string& out, uint32_t cp) {
-    if (cp < 0x80) {
-      out.push_back(char(cp));
-    } else if (cp < 0x800) {
-      out.push_back(char(0xC0 | (cp >> 6)));
-      out.push_back(char(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-      out.push_back(char(0xE0 | (cp >> 12)));
-      out.push_back(char(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(char(0x80 | (cp & 0x3F)));
-    } else {
-      out.push_back(char(0xF0 | (cp >> 18)));
-      out.push_back(char(0x80 | ((cp >> 12) & 0x3F)));
-      out.push_back(char(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(char(0x80 | (cp & 0x3F)));
-    }
-  }
-
   bool hex4(uint32_t& cp) {
     if (pos_ + 4 > s_.size()) return fail("invalid \\u escape");
     cp = 0;
@@ -273,28 +256,6 @@ class Parser {
     return true;
   }
 
-  // Length of a valid UTF-8 sequence at pos_, or 0.
-  size_t utf8_length() const {
-    auto b = [&](size_t k) { return static_cast<unsigned char>(s_[pos_ + k]); };
-    unsigned char c = b(0);
-    size_t left = s_.size() - pos_;
-    if (c >= 0xC2 && c <= 0xDF) return (left >= 2 && (b(1) & 0xC0) == 0x80) ? 2 : 0;
-    if (c >= 0xE0 && c <= 0xEF) {
-      if (left < 3 || (b(1) & 0xC0) != 0x80 || (b(2) & 0xC0) != 0x80) return 0;
-      if (c == 0xE0 && b(1) < 0xA0) return 0;
-      if (c == 0xED && b(1) >= 0xA0) return 0;
-      return 3;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-      if (left < 4 || (b(1) & 0xC0) != 0x80 || (b(2) & 0xC0) != 0x80 || (b(3) & 0xC0) != 0x80)
-        return 0;
-      if (c == 0xF0 && b(1) < 0x90) return 0;
-      if (c == 0xF4 && b(1) >= 0x90) return 0;
-      return 4;
-    }
-    return 0;
-  }
-
   bool parse_string(std::string& out) {
     ++pos_;  // opening quote
     while (true) {
@@ -306,7 +267,7 @@ class Parser {
       }
       if (c < 0x20) return fail("control character in string");
       if (c >= 0x80) {
-        size_t n = utf8_length();
+        size_t n = util::valid_utf8_length(s_, pos_);
         if (n == 0) return fail("invalid UTF-8 in string");
         out.append(s_.substr(pos_, n));
         pos_ += n;
@@ -355,16 +316,16 @@ class Parser {
               pos_ += 2;
               if (!hex4(low)) return false;
               if (low >= 0xDC00 && low <= 0xDFFF) {
-                append_utf8(out, 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00));
+                util::append_utf8(out, 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00));
                 break;
               }
               pos_ = save;
             }
-            append_utf8(out, 0xFFFD);  // lone surrogate, as JSON.parse keeps it
+            util::append_utf8(out, 0xFFFD);  // lone surrogate, as JSON.parse keeps it
           } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-            append_utf8(out, 0xFFFD);
+            util::append_utf8(out, 0xFFFD);
           } else {
-            append_utf8(out, cp);
+            util::append_utf8(out, cp);
           }
           break;
         }
