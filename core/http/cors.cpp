@@ -6,12 +6,6 @@ namespace pg_gateway::http {
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // scheme "://" host [":" port], no path, no trailing slash.
 bool looks_like_origin(std::string_view o) {
   size_t p = o.find("://");
@@ -39,12 +33,12 @@ void add_vary(Response& resp, std::string_view value) {
   std::string vary = existing ? *existing : std::string();
   while (!value.empty()) {
     size_t comma = value.find(',');
-    std::string_view token = trim(value.substr(0, comma));
+    std::string_view token = trim_ows(value.substr(0, comma));
     bool present = false;
     std::string_view rest = vary;
     while (!rest.empty() && !present) {
       size_t c2 = rest.find(',');
-      present = iequals(trim(rest.substr(0, c2)), token);
+      present = iequals(trim_ows(rest.substr(0, c2)), token);
       rest = c2 == std::string_view::npos ? std::string_view() : rest.substr(c2 + 1);
     }
     if (!token.empty() && !present) {
@@ -63,7 +57,7 @@ CorsPolicy CorsPolicy::parse(std::string_view list) {
   CorsPolicy p;
   while (!list.empty()) {
     size_t comma = list.find(',');
-    std::string_view item = trim(list.substr(0, comma));
+    std::string_view item = trim_ows(list.substr(0, comma));
     if (!item.empty()) {
       if (item == "*") {
         p.any_ = true;

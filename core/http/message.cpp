@@ -74,6 +74,12 @@ std::string to_lower(std::string_view s) {
   return out;
 }
 
+std::string_view trim_ows(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
 const std::string* Request::header(std::string_view lower_name) const {
   for (const Header& h : headers)
     if (h.name == lower_name) return &h.value;

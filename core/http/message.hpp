@@ -76,5 +76,7 @@ std::string_view reason_phrase(int status);
 
 bool iequals(std::string_view a, std::string_view b);
 std::string to_lower(std::string_view s);
+// Strips optional whitespace (SP and HTAB, RFC 9110 5.6.3) from both ends.
+std::string_view trim_ows(std::string_view s);
 
 }  // namespace pg_gateway::http

@@ -40,12 +40,6 @@ bool is_token(std::string_view s) {
 // field-value characters: HTAB, SP, VCHAR, obs-text. No CTLs, no DEL.
 bool is_field_value_char(unsigned char c) { return c == '\t' || (c >= 0x20 && c != 0x7F); }
 
-std::string_view trim_ows(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // Calls f(element) for each non-empty element of a comma-separated list.
 template <typename F>
 bool for_each_list_element(std::string_view v, F&& f) {
