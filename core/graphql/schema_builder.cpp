@@ -672,3 +672,13 @@ class Builder {
 BuiltSchema build_schema(const Catalog& catalog) { return Builder(catalog).run(); }
 
 }  // namespace pg_gateway::graphql::build
+
+namespace pg_gateway::graphql::build {
+
+int BuiltSchema::table_of_type(std::string_view type_name) const {
+  for (size_t i = 0; i < tables.size(); ++i)
+    if (tables[i].type_name == type_name) return static_cast<int>(i);
+  return -1;
+}
+
+}  // namespace pg_gateway::graphql::build

@@ -12,7 +12,9 @@
 #pragma once
 #include "core/core_zone.hpp"
 
+#include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/catalog/catalog.hpp"
@@ -36,9 +38,100 @@ struct TableInfo {
   std::vector<ColumnInfo> columns;
 };
 
+// ---------------------------------------------------------------------------
+// The plan: how every field the builder created maps back to the catalog.
+// The SQL compiler (core/graphql/sql) reads only this and the catalog; it
+// never re-derives PostGraphile's naming rules.
+
+// One GraphQL argument of a function-backed or key-backed field.
+struct ArgPlan {
+  std::string name;          // GraphQL argument name (maxLength)
+  int position = -1;         // function fields: index among the function's input arguments
+  int16_t column = 0;        // lookups: the key column it is compared with
+  catalog::Oid pg_type = 0;  // PostgreSQL type the value is cast to
+};
+
+struct FieldPlan {
+  enum class Kind {
+    // Fields of a row object type (table, view, composite, function record):
+    kNodeId,              // id: global object id from the primary key
+    kColumn,              // a column or composite attribute (column_name)
+    kComputed,            // function(row, args...) returning one value (scalar, array, row)
+    kComputedConnection,  // SETOF function(row, args...) -> connection
+    kForwardRelation,     // this row's foreign key -> one row of `table`
+    kBackwardSingle,      // a unique foreign key of `table` pointing here -> one row
+    kBackwardConnection,  // a foreign key of `table` pointing here -> connection
+    // Fields of Query:
+    kQueryRoot,              // query: Query!
+    kQueryId,                // id: ID! ("query")
+    kNode,                   // node(id: ID!): Node
+    kTypedFetcher,           // post(id: ID!): Post, for `table`
+    kLookup,                 // postByRowId(rowId:), postBySlug(slug:): by a unique key of `table`
+    kCustomQuery,            // function -> one value (scalar, array, row)
+    kCustomQueryConnection,  // SETOF function -> connection
+    kAllRows,                // allPosts: connection over `table`
+  };
+  Kind kind = Kind::kColumn;
+  int table = -1;  // index in BuiltSchema::tables of the rows read (relation target, lookup, allXs)
+  std::string column_name;                      // kColumn: the attribute's SQL name
+  catalog::Oid pg_type = 0;                     // kColumn / kComputed / kCustomQuery: value type
+  const catalog::Function* function = nullptr;  // kComputed*, kCustomQuery*
+  const catalog::Constraint* constraint = nullptr;  // relations (the FK), lookups (the key)
+  std::vector<int16_t> local_columns;   // relations: columns of this row; lookups: key columns
+  std::vector<int16_t> remote_columns;  // relations: matching columns of `table`
+  std::vector<ArgPlan> args;            // in GraphQL argument order
+  std::string connection_type;          // connection fields: e.g. PostConnection
+};
+
+// A row object type: a table or view (table >= 0), a composite type
+// (composite_type != 0) or the record of a RETURNS TABLE / SETOF record
+// function (record_function != nullptr), and Query itself.
+struct ObjectPlan {
+  std::string type_name;
+  int table = -1;
+  catalog::Oid composite_type = 0;
+  const catalog::Function* record_function = nullptr;
+  std::map<std::string, FieldPlan, std::less<>> fields;  // by GraphQL field name
+};
+
+// A <X>Connection type and what its nodes are.
+struct ConnectionPlan {
+  std::string type_name;        // PostConnection
+  std::string node_type;        // Post
+  std::string edge_type;        // PostEdge
+  int table = -1;               // rows of a table or view
+  catalog::Oid row_type = 0;    // else: composite or scalar element type
+  bool natural_cursor = false;  // SETOF function connections: cursor ["natural", n]
+};
+
+// One value of an <X>OrderBy enum.
+struct OrderByPlan {
+  enum class Kind { kNatural, kPrimaryKey, kColumn, kComputed };
+  Kind kind = Kind::kNatural;
+  bool descending = false;
+  int16_t column = 0;                           // kColumn
+  const catalog::Function* function = nullptr;  // kComputed: function(row)
+};
+
+// One field of an <X>Condition input: equality with a column or computed column.
+struct ConditionPlan {
+  int16_t column = 0;
+  const catalog::Function* function = nullptr;
+  catalog::Oid pg_type = 0;
+};
+
 struct BuiltSchema {
   schema::Schema schema;
   std::vector<TableInfo> tables;
+  std::map<std::string, ObjectPlan, std::less<>> objects;          // by type name, incl. "Query"
+  std::map<std::string, ConnectionPlan, std::less<>> connections;  // by connection type name
+  std::map<std::string, std::map<std::string, OrderByPlan, std::less<>>, std::less<>>
+      order_by;  // by enum type name, then value name
+  std::map<std::string, std::map<std::string, ConditionPlan, std::less<>>, std::less<>>
+      conditions;  // by input type name, then field name
+
+  // The table whose GraphQL type is `type_name` (for node ids), or -1.
+  int table_of_type(std::string_view type_name) const;
 };
 
 BuiltSchema build_schema(const catalog::Catalog& catalog);

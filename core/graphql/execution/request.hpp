@@ -1,0 +1,111 @@
+// One GraphQL request, from its text to its response body, in two steps so
+// that the PG zone runs exactly one SQL statement in between:
+//
+//   prepare()  parse, validate, pick the operation, coerce variables, and
+//              compile every field that needs data into ONE SQL statement
+//              (all user values are $n parameters); fields that need no
+//              data (__typename, introspection, Query.id, node ids that do
+//              not decode) are resolved here.
+//   respond()  given the statement's single row (one JSON text per column)
+//              or the PostgreSQL error it raised, writes the response body.
+//
+// Everything here is core code: no PostgreSQL calls, testable without a
+// database, and safe to throw from (the caller is an entry guard).
+#pragma once
+#include "core/core_zone.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/catalog/catalog.hpp"
+#include "core/graphql/ast.hpp"
+#include "core/graphql/error.hpp"
+#include "core/graphql/schema_builder.hpp"
+#include "core/json/json_value.hpp"
+
+namespace pg_gateway::graphql::exec {
+
+// The catalog snapshot and the schema built from it, kept together (the
+// plan points into the catalog). Immutable once built; shared by requests.
+class ServedSchema {
+ public:
+  // Throws catalog::ReflectionError on a malformed reflection document.
+  static std::shared_ptr<const ServedSchema> from_reflection_json(std::string_view json_text);
+  static std::shared_ptr<const ServedSchema> from_catalog(catalog::Catalog catalog);
+
+  const catalog::Catalog& catalog() const { return *catalog_; }
+  const build::BuiltSchema& built() const { return built_; }
+  const schema::Schema& schema() const { return built_.schema; }
+
+ private:
+  std::unique_ptr<catalog::Catalog> catalog_;
+  build::BuiltSchema built_;
+};
+
+struct RequestOptions {
+  size_t max_document_bytes = 1024 * 1024;
+  bool mask_errors = false;  // pg_gateway.mask_errors: hide PostgreSQL's message
+};
+
+// A SQL statement with its parameters, all sent as text with a type.
+struct SqlStatement {
+  std::string sql;
+  std::vector<std::optional<std::string>> params;  // nullopt = SQL NULL
+  std::vector<catalog::Oid> param_types;           // 0 = let PostgreSQL infer
+};
+
+// A PostgreSQL error as the PG zone caught it.
+struct SqlError {
+  std::string sqlstate;  // "42501"
+  std::string message;
+  std::string detail;
+  std::string hint;
+};
+
+class ResponsePlan;  // defined in response_plan.hpp
+
+class PreparedRequest {
+ public:
+  PreparedRequest();
+  ~PreparedRequest();
+  PreparedRequest(PreparedRequest&&) noexcept;
+  PreparedRequest& operator=(PreparedRequest&&) noexcept;
+
+  // Parse, validation or variable errors: the response is {"errors": [...]}
+  // with no data, HTTP 400 (graphql-response+json) or 200 (application/json).
+  bool is_request_error() const { return !request_errors_.empty(); }
+  const std::vector<Error>& request_errors() const { return request_errors_; }
+
+  // The selected operation's type (valid unless is_request_error()).
+  OperationType operation_type() const { return operation_type_; }
+
+  // The statement to run, or nullptr when no field needs data.
+  const SqlStatement* statement() const { return statement_ ? &*statement_ : nullptr; }
+
+  // The response body (JSON). `row` holds the statement's output columns
+  // (pass nullptr when statement() is nullptr); `sql_error` the error the
+  // statement raised instead, which nulls every field that needed data.
+  std::string respond(const std::vector<std::optional<std::string>>* row, const SqlError* sql_error,
+                      const RequestOptions& options) const;
+
+ private:
+  friend PreparedRequest prepare(const ServedSchema&, std::string_view, const json::Value*,
+                                 std::optional<std::string_view>, const RequestOptions&);
+  std::vector<Error> request_errors_;
+  OperationType operation_type_ = OperationType::kQuery;
+  std::optional<SqlStatement> statement_;
+  std::unique_ptr<ResponsePlan> plan_;
+};
+
+// `variables`: the request's "variables" (nullptr or JSON null when absent;
+// any other non-object is a request error). Never throws for bad input;
+// may throw std::bad_alloc.
+PreparedRequest prepare(const ServedSchema& schema, std::string_view query,
+                        const json::Value* variables,
+                        std::optional<std::string_view> operation_name,
+                        const RequestOptions& options);
+
+}  // namespace pg_gateway::graphql::exec
