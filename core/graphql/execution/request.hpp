@@ -6,8 +6,9 @@
 //              (all user values are $n parameters); fields that need no
 //              data (__typename, introspection, Query.id, node ids that do
 //              not decode) are resolved here.
-//   respond()  given the statement's single row (one JSON text per column)
-//              or the PostgreSQL error it raised, writes the response body.
+//   respond()  given the statement's single row (one JSON text per column),
+//              or per-field results when it raised an error, writes the
+//              response body.
 //
 // Everything here is core code: no PostgreSQL calls, testable without a
 // database, and safe to throw from (the caller is an entry guard).
@@ -67,6 +68,13 @@ struct SqlError {
 
 class ResponsePlan;  // defined in response_plan.hpp
 
+// What running one SQL-backed root field produced: its JSON text (nullopt
+// for SQL NULL) or the error PostgreSQL raised.
+struct FieldResult {
+  std::optional<std::string> json;
+  std::optional<SqlError> error;
+};
+
 class PreparedRequest {
  public:
   PreparedRequest();
@@ -82,14 +90,20 @@ class PreparedRequest {
   // The selected operation's type (valid unless is_request_error()).
   OperationType operation_type() const { return operation_type_; }
 
-  // The statement to run, or nullptr when no field needs data.
+  // The statement to run, or nullptr when no field needs data. It returns
+  // one row with one json column per SQL-backed root field, in order.
   const SqlStatement* statement() const { return statement_ ? &*statement_ : nullptr; }
 
-  // The response body (JSON). `row` holds the statement's output columns
-  // (pass nullptr when statement() is nullptr); `sql_error` the error the
-  // statement raised instead, which nulls every field that needed data.
-  std::string respond(const std::vector<std::optional<std::string>>* row, const SqlError* sql_error,
-                      const RequestOptions& options) const;
+  // The same fields one statement each (same order as statement()'s
+  // columns). PostGraphile isolates root fields: one failing field leaves
+  // the others' data intact. When statement() raises an error, the caller
+  // rolls back to before it and runs these one by one, each in its own
+  // subtransaction, to find which field failed.
+  const std::vector<SqlStatement>& field_statements() const { return field_statements_; }
+
+  // The response body (JSON). `results` holds one entry per column of
+  // statement() (empty when statement() is nullptr).
+  std::string respond(const std::vector<FieldResult>& results, const RequestOptions& options) const;
 
  private:
   friend PreparedRequest prepare(const ServedSchema&, std::string_view, const json::Value*,
@@ -97,6 +111,7 @@ class PreparedRequest {
   std::vector<Error> request_errors_;
   OperationType operation_type_ = OperationType::kQuery;
   std::optional<SqlStatement> statement_;
+  std::vector<SqlStatement> field_statements_;
   std::unique_ptr<ResponsePlan> plan_;
 };
 
