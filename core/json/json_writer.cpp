@@ -123,4 +123,31 @@ Writer& Writer::raw(std::string_view json) {
   return *this;
 }
 
+Writer& Writer::raw_minified(std::string_view json) {
+  comma();
+  append_minified(out_, json);
+  return *this;
+}
+
+void append_minified(std::string& out, std::string_view json) {
+  out.reserve(out.size() + json.size());
+  bool in_string = false;
+  size_t run = 0;  // start of the pending run of bytes to copy
+  for (size_t i = 0; i < json.size(); ++i) {
+    char c = json[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;  // the escaped character cannot end the string
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+      out.append(json.substr(run, i - run));
+      run = i + 1;
+    }
+  }
+  if (run < json.size()) out.append(json.substr(run));
+}
+
 }  // namespace pg_gateway::json

@@ -16,6 +16,9 @@ namespace pg_gateway::json {
 // JSON, whatever a client sent.
 void append_quoted(std::string& out, std::string_view s);
 
+// Appends JSON text without its insignificant whitespace.
+void append_minified(std::string& out, std::string_view json);
+
 class Writer {
  public:
   Writer& begin_object();
@@ -30,6 +33,9 @@ class Writer {
   Writer& null();
   // Inserts already-serialized JSON (caller guarantees validity).
   Writer& raw(std::string_view json);
+  // The same without the insignificant whitespace PostgreSQL's json output
+  // puts after ':' and ',' (strings are copied untouched).
+  Writer& raw_minified(std::string_view json);
 
   const std::string& str() const { return out_; }
   std::string take() { return std::move(out_); }

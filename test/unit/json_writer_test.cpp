@@ -179,3 +179,18 @@ TEST(JsonWriter, TakeMovesOut) {
   std::string s = w.take();
   EXPECT_EQ(s, R"({"k":"v"})");
 }
+
+namespace pg_gateway::json {
+namespace {
+
+TEST(JsonMinify, DropsWhitespaceOutsideStringsOnly) {
+  std::string out;
+  append_minified(out, "{\"a b\" : [1, 2, {\"c\" : \"x, y : \\\" z\"}], \"d\\\\\" : null}");
+  EXPECT_EQ(out, "{\"a b\":[1,2,{\"c\":\"x, y : \\\" z\"}],\"d\\\\\":null}");
+  Writer w;
+  w.begin_array().raw_minified("{\"k\" : \"v\"}").raw_minified(" 1 ").end_array();
+  EXPECT_EQ(w.str(), "[{\"k\":\"v\"},1]");
+}
+
+}  // namespace
+}  // namespace pg_gateway::json
