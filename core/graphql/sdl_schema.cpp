@@ -83,7 +83,7 @@ bool is_integer_string(std::string_view s) {
 // references are checked and defaults are coerced and printed.
 class SchemaFromSdl {
  public:
-  explicit SchemaFromSdl(const Document& doc) : doc_(doc) {}
+  SchemaFromSdl(const Document& doc, const SdlOptions& options) : doc_(doc), options_(options) {}
 
   schema::Schema build() {
     for (const Definition& def : doc_.definitions) collect(def);
@@ -156,7 +156,7 @@ class SchemaFromSdl {
       }
       case DefinitionKind::kDirective: {
         const auto& d = *def.as<DirectiveDefinition>();
-        if (is_specified_directive(d.name.value)) return;
+        if (is_specified_directive(d.name.value) && !options_.keep_specified_directives) return;
         schema::Directive out;
         out.name = d.name.value;
         out.description = description_of(d.description);
@@ -436,6 +436,7 @@ class SchemaFromSdl {
   }
 
   const Document& doc_;
+  const SdlOptions& options_;
   schema::Schema schema_;
   bool explicit_schema_ = false;
   std::map<std::string, NamedType, std::less<>> types_;
@@ -446,7 +447,7 @@ class SchemaFromSdl {
 
 }  // namespace
 
-schema::Schema schema_from_sdl(std::string_view sdl) {
+schema::Schema schema_from_sdl(std::string_view sdl, const SdlOptions& sdl_options) {
   ParseOptions options;
   options.max_bytes = std::numeric_limits<size_t>::max();
   options.max_tokens = std::numeric_limits<size_t>::max();
@@ -454,7 +455,7 @@ schema::Schema schema_from_sdl(std::string_view sdl) {
   if (!parsed.ok())
     throw SdlError(parsed.error->message + " (line " + std::to_string(parsed.error->line) +
                    ", column " + std::to_string(parsed.error->column) + ")");
-  return SchemaFromSdl(parsed.document).build();
+  return SchemaFromSdl(parsed.document, sdl_options).build();
 }
 
 }  // namespace pg_gateway::graphql

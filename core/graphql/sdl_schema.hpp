@@ -33,6 +33,13 @@ class SdlError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-schema::Schema schema_from_sdl(std::string_view sdl);
+struct SdlOptions {
+  // Keep definitions of @include, @skip, @deprecated, @specifiedBy and
+  // @oneOf in Schema::directives (normally dropped: they are implicit).
+  // builtin_types.cpp uses it to read graphql-js's own definitions.
+  bool keep_specified_directives = false;
+};
+
+schema::Schema schema_from_sdl(std::string_view sdl, const SdlOptions& options = SdlOptions());
 
 }  // namespace pg_gateway::graphql

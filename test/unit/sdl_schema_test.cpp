@@ -3,6 +3,8 @@
 // whole (root names, extensions, defaults, deprecations) are checked here.
 #include "core/graphql/sdl_schema.hpp"
 
+#include "core/graphql/builtin_types.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -170,4 +172,44 @@ TEST(SdlSchema, InvalidSdlThrows) {
   EXPECT_THROW(schema_from_sdl("type Query { a: Nope }"), SdlError);
   EXPECT_THROW(schema_from_sdl("type Query { a: Int } type Query { b: Int }"), SdlError);
   EXPECT_THROW(schema_from_sdl("type Query { a: Int } extend type Other { b: Int }"), SdlError);
+}
+
+// builtin_types.hpp reads graphql-js's introspection SDL with schema_from_sdl.
+TEST(BuiltinTypes, IntrospectionTypesDirectivesAndMetaFields) {
+  using namespace pg_gateway::graphql;
+  const schema::NamedType* type = builtin_type("__Type");
+  ASSERT_NE(type, nullptr);
+  std::vector<std::string> names;
+  for (const schema::Field& f : type->fields) names.push_back(f.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"kind", "name", "description", "specifiedByURL",
+                                             "fields", "interfaces", "possibleTypes", "enumValues",
+                                             "inputFields", "ofType", "isOneOf"}));
+  EXPECT_EQ(type->field("fields")->args[0].default_value, std::optional<std::string>("false"));
+  EXPECT_EQ(builtin_type("__DirectiveLocation")->values.size(), 20u);
+  EXPECT_EQ(builtin_type("Int")->kind, schema::NamedType::Kind::kScalar);
+  EXPECT_EQ(builtin_type("Boolean")->description,
+            std::optional<std::string>("The `Boolean` scalar type represents `true` or `false`."));
+  EXPECT_EQ(builtin_type("Query"), nullptr);
+
+  std::vector<std::string> directives;
+  for (const schema::Directive& d : specified_directives()) directives.push_back(d.name);
+  EXPECT_EQ(directives,
+            (std::vector<std::string>{"include", "skip", "deprecated", "specifiedBy", "oneOf"}));
+  EXPECT_EQ(specified_directives()[2].locations.back(), "DIRECTIVE_DEFINITION");
+  EXPECT_EQ(specified_directives()[2].args[0].default_value,
+            std::optional<std::string>("\"No longer supported\""));
+
+  schema::Schema s = schema_from_sdl("type Query { a: Int } type Other { b: Int } union U = Other");
+  EXPECT_EQ(find_directive(s, "skip"), &specified_directives()[1]);
+  EXPECT_EQ(find_directive(s, "nope"), nullptr);
+  EXPECT_EQ(find_type(s, "String"), builtin_type("String"));
+  EXPECT_EQ(find_type(s, "Other"), s.find("Other"));
+  const schema::NamedType& query = *s.find("Query");
+  const schema::NamedType& other = *s.find("Other");
+  EXPECT_EQ(find_field(s, query, "__schema")->type.to_string(), "__Schema!");
+  EXPECT_EQ(find_field(s, query, "__type")->args[0].type.to_string(), "String!");
+  EXPECT_EQ(find_field(s, other, "__schema"), nullptr);  // only on the query root
+  EXPECT_EQ(find_field(s, *s.find("U"), "__typename")->type.to_string(), "String!");
+  EXPECT_EQ(find_field(s, *s.find("U"), "b"), nullptr);  // unions have no fields
+  EXPECT_EQ(find_field(s, other, "b"), &other.fields[0]);
 }
