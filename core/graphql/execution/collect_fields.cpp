@@ -6,12 +6,9 @@
 
 namespace pg_gateway::graphql::exec {
 
-namespace {
-
-// graphql-js print() of a value, for the one error message that quotes a
-// literal ("Argument "if" has invalid value ..."). Only reachable with an
-// unvalidated document, so it covers the syntax, not the line wrapping.
-std::string print_value(const Value& v) {
+// Only reachable with unvalidated documents, so it covers the syntax, not
+// print()'s line wrapping of long lists and objects.
+std::string print_value_literal(const Value& v) {
   switch (v.kind()) {
     case ValueKind::kVariable:
       return "$" + v.as<Variable>()->name.value;
@@ -30,19 +27,22 @@ std::string print_value(const Value& v) {
     case ValueKind::kList: {
       std::string out = "[";
       const auto& items = v.as<ListValue>()->values;
-      for (size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + print_value(items[i]);
+      for (size_t i = 0; i < items.size(); ++i)
+        out += (i ? ", " : "") + print_value_literal(items[i]);
       return out + "]";
     }
     case ValueKind::kObject: {
       std::string out = "{";
       const auto& fields = v.as<ObjectValue>()->fields;
       for (size_t i = 0; i < fields.size(); ++i)
-        out += (i ? ", " : "") + fields[i].name.value + ": " + print_value(fields[i].value);
+        out += (i ? ", " : "") + fields[i].name.value + ": " + print_value_literal(fields[i].value);
       return out + "}";
     }
   }
   return "";
 }
+
+namespace {
 
 [[noreturn]] void fail(std::string message, const Location& at) {
   Error e;
@@ -82,7 +82,7 @@ std::optional<bool> directive_if(const std::vector<Directive>& directives, std::
   if (value.kind() == ValueKind::kNull)
     fail("Argument \"if\" of non-null type \"Boolean!\" must not be null.", value.loc);
   if (const BooleanValue* b = value.as<BooleanValue>()) return b->value;
-  fail("Argument \"if\" has invalid value " + print_value(value) + ".", value.loc);
+  fail("Argument \"if\" has invalid value " + print_value_literal(value) + ".", value.loc);
 }
 
 bool should_include(const std::vector<Directive>& directives, const VariableValues& variables) {

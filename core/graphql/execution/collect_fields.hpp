@@ -44,6 +44,11 @@ std::vector<FieldGroup> collect_fields(const schema::Schema& schema, std::string
                                        const FragmentMap& fragments,
                                        const VariableValues& variables);
 
+// graphql-js print() of a value literal on one line ("[1, \"x\"]",
+// "{a: $v}"), for the error messages that quote one ("Argument \"if\" has
+// invalid value ..."). A candidate for ast.hpp if other code needs it.
+std::string print_value_literal(const Value& value);
+
 // collect_fields over the sub-selections of every field in `group`, merged
 // (graphql-js collectSubfields: one visited-fragment set for all of them).
 std::vector<FieldGroup> collect_subfields(const schema::Schema& schema,
