@@ -44,7 +44,7 @@ void append_quoted(std::string& out, std::string_view s) {
         out.append("\\f");
         break;
       default:
-        if (c < 0x20 || c == 0x7F) {
+        if (c < 0x20) {  // as JSON.stringify: DEL (0x7F) stays raw
           char buf[8];
           std::snprintf(buf, sizeof buf, "\\u%04x", c);
           out.append(buf);
