@@ -31,8 +31,12 @@ namespace pg_gateway::graphql::exec {
 
 // The catalog snapshot and the schema built from it, kept together (the
 // plan points into the catalog). Immutable once built; shared by requests.
+class IntrospectionIndex;  // introspection.hpp
+
 class ServedSchema {
  public:
+  ServedSchema();
+  ~ServedSchema();
   // Throws catalog::ReflectionError on a malformed reflection document.
   static std::shared_ptr<const ServedSchema> from_reflection_json(std::string_view json_text);
   static std::shared_ptr<const ServedSchema> from_catalog(catalog::Catalog catalog);
@@ -40,10 +44,12 @@ class ServedSchema {
   const catalog::Catalog& catalog() const { return *catalog_; }
   const build::BuiltSchema& built() const { return built_; }
   const schema::Schema& schema() const { return built_.schema; }
+  const IntrospectionIndex& introspection() const { return *introspection_; }
 
  private:
   std::unique_ptr<catalog::Catalog> catalog_;
   build::BuiltSchema built_;
+  std::unique_ptr<IntrospectionIndex> introspection_;
 };
 
 struct RequestOptions {
