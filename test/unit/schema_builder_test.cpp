@@ -3,6 +3,7 @@
 // print, type by type, exactly as PostGraphile 5.1.5 printed the same
 // database (test/graphql_compat/expected/schema.graphql).
 #include "core/graphql/schema_builder.hpp"
+#include "core/graphql/schema_builder_order.hpp"
 
 #include <gtest/gtest.h>
 
@@ -177,4 +178,61 @@ TEST_F(SchemaBuilderTest, ObjectTypesWithColumnsAndRelationsMatchPostGraphile) {
   for (const char* name : {"Event", "UserFollow", "Message", "Place", "PostRevision", "PostTag",
                            "RevisionReview", "Tag"})
     expect_same(name);
+}
+
+TEST_F(SchemaBuilderTest, RegistryOrderIsPostGraphiles) {
+  // PostGraphile 5.1.5's resource registration order for the compat schema,
+  // logged from @dataplan/pg's registry builder (addResource) while it built
+  // expected/schema.graphql. Names are resource names (@name applied).
+  const std::vector<std::string> expected = {"purge_all_comments",
+                                             "all_tag_names",
+                                             "average_rating",
+                                             "average_reading_time",
+                                             "latest_comment_at",
+                                             "site_settings",
+                                             "total_view_count",
+                                             "add_numbers",
+                                             "popular_tags",
+                                             "status_counts",
+                                             "internal_jobs",
+                                             "user_follows",
+                                             "post_tags",
+                                             "post_summaries",
+                                             "tags",
+                                             "post_stats",
+                                             "tags_by_names",
+                                             "post_revisions",
+                                             "revision_reviews",
+                                             "comments_depth",
+                                             "places",
+                                             "messages",
+                                             "comments",
+                                             "posts_word_count",
+                                             "posts_tag_names",
+                                             "posts_age_at",
+                                             "posts_excerpt",
+                                             "posts_is_popular",
+                                             "posts_tags",
+                                             "posts",
+                                             "publish_post",
+                                             "search_posts",
+                                             "posts_published_between",
+                                             "events",
+                                             "users_initials",
+                                             "users_full_name",
+                                             "users_post_count",
+                                             "users_latest_post",
+                                             "users",
+                                             "current_user",
+                                             "lookup_user",
+                                             "leaderboard",
+                                             "users_followers"};
+  std::vector<std::string> actual;
+  for (const graphql::build::RegistryEntry& e : graphql::build::registry_order(*catalog_)) {
+    const catalog::SmartTags& tags = e.cls ? e.cls->tags : e.function->tags;
+    std::string name = tags.value("name");
+    if (name.empty()) name = e.cls ? e.cls->name : e.function->name;
+    actual.push_back(name);
+  }
+  EXPECT_EQ(actual, expected);
 }
