@@ -93,6 +93,9 @@ http::Response http_error(int status, std::string_view message);
 // server log only: "An error occurred (logged with hash: '<hash>', id: '<id>')".
 std::string masked_error_message(std::string_view hash, std::string_view id);
 
+// grafserv's grouping hash of an error: SHA-1 of its text, base64url.
+std::string error_hash(std::string_view error_text);
+
 // Base64url without padding (RFC 4648 section 5), as Node's
 // digest("base64url") writes a hash.
 std::string base64url(std::string_view bytes);

@@ -359,3 +359,12 @@ TEST(GraphqlHttpTransportMasking, MessageAndId) {
   for (char c : id)
     EXPECT_EQ(std::string("ABCDEFGHJKLMNPQRTUVWXYZ2346789").find(c) == std::string::npos, false);
 }
+
+TEST(GraphqlHttpTransportMasking, ErrorHashIsSha1Base64urlAsInNode) {
+  // node -e 'crypto.createHash("sha1").update(x).digest("base64url")'
+  EXPECT_EQ(transport::error_hash(""), "2jmj7l5rSw0yVb_vlWAYkK_YBwk");
+  EXPECT_EQ(transport::error_hash("abc"), "qZk-NkcGgWq6PiVxeFDCbJzQ2J0");
+  EXPECT_EQ(transport::error_hash("GraphQLError: permission denied for table secrets"),
+            "_YglUjTd8RF_ytKSe1kUsE30LWA");
+  EXPECT_EQ(transport::error_hash(std::string(1000, 'x')), "w--mkPo_3S4lJoU-7WcFOOoSdjg");
+}
