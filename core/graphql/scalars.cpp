@@ -451,6 +451,8 @@ ScalarCodec codec_for(std::string_view scalar_name, std::string_view base_name) 
   return ScalarCodec{it->second, std::string(behaves_as)};
 }
 
+ScalarCodec codec_of(const schema::NamedType& scalar) { return codec_for(scalar.name); }
+
 LeafResult parse_value(const ScalarCodec& codec, const json::Value& input) {
   const std::string& name = codec.name;
   switch (codec.codec) {

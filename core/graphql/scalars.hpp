@@ -80,6 +80,12 @@ struct ScalarCodec {
 // unknown name with no base gets kCustom, graphql-js's default behaviour.
 ScalarCodec codec_for(std::string_view scalar_name, std::string_view base_name = {});
 
+// The codec of a scalar type of a schema. The one place that decides it
+// for validation and coercion alike. (schema::NamedType does not record
+// which scalar a domain scalar copies yet, so a domain scalar coerces with
+// graphql-js's default behaviour until it does.)
+ScalarCodec codec_of(const schema::NamedType& scalar);
+
 // What a parseValue / parseLiteral call did, in graphql-js's terms, since
 // callers word their errors by it:
 //   kOk            the coerced value (in execution/variables.hpp's form);
