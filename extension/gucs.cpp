@@ -2,6 +2,10 @@
 
 #include "extension/gucs.hpp"
 
+extern "C" {
+#include "utils/varlena.h"
+}
+
 #include "core/http/cors.hpp"
 #include "core/http/listen_socket.hpp"
 #include "extension/pg_guard.hpp"
@@ -22,6 +26,11 @@ int shutdown_timeout_ms = 10000;
 int statement_timeout_ms = 30000;
 char* cors_allowed_origins = nullptr;
 int debug_fault = 0;
+char* graphql_path = nullptr;
+char* schemas = nullptr;
+int plan_cache_size = 256;
+bool mask_errors = false;
+char* anonymous_role = nullptr;
 
 namespace {
 
@@ -61,6 +70,53 @@ bool check_cors_origins(char** newval, void** extra, GucSource source) {
   }
   GUC_check_errdetail("%s", err.detail[0] ? err.detail : err.message);
   return false;
+}
+
+// The GraphQL path must be a plain origin-form path that the built-in
+// routes do not already own; "" turns the endpoint off.
+bool check_graphql_path(char** newval, void** extra, GucSource source) {
+  (void)extra;
+  (void)source;
+  const char* p = *newval ? *newval : "";
+  if (!*p) return true;
+  if (*p != '/') {
+    GUC_check_errdetail("The GraphQL path must start with \"/\".");
+    return false;
+  }
+  for (const char* c = p; *c; ++c) {
+    unsigned char u = static_cast<unsigned char>(*c);
+    if (u <= 0x20 || u >= 0x7F || *c == '?' || *c == '#') {
+      GUC_check_errdetail(
+          "The GraphQL path holds only URL path characters, without a query string.");
+      return false;
+    }
+  }
+  if (strcmp(p, "/live") == 0 || strcmp(p, "/ready") == 0 || strcmp(p, "/ready/write") == 0) {
+    GUC_check_errdetail("\"%s\" is a built-in route of pg_gateway.", p);
+    return false;
+  }
+  return true;
+}
+
+// A list of schema names as search_path spells them (quotes keep case).
+bool check_schemas(char** newval, void** extra, GucSource source) {
+  (void)extra;
+  (void)source;
+  char* copy = pstrdup(*newval ? *newval : "");
+  List* names = NIL;
+  bool ok = SplitIdentifierString(copy, ',', &names);
+  int count = list_length(names);
+  list_free(names);
+  pfree(copy);
+  if (!ok) {
+    GUC_check_errdetail("List syntax is invalid.");
+    return false;
+  }
+  if (count == 0) {
+    GUC_check_errdetail("Name at least one schema.");
+    return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -124,6 +180,28 @@ void define_all() {
       "pg_error raises an ERROR inside the request transaction.",
       &debug_fault, int(DebugFault::kNone), debug_fault_options, PGC_SUSET,
       GUC_NO_SHOW_ALL | GUC_NOT_IN_SAMPLE, nullptr, nullptr, nullptr);
+  DefineCustomStringVariable(
+      "pg_gateway.graphql_path", "HTTP path of the GraphQL endpoint.",
+      "POST and GET requests to this path run GraphQL; an empty string turns the endpoint off.",
+      &graphql_path, "/graphql", PGC_SIGHUP, 0, check_graphql_path, nullptr, nullptr);
+  DefineCustomStringVariable("pg_gateway.schemas", "Schemas the GraphQL schema is built from.",
+                             "A comma-separated list of schema names, written as in search_path.",
+                             &schemas, "public", PGC_SIGHUP, GUC_LIST_INPUT, check_schemas, nullptr,
+                             nullptr);
+  DefineCustomIntVariable(
+      "pg_gateway.plan_cache_size", "Prepared GraphQL statements kept per HTTP worker.",
+      "Least recently used plans are freed beyond it; 0 prepares every statement afresh.",
+      &plan_cache_size, 256, 0, 100000, PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
+  DefineCustomBoolVariable(
+      "pg_gateway.mask_errors", "Hide PostgreSQL error messages from GraphQL clients.",
+      "When on, a database error reaches the client as \"An error occurred (logged with hash: "
+      "..., id: ...)\" and its text goes to the server log, as PostGraphile does.",
+      &mask_errors, false, PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
+  DefineCustomStringVariable(
+      "pg_gateway.anonymous_role", "Role that GraphQL requests run as.",
+      "Must not be a superuser. Empty runs them as the workers' own (superuser) connection and "
+      "logs a warning: for development only.",
+      &anonymous_role, "", PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
   MarkGUCPrefixReserved("pg_gateway");
 }
 

@@ -25,6 +25,12 @@ extern int shutdown_timeout_ms;
 extern int statement_timeout_ms;
 extern char* cors_allowed_origins;
 extern int debug_fault;
+// GraphQL (extension/graphql_route.cpp)
+extern char* graphql_path;  // "" disables the GraphQL endpoint
+extern char* schemas;       // comma-separated schema names the GraphQL schema reflects
+extern int plan_cache_size;
+extern bool mask_errors;
+extern char* anonymous_role;  // "" : the worker's own user (development only)
 
 // Defines every parameter and reserves the pg_gateway. prefix. Called once
 // from _PG_init in the postmaster.

@@ -34,6 +34,12 @@ enum class StatCounter : int {
   kParseErrors,
   kTimeouts,
   kOpenConnections,
+  // GraphQL (extension/graphql_route.cpp): schema rebuilds and the SPI plan cache.
+  kSchemaBuilds,
+  kPlanCacheEntries,
+  kPlanCacheHits,
+  kPlanCacheMisses,
+  kPlanCacheEvictions,
   kCount
 };
 

@@ -1,9 +1,13 @@
--- Upgrading from 0.1.0 gives the same objects as a fresh install.
+-- Upgrading from 0.1.0 (0.1.0 -> 0.2.0 -> 0.3.0) gives the same objects as a
+-- fresh install.
 CREATE TEMP TABLE fresh AS
 SELECT pg_describe_object(classid, objid, 0) AS object
   FROM pg_depend
  WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
    AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'pg_gateway');
+-- The event trigger's firing mode is not part of its description.
+CREATE TEMP TABLE fresh_triggers AS
+SELECT evtname, evtevent, evtenabled FROM pg_event_trigger;
 DROP EXTENSION pg_gateway;
 CREATE EXTENSION pg_gateway VERSION '0.1.0';
 SELECT extversion FROM pg_extension WHERE extname = 'pg_gateway';
@@ -21,3 +25,9 @@ SELECT count(*) AS objects FROM upgraded;
 -- The privileges agree too.
 SELECT p.oid::regprocedure AS function, has_function_privilege('public', p.oid, 'EXECUTE') AS public_execute
   FROM pg_proc p WHERE p.pronamespace = 'gateway'::regnamespace ORDER BY p.oid::regprocedure::text;
+(SELECT 'only fresh' AS side, * FROM fresh_triggers
+ EXCEPT SELECT 'only fresh', evtname, evtevent, evtenabled FROM pg_event_trigger)
+UNION ALL
+(SELECT 'only upgraded', evtname, evtevent, evtenabled FROM pg_event_trigger
+ EXCEPT SELECT 'only upgraded', * FROM fresh_triggers);
+SELECT evtname, evtevent, evtenabled FROM pg_event_trigger;

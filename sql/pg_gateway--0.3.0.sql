@@ -1,0 +1,254 @@
+-- pg_gateway 0.3.0: HTTP workers, SQL routes, worker statistics, catalog reflection,
+-- GraphQL schema invalidation and statistics
+\echo Use "CREATE EXTENSION pg_gateway" to load this file. \quit
+
+-- SQL routes: an HTTP method and path mapped to a function
+-- handler(request jsonb) RETURNS jsonb that runs as `run_as`.
+CREATE TABLE @extschema@.routes (
+    path     text         NOT NULL,
+    method   text         NOT NULL,
+    handler  regprocedure NOT NULL,
+    run_as   regrole      NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (path, method),
+    CONSTRAINT routes_method_check CHECK (method IN ('GET', 'POST', 'PUT', 'PATCH', 'DELETE')),
+    CONSTRAINT routes_path_check CHECK (
+        path ~ '^/[A-Za-z0-9._~!$&''()*+,;=:@%/-]*$'
+        AND path NOT IN ('/live', '/ready', '/ready/write'))
+);
+COMMENT ON TABLE @extschema@.routes IS 'HTTP routes served by SQL functions; edit with register_route() and unregister_route()';
+REVOKE ALL ON @extschema@.routes FROM PUBLIC;
+-- Routes are configuration: keep them in pg_dump output.
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.routes', '');
+
+CREATE FUNCTION @extschema@.register_route(
+    method   text,
+    path     text,
+    handler  regprocedure,
+    run_as   regrole DEFAULT current_user::regrole)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog
+AS $$
+DECLARE
+    m text := upper(method);
+    fn record;
+BEGIN
+    IF m NOT IN ('GET', 'POST', 'PUT', 'PATCH', 'DELETE') THEN
+        RAISE EXCEPTION 'unsupported HTTP method "%"', method
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Use GET, POST, PUT, PATCH or DELETE; HEAD and OPTIONS are answered automatically.';
+    END IF;
+    IF path IN ('/live', '/ready', '/ready/write') THEN
+        RAISE EXCEPTION 'path "%" is reserved by pg_gateway', path
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF path !~ '^/[A-Za-z0-9._~!$&''()*+,;=:@%/-]*$' THEN
+        RAISE EXCEPTION 'invalid route path "%"', path
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'A path starts with "/" and holds only URL path characters, without a query string.';
+    END IF;
+    SELECT p.prorettype, p.pronargs, p.proargtypes, p.prokind INTO fn
+      FROM pg_proc p WHERE p.oid = handler;
+    IF fn.prokind <> 'f' OR fn.pronargs <> 1 OR fn.proargtypes[0] <> 'jsonb'::regtype
+       OR fn.prorettype <> 'jsonb'::regtype THEN
+        RAISE EXCEPTION 'route handler % must take one jsonb argument and return jsonb', handler
+            USING ERRCODE = 'invalid_function_definition';
+    END IF;
+    IF (SELECT rolsuper FROM pg_roles WHERE oid = run_as) THEN
+        RAISE EXCEPTION 'routes cannot run as superuser role "%"', run_as
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'Create an ordinary role with just the privileges the handler needs.';
+    END IF;
+    INSERT INTO @extschema@.routes AS r (path, method, handler, run_as)
+    VALUES (path, m, handler, run_as)
+    ON CONFLICT ON CONSTRAINT routes_pkey
+    DO UPDATE SET handler = excluded.handler, run_as = excluded.run_as, created_at = now();
+END;
+$$;
+COMMENT ON FUNCTION @extschema@.register_route(text, text, regprocedure, regrole) IS
+    'Serve METHOD PATH with handler(request jsonb) RETURNS jsonb, run as run_as';
+
+CREATE FUNCTION @extschema@.unregister_route(method text, path text)
+RETURNS boolean
+LANGUAGE sql
+SET search_path = pg_catalog
+AS $$
+    WITH d AS (
+        DELETE FROM @extschema@.routes r
+         WHERE r.method = upper(unregister_route.method) AND r.path = unregister_route.path
+        RETURNING 1)
+    SELECT count(*) > 0 FROM d;
+$$;
+
+CREATE FUNCTION @extschema@.http_worker_stats(
+    OUT worker integer,
+    OUT pid integer,
+    OUT state text,
+    OUT requests bigint,
+    OUT responses_2xx bigint,
+    OUT responses_4xx bigint,
+    OUT responses_5xx bigint,
+    OUT connections_accepted bigint,
+    OUT connections_rejected bigint,
+    OUT open_connections bigint,
+    OUT parse_errors bigint,
+    OUT timeouts bigint)
+RETURNS SETOF record
+LANGUAGE c STRICT VOLATILE
+AS 'MODULE_PATHNAME', 'pg_gateway_http_worker_stats';
+COMMENT ON FUNCTION @extschema@.http_worker_stats() IS 'Per-worker HTTP counters from shared memory';
+
+CREATE FUNCTION @extschema@.http_status_for_sqlstate(sqlstate text)
+RETURNS integer
+LANGUAGE c STRICT IMMUTABLE PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'pg_gateway_http_status_for_sqlstate';
+COMMENT ON FUNCTION @extschema@.http_status_for_sqlstate(text) IS
+    'HTTP status a request gets when its SQL fails with this SQLSTATE';
+
+REVOKE ALL ON FUNCTION @extschema@.register_route(text, text, regprocedure, regrole) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.unregister_route(text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.http_worker_stats() FROM PUBLIC;
+
+-- Catalog snapshot the GraphQL schema is built from: tables, views,
+-- materialized views, their columns, keys, foreign keys and indexes, every
+-- type they use (enums with labels, domains, composites, arrays), functions,
+-- and all comments (smart tags are parsed by the worker). One query, one
+-- JSON document, so a worker rebuilds its schema in one round trip and an
+-- operator can look at exactly what the schema is built from.
+CREATE FUNCTION @extschema@.reflect(schemas name[])
+RETURNS json
+LANGUAGE sql STABLE
+SET search_path = pg_catalog
+-- The recursive type closure makes the planner expect millions of rows;
+-- JIT-compiling that plan costs a second, executing it a few milliseconds.
+SET jit = off
+AS $$
+WITH
+rels AS (
+  SELECT c.oid, c.relnamespace, n.nspname, c.relname, c.relkind, c.reltype
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+   WHERE n.nspname = ANY (schemas) AND c.relkind IN ('r', 'v', 'm', 'p', 'f')
+),
+procs AS (
+  SELECT p.*, n.nspname
+    FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+   WHERE n.nspname = ANY (schemas) AND p.prokind = 'f'
+),
+-- Every type a column, argument or result uses, closed over array elements,
+-- domain bases and composite attributes.
+used_types AS (
+  WITH RECURSIVE t(oid) AS (
+      SELECT a.atttypid FROM pg_attribute a JOIN rels r ON r.oid = a.attrelid
+       WHERE a.attnum > 0 AND NOT a.attisdropped
+    UNION SELECT unnest(coalesce(p.proallargtypes, p.proargtypes::oid[])) FROM procs p
+    UNION SELECT p.prorettype FROM procs p
+    UNION SELECT ty.oid FROM pg_type ty JOIN pg_namespace n ON n.oid = ty.typnamespace
+           WHERE n.nspname = ANY (schemas) AND ty.typtype IN ('e', 'd', 'c')
+    UNION
+      SELECT x.oid FROM t JOIN pg_type ty ON ty.oid = t.oid
+        CROSS JOIN LATERAL (
+          SELECT ty.typelem WHERE ty.typelem <> 0
+          UNION ALL SELECT ty.typbasetype WHERE ty.typtype = 'd'
+          UNION ALL SELECT a.atttypid FROM pg_attribute a
+                    WHERE ty.typtype = 'c' AND a.attrelid = ty.typrelid AND a.attnum > 0
+                      AND NOT a.attisdropped) x(oid)
+  )
+  SELECT oid FROM t
+)
+SELECT json_build_object(
+  'server_version_num', current_setting('server_version_num')::int,
+  'classes', coalesce((SELECT json_agg(json_build_object(
+      'oid', r.oid::int8, 'schema', r.nspname, 'name', r.relname, 'kind', r.relkind, 'type', r.reltype::int8,
+      'comment', obj_description(r.oid, 'pg_class'),
+      'columns', coalesce((SELECT json_agg(json_build_object(
+          'num', a.attnum, 'name', a.attname, 'type', a.atttypid::int8, 'typmod', a.atttypmod,
+          'not_null', a.attnotnull, 'has_default', a.atthasdef OR a.attidentity <> '',
+          'identity', a.attidentity, 'generated', a.attgenerated,
+          'comment', col_description(r.oid, a.attnum)) ORDER BY a.attnum)
+        FROM pg_attribute a WHERE a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped),
+        '[]'),
+      'constraints', coalesce((SELECT json_agg(json_build_object(
+          'name', k.conname, 'type', k.contype, 'keys', k.conkey,
+          'foreign_class', nullif(k.confrelid, 0)::int8, 'foreign_keys', k.confkey,
+          'comment', obj_description(k.oid, 'pg_constraint')) ORDER BY k.conname)
+        FROM pg_constraint k WHERE k.conrelid = r.oid AND k.contype IN ('p', 'u', 'f')), '[]'),
+      'indexes', coalesce((SELECT json_agg(json_build_object(
+          'keys', string_to_array(i.indkey::text, ' ')::int2[], 'unique', i.indisunique,
+          'primary', i.indisprimary, 'partial', i.indpred IS NOT NULL) ORDER BY i.indexrelid)
+        FROM pg_index i WHERE i.indrelid = r.oid AND i.indisvalid), '[]')
+    ) ORDER BY r.nspname, r.relname) FROM rels r), '[]'),
+  'types', coalesce((SELECT json_agg(json_build_object(
+      'oid', ty.oid::int8, 'schema', n.nspname, 'name', ty.typname, 'type', ty.typtype,
+      'category', ty.typcategory, 'element', nullif(ty.typelem, 0)::int8,
+      'array', nullif(ty.typarray, 0)::int8, 'base', nullif(ty.typbasetype, 0)::int8,
+      'class', nullif(ty.typrelid, 0)::int8, 'not_null', ty.typnotnull,
+      'comment', obj_description(ty.oid, 'pg_type'),
+      'enum_labels', CASE WHEN ty.typtype = 'e' THEN
+          (SELECT json_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_enum e
+            WHERE e.enumtypid = ty.oid) END,
+      'attributes', CASE WHEN ty.typtype = 'c' THEN
+          (SELECT json_agg(json_build_object('num', a.attnum, 'name', a.attname,
+                                             'type', a.atttypid::int8, 'typmod', a.atttypmod,
+                                             'not_null', a.attnotnull,
+                                             'comment', col_description(ty.typrelid, a.attnum))
+                           ORDER BY a.attnum)
+             FROM pg_attribute a WHERE a.attrelid = ty.typrelid AND a.attnum > 0
+              AND NOT a.attisdropped) END
+    ) ORDER BY ty.oid)
+    FROM pg_type ty JOIN pg_namespace n ON n.oid = ty.typnamespace
+   WHERE ty.oid IN (SELECT oid FROM used_types)), '[]'),
+  'procs', coalesce((SELECT json_agg(json_build_object(
+      'oid', p.oid::int8, 'schema', p.nspname, 'name', p.proname,
+      'arg_types', coalesce(p.proallargtypes, p.proargtypes::oid[])::int8[],
+      'arg_modes', p.proargmodes, 'arg_names', p.proargnames, 'arg_count', p.pronargs,
+      'default_count', p.pronargdefaults, 'return_type', p.prorettype::int8, 'returns_set', p.proretset,
+      'volatility', p.provolatile, 'strict', p.proisstrict, 'security_definer', p.prosecdef,
+      'comment', obj_description(p.oid, 'pg_proc')) ORDER BY p.nspname, p.proname, p.oid)
+    FROM procs p), '[]')
+)
+$$;
+COMMENT ON FUNCTION @extschema@.reflect(name[]) IS
+    'Catalog snapshot of the given schemas that the GraphQL schema is built from';
+REVOKE ALL ON FUNCTION @extschema@.reflect(name[]) FROM PUBLIC;
+
+-- GraphQL: per-worker schema and plan cache counters from shared memory.
+CREATE FUNCTION @extschema@.graphql_worker_stats(
+    OUT worker integer,
+    OUT pid integer,
+    OUT schema_builds bigint,
+    OUT plan_cache_entries bigint,
+    OUT plan_cache_hits bigint,
+    OUT plan_cache_misses bigint,
+    OUT plan_cache_evictions bigint)
+RETURNS SETOF record
+LANGUAGE c STRICT VOLATILE
+AS 'MODULE_PATHNAME', 'pg_gateway_graphql_worker_stats';
+COMMENT ON FUNCTION @extschema@.graphql_worker_stats() IS
+    'Per-worker GraphQL counters: schema rebuilds and the SPI plan cache';
+REVOKE ALL ON FUNCTION @extschema@.graphql_worker_stats() FROM PUBLIC;
+
+-- GraphQL schema invalidation. Every DDL command ends with a relcache
+-- invalidation of this (empty) table, which PostgreSQL delivers to the HTTP
+-- workers when, and only if, the DDL commits; they then rebuild their
+-- GraphQL schema before the next request (extension/schema_cache.hpp).
+CREATE TABLE @extschema@.schema_change_marker ();
+COMMENT ON TABLE @extschema@.schema_change_marker IS
+    'Holds no rows: its invalidation at each DDL commit tells pg_gateway''s HTTP workers to rebuild the GraphQL schema';
+REVOKE ALL ON @extschema@.schema_change_marker FROM PUBLIC;
+
+CREATE FUNCTION @extschema@.note_schema_change()
+RETURNS event_trigger
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'pg_gateway_note_schema_change';
+COMMENT ON FUNCTION @extschema@.note_schema_change() IS
+    'Event trigger: tells the HTTP workers that the catalog changed once the DDL commits';
+REVOKE ALL ON FUNCTION @extschema@.note_schema_change() FROM PUBLIC;
+
+CREATE EVENT TRIGGER pg_gateway_schema_change ON ddl_command_end
+    EXECUTE FUNCTION @extschema@.note_schema_change();
+-- Also under session_replication_role = replica (restores, DDL replication
+-- tools): a missed change would leave the workers serving an old schema.
+ALTER EVENT TRIGGER pg_gateway_schema_change ENABLE ALWAYS;
+
+GRANT USAGE ON SCHEMA @extschema@ TO PUBLIC;
