@@ -37,4 +37,20 @@ std::optional<json::Value> value_from_ast(const schema::Schema& schema, const Va
                                           const schema::TypeRef& type,
                                           const VariableValues& variables);
 
+// getArgumentValues over any list of argument definitions, e.g. a
+// directive's (@include, @skip): `owner_loc` is where the field or
+// directive is, for "was not provided" errors.
+std::optional<Error> coerce_argument_values(const schema::Schema& schema,
+                                            const std::vector<schema::InputValue>& definitions,
+                                            const std::vector<Argument>& arguments,
+                                            const Location& owner_loc,
+                                            const VariableValues& variables,
+                                            std::map<std::string, json::Value, std::less<>>& out);
+
+// An input value's default (InputValue::default_value, a printed literal)
+// as a value of its type, in variables.hpp's form; nullopt when it has no
+// default (or an invalid one).
+std::optional<json::Value> default_value(const schema::Schema& schema,
+                                         const schema::InputValue& input);
+
 }  // namespace pg_gateway::graphql::exec
