@@ -12,9 +12,10 @@ the prerequisites first; see bench/README.md.
 
 The cluster: test/integration/harness.py's Cluster (as the postgres OS user
 when run as root) with pg_gateway preloaded (pg_gateway.database = compat,
-pg_gateway.schemas = app), listening on 127.0.0.1 too so that PostGraphile can
-connect by TCP, loaded with test/graphql_compat/schema.sql. PostGraphile: Node
-22 and test/graphql_compat/graphile.config.mjs, as regenerate.py starts it
+pg_gateway.schemas = app, anonymous_role = app_anonymous), listening on
+127.0.0.1 too so that PostGraphile can connect by TCP, loaded with
+test/graphql_compat/schema.sql. PostGraphile: Node 22 and
+test/graphql_compat/graphile.config.mjs, as regenerate.py starts it
 (connections of app_authenticator, requests as app_anonymous).
 
 Workloads (bodies in bench/graphql/): list = anchor_list.json (allPosts(first:
@@ -136,6 +137,8 @@ class Servers:
             "lc_messages": "'C'",
             "max_connections": "100",
             "pg_gateway.schemas": "'app'",
+            # Requests run as the role PostGraphile's requests use.
+            "pg_gateway.anonymous_role": "'app_anonymous'",
             "pg_gateway.http_workers": str(WORKERS),
         }, database=DATABASE)
         self.cluster.init()
