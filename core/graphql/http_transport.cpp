@@ -2,8 +2,10 @@
 
 #include <array>
 #include <utility>
+#include <variant>
 #include <vector>
 
+#include "core/graphql/parser.hpp"
 #include "core/http/http_error.hpp"
 #include "core/http/request_document.hpp"
 #include "core/json/json_writer.hpp"
@@ -389,6 +391,26 @@ Incoming read_request(const http::Request& request) {
     return in;
   }
   return read_json_body(std::move(in), request.body);
+}
+
+std::optional<OperationType> requested_operation(std::string_view query,
+                                                 const std::optional<std::string>& operation_name) {
+  ParseResult parsed = parse_document(query);
+  if (!parsed.ok()) return std::nullopt;
+  std::optional<OperationType> found;
+  int operations = 0;
+  for (const Definition& d : parsed.document.definitions) {
+    const auto* op = std::get_if<OperationDefinition>(&d.node);
+    if (!op) continue;
+    ++operations;
+    if (operation_name) {
+      if (op->name && op->name->value == *operation_name) return op->operation;
+    } else {
+      found = op->operation;
+    }
+  }
+  if (operation_name || operations != 1) return std::nullopt;
+  return found;
 }
 
 bool allowed_over_get(const Incoming& incoming, OperationType operation) {

@@ -74,6 +74,15 @@ struct Incoming {
 // route allows GET and POST only).
 Incoming read_request(const http::Request& request);
 
+// The type of the operation that `query` and `operation_name` select, as
+// GetOperation (spec 6.1) picks it, or nullopt when the document does not
+// parse or selects none (execution then reports why). The spec forbids
+// mutations over GET whatever else is wrong with the request, so a GET is
+// checked with this before validation: 405, not a validation error, for
+// "mutation { ... }" against a schema without mutations.
+std::optional<OperationType> requested_operation(std::string_view query,
+                                                 const std::optional<std::string>& operation_name);
+
 // True when the operation may run for this request (GET: queries only).
 bool allowed_over_get(const Incoming& incoming, OperationType operation);
 

@@ -368,3 +368,22 @@ TEST(GraphqlHttpTransportMasking, ErrorHashIsSha1Base64urlAsInNode) {
             "_YglUjTd8RF_ytKSe1kUsE30LWA");
   EXPECT_EQ(transport::error_hash(std::string(1000, 'x')), "w--mkPo_3S4lJoU-7WcFOOoSdjg");
 }
+
+TEST(GraphqlHttpTransportGet, RequestedOperationIsKnownBeforeValidation) {
+  using transport::requested_operation;
+  EXPECT_EQ(requested_operation("{ a }", std::nullopt), OperationType::kQuery);
+  EXPECT_EQ(requested_operation("mutation { a }", std::nullopt), OperationType::kMutation);
+  EXPECT_EQ(requested_operation("subscription S { a }", std::nullopt),
+            OperationType::kSubscription);
+  EXPECT_EQ(requested_operation("fragment F on Q { a } mutation M { ...F }", std::nullopt),
+            OperationType::kMutation);
+  // Several operations: the name decides; without one, nothing is selected.
+  const char* two = "query Q { a } mutation M { b }";
+  EXPECT_EQ(requested_operation(two, std::nullopt), std::nullopt);
+  EXPECT_EQ(requested_operation(two, std::string("M")), OperationType::kMutation);
+  EXPECT_EQ(requested_operation(two, std::string("Q")), OperationType::kQuery);
+  EXPECT_EQ(requested_operation(two, std::string("X")), std::nullopt);
+  EXPECT_EQ(requested_operation("{ a }", std::string("Q")), std::nullopt);
+  EXPECT_EQ(requested_operation("mutation {", std::nullopt), std::nullopt);
+  EXPECT_EQ(requested_operation("fragment F on Q { a }", std::nullopt), std::nullopt);
+}
