@@ -4,84 +4,12 @@
 #include <set>
 #include <sstream>
 
+#include "core/graphql/schema_builder_internal.hpp"
 #include "core/naming/inflection.hpp"
 
 namespace pg_gateway::graphql::build {
 
-using catalog::Catalog;
-using catalog::Class;
-using catalog::Column;
-using catalog::Type;
-using schema::EnumValue;
-using schema::Field;
-using schema::InputValue;
-using schema::NamedType;
-using schema::TypeRef;
-
 namespace {
-
-// PostgreSQL's built-in type oids (pg_type.dat), stable across versions.
-enum : catalog::Oid {
-  kBool = 16,
-  kChar = 18,
-  kName = 19,
-  kInt8 = 20,
-  kInt2 = 21,
-  kInt4 = 23,
-  kText = 25,
-  kOid = 26,
-  kJson = 114,
-  kFloat4 = 700,
-  kFloat8 = 701,
-  kBpchar = 1042,
-  kVarchar = 1043,
-  kDate = 1082,
-  kTime = 1083,
-  kTimestamp = 1114,
-  kTimestamptz = 1184,
-  kInterval = 1186,
-  kTimetz = 1266,
-  kNumeric = 1700,
-  kUuid = 2950,
-  kJsonb = 3802,
-};
-
-// PostGraphile's descriptions, verbatim: they are part of the schema a
-// client's tooling sees and of the compatibility contract.
-constexpr const char* kNodeIdDescription =
-    "A globally unique identifier. Can be used in various places throughout the system to "
-    "identify this single value.";
-
-struct ScalarSpec {
-  const char* name;
-  const char* description;
-};
-
-const ScalarSpec kCursor{"Cursor",
-                         "A location in a connection that can be used for resuming pagination."};
-const ScalarSpec kDatetime{
-    "Datetime",
-    "A point in time as described by the [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) and, "
-    "if it has a timezone, [RFC 3339](https://datatracker.ietf.org/doc/html/rfc3339) standards. "
-    "Input values that do not conform to both ISO 8601 and RFC 3339 may be coerced, which may "
-    "lead to unexpected results."};
-const ScalarSpec kBigInt{
-    "BigInt",
-    "A signed eight-byte integer. The upper big integer values are greater than the max value for "
-    "a JavaScript number. Therefore all big integers will be output as strings and not numbers."};
-const ScalarSpec kBigFloat{
-    "BigFloat", "A floating point number that requires more precision than IEEE 754 binary 64"};
-const ScalarSpec kJsonScalar{
-    "JSON",
-    "Represents JSON values as specified by "
-    "[ECMA-404](http://www.ecma-international.org/publications/files/ECMA-ST/ECMA-404.pdf)."};
-const ScalarSpec kUuidScalar{"UUID",
-                             "A universally unique identifier as defined by [RFC "
-                             "4122](https://tools.ietf.org/html/rfc4122)."};
-const ScalarSpec kDateScalar{"Date", "A calendar date in YYYY-MM-DD format."};
-const ScalarSpec kTimeScalar{
-    "Time",
-    "The exact time of day, does not include the date. May or may not have a timezone offset."};
 
 // Position -> indentation as graphile-build counts it.
 size_t indentation_of(DescriptionPosition p) {
@@ -185,7 +113,31 @@ std::string wrap_description(std::string_view description, DescriptionPosition p
   return out;
 }
 
-namespace {
+int BuiltSchema::table_of_type(std::string_view type_name) const {
+  for (size_t i = 0; i < tables.size(); ++i)
+    if (tables[i].type_name == type_name) return static_cast<int>(i);
+  return -1;
+}
+
+BuiltSchema build_schema(const catalog::Catalog& catalog) { return detail::Builder(catalog).run(); }
+
+namespace detail {
+
+using catalog::Class;
+using catalog::Column;
+using catalog::Constraint;
+using catalog::Type;
+using schema::EnumValue;
+using schema::Field;
+using schema::InputValue;
+using schema::NamedType;
+using schema::TypeRef;
+
+// PostGraphile's descriptions, verbatim: they are part of the schema a
+// client's tooling sees and of the compatibility contract.
+const char* const kNodeIdDescription =
+    "A globally unique identifier. Can be used in various places throughout the system to "
+    "identify this single value.";
 
 std::string type_desc(std::string_view s) {
   return wrap_description(s, DescriptionPosition::kType);
@@ -193,492 +145,564 @@ std::string type_desc(std::string_view s) {
 std::string field_desc(std::string_view s) {
   return wrap_description(s, DescriptionPosition::kField);
 }
+std::string arg_desc(std::string_view s) { return wrap_description(s, DescriptionPosition::kArg); }
 
-class Builder {
- public:
-  explicit Builder(const Catalog& cat) : cat_(cat) {}
+namespace {
 
-  BuiltSchema run() {
-    add_node_interface();
-    for (const Class& cls : cat_.classes) {
-      if (!is_exposed(cls)) continue;
-      out_.tables.push_back(table_info(cls));
-    }
-    for (const TableInfo& t : out_.tables) add_table_types(t);
-    for (const TableInfo& t : out_.tables) add_relations(t);
-    add_page_info();
-    add_scalar(kCursor);
-    return std::move(out_);
-  }
-
- private:
-  static bool is_exposed(const Class& cls) {
-    for (const std::string& b : cls.tags.values("behavior"))
-      if (b == "-*") return false;
-    return cls.kind != Class::Kind::kForeignTable;
-  }
-
-  static std::string base_name(const Class& cls) {
-    std::string n = cls.tags.value("name");
-    return n.empty() ? cls.name : n;
-  }
-
-  void add_scalar(const ScalarSpec& spec) {
-    if (out_.schema.find(spec.name)) return;
-    NamedType t;
-    t.kind = NamedType::Kind::kScalar;
-    t.name = spec.name;
-    t.description = type_desc(spec.description);
-    out_.schema.add(std::move(t));
-  }
-
-  void add_node_interface() {
-    NamedType node;
-    node.kind = NamedType::Kind::kInterface;
-    node.name = "Node";
-    node.description = type_desc("An object with a globally unique `ID`.");
-    Field id;
-    id.name = "id";
-    id.type = TypeRef::named("ID").non_null();
-    id.description = field_desc(kNodeIdDescription);
-    node.fields.push_back(std::move(id));
-    out_.schema.add(std::move(node));
-  }
-
-  void add_interval() {
-    if (out_.schema.find("Interval")) return;
-    NamedType t;
-    t.kind = NamedType::Kind::kObject;
-    t.name = "Interval";
-    t.description = type_desc(
-        "An interval of time that has passed where the smallest distinct unit is a second.");
-    auto f = [](const char* name, const char* type, const char* description) {
-      Field x;
-      x.name = name;
-      x.type = TypeRef::named(type);
-      x.description = field_desc(description);
-      return x;
-    };
-    t.fields = {
-        f("seconds", "Float",
-          "A quantity of seconds. This is the only non-integer field, as all the other fields will "
-          "dump their overflow into a smaller unit of time. Intervals don\u2019t have a smaller "
-          "unit than seconds."),
-        f("minutes", "Int", "A quantity of minutes."),
-        f("hours", "Int", "A quantity of hours."),
-        f("days", "Int", "A quantity of days."),
-        f("months", "Int", "A quantity of months."),
-        f("years", "Int", "A quantity of years."),
-    };
-    out_.schema.add(std::move(t));
-  }
-
-  // The GraphQL output type of a PostgreSQL type, registering the named
-  // types it needs. Empty name: no GraphQL type (the column is left out).
-  TypeRef output_type(catalog::Oid oid) {
-    switch (oid) {
-      case kInt2:
-      case kInt4:
-        return TypeRef::named("Int");
-      case kInt8:
-        add_scalar(kBigInt);
-        return TypeRef::named("BigInt");
-      case kNumeric:
-        add_scalar(kBigFloat);
-        return TypeRef::named("BigFloat");
-      case kFloat4:
-      case kFloat8:
-        return TypeRef::named("Float");
-      case kText:
-      case kVarchar:
-      case kBpchar:
-      case kName:
-      case kChar:
-        return TypeRef::named("String");
-      case kBool:
-        return TypeRef::named("Boolean");
-      case kUuid:
-        add_scalar(kUuidScalar);
-        return TypeRef::named("UUID");
-      case kJson:
-      case kJsonb:
-        add_scalar(kJsonScalar);
-        return TypeRef::named("JSON");
-      case kTimestamp:
-      case kTimestamptz:
-        add_scalar(kDatetime);
-        return TypeRef::named("Datetime");
-      case kDate:
-        add_scalar(kDateScalar);
-        return TypeRef::named("Date");
-      case kTime:
-      case kTimetz:
-        add_scalar(kTimeScalar);
-        return TypeRef::named("Time");
-      case kInterval:
-        add_interval();
-        return TypeRef::named("Interval");
-      default:
-        break;
-    }
-    const Type* t = cat_.find_type(oid);
-    if (!t) return TypeRef{};
-    if (t->category == 'A' && t->element) {
-      TypeRef inner = output_type(t->element);
-      return inner.name.empty() ? TypeRef{} : inner.list();
-    }
-    if (t->kind == Type::Kind::kEnum) return enum_type(*t);
-    if (t->kind == Type::Kind::kDomain) return domain_type(*t);
-    return TypeRef{};  // composites, ranges, PostGIS ...: later
-  }
-
-  TypeRef enum_type(const Type& t) {
-    std::string name =
-        naming::upper_camel_case(t.tags.value("name").empty() ? t.name : t.tags.value("name"));
-    if (!out_.schema.find(name)) {
-      NamedType e;
-      e.kind = NamedType::Kind::kEnum;
-      e.name = name;
-      if (!t.tags.description.empty()) e.description = t.tags.description;
-      for (const std::string& label : t.enum_labels) e.values.push_back(EnumValue{label, {}, {}});
-      out_.schema.add(std::move(e));
-    }
-    return TypeRef::named(name);
-  }
-
-  TypeRef domain_type(const Type& t) {
-    // A domain over a scalar is a scalar of its own, named after it.
-    TypeRef base = output_type(t.base);
-    if (base.name.empty() || !base.wrappers.empty()) return base;
-    std::string name = naming::upper_camel_case(t.name);
-    if (!out_.schema.find(name)) {
-      NamedType s;
-      s.kind = NamedType::Kind::kScalar;
-      s.name = name;
-      if (!t.tags.description.empty()) s.description = t.tags.description;
-      out_.schema.add(std::move(s));
-    }
-    return TypeRef::named(name);
-  }
-
-  bool is_enum(catalog::Oid oid) const {
-    const Type* t = cat_.find_type(oid);
-    return t && t->kind == Type::Kind::kEnum;
-  }
-
-  static std::vector<int16_t> view_primary_key(const Class& cls) {
-    std::vector<int16_t> keys;
-    std::string spec = cls.tags.value("primaryKey");
-    std::stringstream ss(spec);
-    std::string part;
-    while (std::getline(ss, part, ',')) {
-      size_t b = part.find_first_not_of(" \t"), e = part.find_last_not_of(" \t");
-      if (b == std::string::npos) continue;
-      if (const Column* c = cls.column(part.substr(b, e - b + 1))) keys.push_back(c->num);
-    }
-    return keys;
-  }
-
-  TableInfo table_info(const Class& cls) {
-    TableInfo t;
-    t.cls = &cls;
-    std::string singular = naming::singularize(base_name(cls));
-    t.type_name = naming::upper_camel_case(singular);
-    t.plural = naming::upper_camel_case(naming::pluralize(singular));
-    bool is_view = cls.kind == Class::Kind::kView || cls.kind == Class::Kind::kMaterializedView;
-    if (const catalog::Constraint* pk = cls.primary_key()) t.primary_key = pk->keys;
-    if (t.primary_key.empty() && is_view) t.primary_key = view_primary_key(cls);
-    std::set<int16_t> indexed;
-    for (const catalog::Index& idx : cls.indexes)
-      if (!idx.partial)
-        for (int16_t k : idx.keys)
-          if (k > 0) indexed.insert(k);
-    for (const Column& col : cls.columns) {
-      for (const std::string& b : col.tags.values("behavior"))
-        if (b == "-*") goto next_column;
-      {
-        TypeRef type = output_type(col.type);
-        if (type.name.empty()) continue;  // no GraphQL type for it (yet)
-        bool in_pk = false;
-        for (int16_t k : t.primary_key) in_pk |= k == col.num;
-        bool non_null = is_view ? in_pk : col.not_null;
-        ColumnInfo ci;
-        ci.column = &col;
-        std::string name = col.tags.value("name").empty() ? col.name : col.tags.value("name");
-        ci.field_name = name == "id" ? "rowId" : naming::camel_case(name);
-        ci.type = non_null ? type.non_null() : type;
-        ci.indexed = is_view || indexed.count(col.num) > 0;
-        t.columns.push_back(std::move(ci));
-      }
-    next_column:;
-    }
-    return t;
-  }
-
-  void add_table_types(const TableInfo& t) {
-    NamedType obj;
-    obj.kind = NamedType::Kind::kObject;
-    obj.name = t.type_name;
-    if (!t.cls->tags.description.empty()) obj.description = t.cls->tags.description;
-    if (!t.primary_key.empty()) {
-      obj.interfaces.push_back("Node");
-      Field id;
-      id.name = "id";
-      id.type = TypeRef::named("ID").non_null();
-      id.description = field_desc(kNodeIdDescription);
-      obj.fields.push_back(std::move(id));
-    }
-    for (const ColumnInfo& c : t.columns) {
-      Field f;
-      f.name = c.field_name;
-      f.type = c.type;
-      if (!c.column->tags.description.empty()) f.description = c.column->tags.description;
-      if (c.column->tags.has("deprecated")) {
-        std::string reason = c.column->tags.value("deprecated");
-        f.deprecation_reason = reason.empty() ? "No longer supported" : reason;
-      }
-      obj.fields.push_back(std::move(f));
-    }
-    out_.schema.add(std::move(obj));
-
-    const std::string& n = t.type_name;
-    NamedType conn;
-    conn.kind = NamedType::Kind::kObject;
-    conn.name = n + "Connection";
-    conn.description = type_desc("A connection to a list of `" + n + "` values.");
-    conn.fields = {
-        Field{
-            "nodes", "A list of `" + n + "` objects.", {}, TypeRef::named(n).list().non_null(), {}},
-        Field{"edges",
-              field_desc("A list of edges which contains the `" + n +
-                         "` and cursor to aid in pagination."),
-              {},
-              TypeRef::named(n + "Edge").list().non_null(),
-              {}},
-        Field{"pageInfo",
-              "Information to aid in pagination.",
-              {},
-              TypeRef::named("PageInfo").non_null(),
-              {}},
-        Field{"totalCount",
-              "The count of *all* `" + n + "` you could get from the connection.",
-              {},
-              TypeRef::named("Int").non_null(),
-              {}},
-    };
-    out_.schema.add(std::move(conn));
-
-    NamedType edge;
-    edge.kind = NamedType::Kind::kObject;
-    edge.name = n + "Edge";
-    edge.description = type_desc("A `" + n + "` edge in the connection.");
-    edge.fields = {
-        Field{"cursor",
-              field_desc("A cursor for use in pagination."),
-              {},
-              TypeRef::named("Cursor"),
-              {}},
-        Field{"node",
-              field_desc("The `" + n + "` at the end of the edge."),
-              {},
-              TypeRef::named(n),
-              {}},
-    };
-    out_.schema.add(std::move(edge));
-
-    NamedType cond;
-    cond.kind = NamedType::Kind::kInputObject;
-    cond.name = n + "Condition";
-    cond.description = type_desc("A condition to be used against `" + n +
-                                 "` object types. All fields are tested for equality and combined "
-                                 "with a logical \u2018and.\u2019");
-    for (const ColumnInfo& c : t.columns) {
-      if (!c.indexed) continue;
-      TypeRef type = c.type;
-      if (type.is_non_null()) type.wrappers.erase(type.wrappers.begin());
-      cond.input_fields.push_back(
-          InputValue{c.field_name,
-                     "Checks for equality with the object\u2019s `" + c.field_name + "` field.",
-                     type,
-                     {},
-                     {}});
-    }
-    out_.schema.add(std::move(cond));
-
-    NamedType order;
-    order.kind = NamedType::Kind::kEnum;
-    order.name = n + "OrderBy";
-    order.description = type_desc("Methods to use when ordering `" + n + "`.");
-    order.values.push_back(EnumValue{"NATURAL", {}, {}});
-    if (!t.primary_key.empty()) {
-      order.values.push_back(EnumValue{"PRIMARY_KEY_ASC", {}, {}});
-      order.values.push_back(EnumValue{"PRIMARY_KEY_DESC", {}, {}});
-    }
-    for (const ColumnInfo& c : t.columns) {
-      // Enum values sort by declaration, not label: PostGraphile offers no
-      // ordering on them.
-      if (!c.indexed || is_enum(c.column->type)) continue;
-      std::string base = naming::constant_case(c.field_name);
-      order.values.push_back(EnumValue{base + "_ASC", {}, {}});
-      order.values.push_back(EnumValue{base + "_DESC", {}, {}});
-    }
-    out_.schema.add(std::move(order));
-  }
-
-  const TableInfo* table_for(catalog::Oid class_oid) const {
-    for (const TableInfo& t : out_.tables)
-      if (t.cls->oid == class_oid) return &t;
-    return nullptr;
-  }
-
-  // "By" + the FK columns' field names, upper camel, joined with "And".
-  static std::string by_columns(const TableInfo& t, const std::vector<int16_t>& keys) {
-    std::string out = "By";
-    for (size_t i = 0; i < keys.size(); ++i) {
-      if (i) out += "And";
-      for (const ColumnInfo& c : t.columns)
-        if (c.column->num == keys[i]) out += naming::upper_first(c.field_name);
-    }
-    return out;
-  }
-
-  // An index whose leading columns are exactly the FK columns (any order).
-  static bool keys_indexed(const Class& cls, const std::vector<int16_t>& keys) {
-    std::set<int16_t> want(keys.begin(), keys.end());
-    for (const catalog::Index& idx : cls.indexes) {
-      if (idx.partial || idx.keys.size() < keys.size()) continue;
-      std::set<int16_t> lead(idx.keys.begin(), idx.keys.begin() + long(keys.size()));
-      if (lead == want) return true;
-    }
-    return false;
-  }
-
-  static bool keys_unique(const Class& cls, const std::vector<int16_t>& keys) {
-    std::set<int16_t> want(keys.begin(), keys.end());
-    for (const catalog::Constraint& k : cls.constraints) {
-      if (k.kind == catalog::Constraint::Kind::kForeignKey) continue;
-      if (std::set<int16_t>(k.keys.begin(), k.keys.end()) == want) return true;
-    }
-    return false;
-  }
-
-  Field connection_field(const std::string& name, const TableInfo& target) {
-    const std::string& n = target.type_name;
-    auto arg = [](const char* a, TypeRef type, std::string description) {
-      return InputValue{
-          a, wrap_description(description, DescriptionPosition::kArg), std::move(type), {}, {}};
-    };
-    Field f;
-    f.name = name;
-    f.description = field_desc("Reads and enables pagination through a set of `" + n + "`.");
-    f.type = TypeRef::named(n + "Connection").non_null();
-    f.args = {
-        arg("first", TypeRef::named("Int"), "Only read the first `n` values of the set."),
-        arg("last", TypeRef::named("Int"), "Only read the last `n` values of the set."),
-        arg("offset", TypeRef::named("Int"),
-            "Skip the first `n` values from our `after` cursor, an alternative to cursor based "
-            "pagination. May not be used with `last`."),
-        arg("before", TypeRef::named("Cursor"),
-            "Read all values in the set before (above) this cursor."),
-        arg("after", TypeRef::named("Cursor"),
-            "Read all values in the set after (below) this cursor."),
-        arg("condition", TypeRef::named(n + "Condition"),
-            "A condition to be used in determining which values should be returned by the "
-            "collection."),
-        arg("orderBy", TypeRef::named(n + "OrderBy").non_null().list(),
-            "The method to use when ordering `" + n + "`."),
-    };
-    f.args.back().default_value = target.primary_key.empty() ? "[NATURAL]" : "[PRIMARY_KEY_ASC]";
-    return f;
-  }
-
-  // Forward relations (this table's foreign keys), in constraint name
-  // order, then backward relations (foreign keys pointing here, from
-  // tables in creation order) where an index makes them cheap to follow.
-  void add_relations(const TableInfo& t) {
-    NamedType obj = *out_.schema.find(t.type_name);
-    for (const catalog::Constraint& k : t.cls->constraints) {
-      if (k.kind != catalog::Constraint::Kind::kForeignKey) continue;
-      const TableInfo* target = table_for(k.foreign_class);
-      if (!target) continue;
-      Field f;
-      f.name = naming::camel_case(target->type_name) + by_columns(t, k.keys);
-      f.description = field_desc("Reads a single `" + target->type_name +
-                                 "` that is related to this `" + t.type_name + "`.");
-      f.type = TypeRef::named(target->type_name);
-      obj.fields.push_back(std::move(f));
-    }
-    std::vector<const TableInfo*> sources;
-    for (const TableInfo& s : out_.tables) sources.push_back(&s);
-    std::sort(sources.begin(), sources.end(),
-              [](const TableInfo* a, const TableInfo* b) { return a->cls->oid < b->cls->oid; });
-    for (const TableInfo* source : sources) {
-      for (const catalog::Constraint& k : source->cls->constraints) {
-        if (k.kind != catalog::Constraint::Kind::kForeignKey || k.foreign_class != t.cls->oid)
-          continue;
-        if (!keys_indexed(*source->cls, k.keys)) continue;
-        std::string by = by_columns(*source, k.keys);
-        if (keys_unique(*source->cls, k.keys)) {
-          Field f;
-          f.name = naming::camel_case(source->type_name) + by;
-          f.description = field_desc("Reads a single `" + source->type_name +
-                                     "` that is related to this `" + t.type_name + "`.");
-          f.type = TypeRef::named(source->type_name);
-          obj.fields.push_back(std::move(f));
-        } else {
-          obj.fields.push_back(connection_field(naming::camel_case(source->plural) + by, *source));
-        }
-      }
-    }
-    out_.schema.add(std::move(obj));
-  }
-
-  void add_page_info() {
-    NamedType p;
-    p.kind = NamedType::Kind::kObject;
-    p.name = "PageInfo";
-    p.description = type_desc("Information about pagination in a connection.");
-    p.fields = {
-        Field{"hasNextPage",
-              field_desc("When paginating forwards, are there more items?"),
-              {},
-              TypeRef::named("Boolean").non_null(),
-              {}},
-        Field{"hasPreviousPage",
-              field_desc("When paginating backwards, are there more items?"),
-              {},
-              TypeRef::named("Boolean").non_null(),
-              {}},
-        Field{"startCursor",
-              field_desc("When paginating backwards, the cursor to continue."),
-              {},
-              TypeRef::named("Cursor"),
-              {}},
-        Field{"endCursor",
-              field_desc("When paginating forwards, the cursor to continue."),
-              {},
-              TypeRef::named("Cursor"),
-              {}},
-    };
-    out_.schema.add(std::move(p));
-  }
-
-  const Catalog& cat_;
-  BuiltSchema out_;
+struct ScalarSpec {
+  const char* name;
+  const char* description;
 };
+
+const ScalarSpec kCursor{"Cursor",
+                         "A location in a connection that can be used for resuming pagination."};
+const ScalarSpec kDatetime{
+    "Datetime",
+    "A point in time as described by the [ISO 8601](https://en.wikipedia.org/wiki/ISO_8601) and, "
+    "if it has a timezone, [RFC 3339](https://datatracker.ietf.org/doc/html/rfc3339) standards. "
+    "Input values that do not conform to both ISO 8601 and RFC 3339 may be coerced, which may "
+    "lead to unexpected results."};
+const ScalarSpec kBigInt{
+    "BigInt",
+    "A signed eight-byte integer. The upper big integer values are greater than the max value for "
+    "a JavaScript number. Therefore all big integers will be output as strings and not numbers."};
+const ScalarSpec kBigFloat{
+    "BigFloat", "A floating point number that requires more precision than IEEE 754 binary 64"};
+const ScalarSpec kJsonScalar{
+    "JSON",
+    "Represents JSON values as specified by "
+    "[ECMA-404](http://www.ecma-international.org/publications/files/ECMA-ST/ECMA-404.pdf)."};
+const ScalarSpec kUuidScalar{"UUID",
+                             "A universally unique identifier as defined by [RFC "
+                             "4122](https://tools.ietf.org/html/rfc4122)."};
+const ScalarSpec kDateScalar{"Date", "A calendar date in YYYY-MM-DD format."};
+const ScalarSpec kTimeScalar{
+    "Time",
+    "The exact time of day, does not include the date. May or may not have a timezone offset."};
+
+bool hidden_by_behavior(const catalog::SmartTags& tags) {
+  for (const std::string& b : tags.values("behavior"))
+    if (b == "-*") return true;
+  return false;
+}
+
+std::string base_name(const Class& cls) {
+  std::string n = cls.tags.value("name");
+  return n.empty() ? cls.name : n;
+}
+
+// A smart-tag identifier: quoted keeps its case, bare is folded to lower
+// case (PgFakeConstraintsPlugin's removeQuotes).
+std::string sql_identifier(std::string_view s) {
+  size_t b = s.find_first_not_of(" \t"), e = s.find_last_not_of(" \t");
+  if (b == std::string_view::npos) return {};
+  s = s.substr(b, e - b + 1);
+  if (s.size() >= 2 && s.front() == '"' && s.back() == '"')
+    return std::string(s.substr(1, s.size() - 2));
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+std::vector<std::string> split(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (true) {
+    size_t p = s.find(sep, start);
+    out.emplace_back(s.substr(start, p == std::string_view::npos ? p : p - start));
+    if (p == std::string_view::npos) break;
+    start = p + 1;
+  }
+  return out;
+}
+
+// "cols|@tag ..." -> the part before the first '|'.
+std::string constraint_spec(std::string_view raw) {
+  return std::string(raw.substr(0, raw.find('|')));
+}
+
+bool can_have_indexes(const Class& cls) {
+  return cls.kind == Class::Kind::kTable || cls.kind == Class::Kind::kMaterializedView ||
+         cls.kind == Class::Kind::kForeignTable;
+}
 
 }  // namespace
 
-BuiltSchema build_schema(const Catalog& catalog) { return Builder(catalog).run(); }
+BuiltSchema Builder::run() {
+  add_node_interface();
+  for (const Class& cls : cat_.classes) {
+    if (hidden_by_behavior(cls.tags)) continue;
+    out_.tables.push_back(table_info(cls));
+  }
+  add_smart_foreign_keys();
+  registry_ = registry_order(cat_);
+  collect_function_resources();
+  add_row_types();
+  add_query_type();
+  add_page_info();
+  add_scalar(kCursor.name, kCursor.description);
+  return std::move(out_);
+}
 
-}  // namespace pg_gateway::graphql::build
+void Builder::add_scalar(const char* name, const char* description) {
+  if (out_.schema.find(name)) return;
+  NamedType t;
+  t.kind = NamedType::Kind::kScalar;
+  t.name = name;
+  t.description = type_desc(description);
+  out_.schema.add(std::move(t));
+}
 
-namespace pg_gateway::graphql::build {
+void Builder::add_node_interface() {
+  NamedType node;
+  node.kind = NamedType::Kind::kInterface;
+  node.name = "Node";
+  node.description = type_desc("An object with a globally unique `ID`.");
+  Field id;
+  id.name = "id";
+  id.type = TypeRef::named("ID").non_null();
+  id.description = field_desc(kNodeIdDescription);
+  node.fields.push_back(std::move(id));
+  out_.schema.add(std::move(node));
+}
 
-int BuiltSchema::table_of_type(std::string_view type_name) const {
-  for (size_t i = 0; i < tables.size(); ++i)
-    if (tables[i].type_name == type_name) return static_cast<int>(i);
+void Builder::add_interval() {
+  if (out_.schema.find("Interval")) return;
+  NamedType t;
+  t.kind = NamedType::Kind::kObject;
+  t.name = "Interval";
+  t.description = type_desc(
+      "An interval of time that has passed where the smallest distinct unit is a second.");
+  auto f = [](const char* name, const char* type, const char* description) {
+    Field x;
+    x.name = name;
+    x.type = TypeRef::named(type);
+    x.description = field_desc(description);
+    return x;
+  };
+  t.fields = {
+      f("seconds", "Float",
+        "A quantity of seconds. This is the only non-integer field, as all the other fields will "
+        "dump their overflow into a smaller unit of time. Intervals don\u2019t have a smaller "
+        "unit than seconds."),
+      f("minutes", "Int", "A quantity of minutes."),
+      f("hours", "Int", "A quantity of hours."),
+      f("days", "Int", "A quantity of days."),
+      f("months", "Int", "A quantity of months."),
+      f("years", "Int", "A quantity of years."),
+  };
+  out_.schema.add(std::move(t));
+}
+
+void Builder::add_page_info() {
+  NamedType p;
+  p.kind = NamedType::Kind::kObject;
+  p.name = "PageInfo";
+  p.description = type_desc("Information about pagination in a connection.");
+  auto f = [](const char* name, TypeRef type, const char* description) {
+    Field x;
+    x.name = name;
+    x.type = std::move(type);
+    x.description = field_desc(description);
+    return x;
+  };
+  p.fields = {
+      f("hasNextPage", TypeRef::named("Boolean").non_null(),
+        "When paginating forwards, are there more items?"),
+      f("hasPreviousPage", TypeRef::named("Boolean").non_null(),
+        "When paginating backwards, are there more items?"),
+      f("startCursor", TypeRef::named("Cursor"),
+        "When paginating backwards, the cursor to continue."),
+      f("endCursor", TypeRef::named("Cursor"), "When paginating forwards, the cursor to continue."),
+  };
+  out_.schema.add(std::move(p));
+}
+
+// The GraphQL output type of a PostgreSQL type, registering the named types
+// it needs. An empty name means PostGraphile has no type for it (the column
+// or function is left out).
+TypeRef Builder::output_type(Oid oid) {
+  switch (oid) {
+    case kInt2:
+    case kInt4:
+      return TypeRef::named("Int");
+    case kInt8:
+      add_scalar(kBigInt.name, kBigInt.description);
+      return TypeRef::named("BigInt");
+    case kNumeric:
+      add_scalar(kBigFloat.name, kBigFloat.description);
+      return TypeRef::named("BigFloat");
+    case kFloat4:
+    case kFloat8:
+      return TypeRef::named("Float");
+    case kText:
+    case kVarchar:
+    case kBpchar:
+    case kName:
+    case kChar:
+      return TypeRef::named("String");
+    case kBool:
+      return TypeRef::named("Boolean");
+    case kUuid:
+      add_scalar(kUuidScalar.name, kUuidScalar.description);
+      return TypeRef::named("UUID");
+    case kJson:
+    case kJsonb:
+      add_scalar(kJsonScalar.name, kJsonScalar.description);
+      return TypeRef::named("JSON");
+    case kTimestamp:
+    case kTimestamptz:
+      add_scalar(kDatetime.name, kDatetime.description);
+      return TypeRef::named("Datetime");
+    case kDate:
+      add_scalar(kDateScalar.name, kDateScalar.description);
+      return TypeRef::named("Date");
+    case kTime:
+    case kTimetz:
+      add_scalar(kTimeScalar.name, kTimeScalar.description);
+      return TypeRef::named("Time");
+    case kInterval:
+      add_interval();
+      return TypeRef::named("Interval");
+    default:
+      break;
+  }
+  const Type* t = cat_.find_type(oid);
+  if (!t) return TypeRef{};
+  if (t->category == 'A' && t->element) {
+    TypeRef inner = output_type(t->element);
+    return inner.name.empty() ? TypeRef{} : inner.list();
+  }
+  if (t->kind == Type::Kind::kEnum) return enum_type(*t);
+  if (t->kind == Type::Kind::kDomain) return domain_type(*t);
+  if (t->kind == Type::Kind::kComposite) {
+    if (const TableInfo* table = table_for(t->class_oid)) return TypeRef::named(table->type_name);
+    for (const Class& cls : cat_.classes)
+      if (cls.oid == t->class_oid) return TypeRef{};  // a table hidden by @behavior -*
+    return composite_type(*t);
+  }
+  return TypeRef{};  // ranges, PostGIS, ...: not yet
+}
+
+// Input types are the output types for scalars, enums and lists of them.
+TypeRef Builder::input_type(Oid oid) {
+  const Type* t = cat_.find_type(oid);
+  if (t && t->kind == Type::Kind::kComposite) return TypeRef{};  // <X>Input: with mutations
+  if (t && t->category == 'A' && t->element) {
+    TypeRef inner = input_type(t->element);
+    return inner.name.empty() ? TypeRef{} : inner.list();
+  }
+  return output_type(oid);
+}
+
+TypeRef Builder::enum_type(const Type& t) {
+  std::string name =
+      naming::upper_camel_case(t.tags.value("name").empty() ? t.name : t.tags.value("name"));
+  if (!out_.schema.find(name)) {
+    NamedType e;
+    e.kind = NamedType::Kind::kEnum;
+    e.name = name;
+    if (!t.tags.description.empty()) e.description = t.tags.description;
+    for (const std::string& label : t.enum_labels) e.values.push_back(EnumValue{label, {}, {}});
+    out_.schema.add(std::move(e));
+  }
+  return TypeRef::named(name);
+}
+
+TypeRef Builder::domain_type(const Type& t) {
+  // A domain over a scalar is a scalar of its own, named after it.
+  TypeRef base = output_type(t.base);
+  if (base.name.empty() || !base.wrappers.empty()) return base;
+  std::string name = naming::upper_camel_case(t.name);
+  if (!out_.schema.find(name)) {
+    NamedType s;
+    s.kind = NamedType::Kind::kScalar;
+    s.name = name;
+    if (!t.tags.description.empty()) s.description = t.tags.description;
+    out_.schema.add(std::move(s));
+  }
+  return TypeRef::named(name);
+}
+
+bool Builder::is_enum(Oid oid) const {
+  const Type* t = cat_.find_type(oid);
+  return t && t->kind == Type::Kind::kEnum;
+}
+
+int Builder::table_index(Oid class_oid) const {
+  for (size_t i = 0; i < out_.tables.size(); ++i)
+    if (out_.tables[i].cls->oid == class_oid) return static_cast<int>(i);
   return -1;
 }
+
+const TableInfo* Builder::table_for(Oid class_oid) const {
+  int i = table_index(class_oid);
+  return i < 0 ? nullptr : &out_.tables[size_t(i)];
+}
+
+// A smart-tag unique key (@primaryKey or @unique "a,b|@tags"): the columns
+// by their exact names; empty when one is unknown.
+std::vector<int16_t> Builder::smart_key_columns(const Class& cls, std::string_view raw) {
+  std::vector<int16_t> keys;
+  for (const std::string& name : split(constraint_spec(raw), ',')) {
+    const Column* c = cls.column(name);
+    if (!c) return {};
+    keys.push_back(c->num);
+  }
+  return keys;
+}
+
+const Constraint* Builder::add_smart_constraint(Constraint k) {
+  out_.smart_constraints.push_back(std::move(k));
+  return &out_.smart_constraints.back();
+}
+
+TableInfo Builder::table_info(const Class& cls) {
+  TableInfo t;
+  t.cls = &cls;
+  std::string singular = naming::singularize(base_name(cls));
+  t.type_name = naming::upper_camel_case(singular);
+  t.plural = naming::upper_camel_case(naming::pluralize(singular));
+  t.is_view = cls.kind == Class::Kind::kView || cls.kind == Class::Kind::kMaterializedView;
+
+  // Unique keys: PgTablesPlugin puts the primary key first, then the other
+  // UNIQUE constraints in introspection order (by name), smart tags last.
+  const Constraint* pk = nullptr;
+  std::vector<const Constraint*> others;
+  for (const Constraint& k : cls.constraints) {
+    if (k.kind == Constraint::Kind::kForeignKey) {
+      t.foreign_keys.push_back(&k);
+      continue;
+    }
+    bool attributes_only = !k.keys.empty();
+    for (int16_t key : k.keys) attributes_only &= key > 0;
+    if (!attributes_only) continue;
+    if (k.kind == Constraint::Kind::kPrimaryKey && !pk) {
+      pk = &k;
+    } else {
+      others.push_back(&k);
+    }
+  }
+  if (cls.tags.has("primaryKey")) {
+    Constraint k;
+    k.kind = Constraint::Kind::kPrimaryKey;
+    k.name = "@primaryKey";
+    k.keys = smart_key_columns(cls, cls.tags.value("primaryKey"));
+    if (!k.keys.empty()) {
+      const Constraint* smart = add_smart_constraint(std::move(k));
+      if (!pk) {
+        pk = smart;
+      } else {
+        others.push_back(smart);
+      }
+    }
+  }
+  for (const std::string& spec : cls.tags.values("unique")) {
+    Constraint k;
+    k.kind = Constraint::Kind::kUnique;
+    k.name = "@unique";
+    k.keys = smart_key_columns(cls, spec);
+    if (!k.keys.empty()) others.push_back(add_smart_constraint(std::move(k)));
+  }
+  if (pk) {
+    t.uniques.push_back(pk);
+    t.primary_key = pk->keys;
+  }
+  t.uniques.insert(t.uniques.end(), others.begin(), others.end());
+
+  // PgIndexBehaviorsPlugin: on tables (not views), only columns some
+  // non-partial index contains may be filtered and ordered by.
+  std::set<int16_t> indexed;
+  for (const catalog::Index& idx : cls.indexes)
+    if (!idx.partial)
+      for (int16_t k : idx.keys)
+        if (k > 0) indexed.insert(k);
+  for (const Column& col : cls.columns) {
+    if (hidden_by_behavior(col.tags)) continue;
+    TypeRef type = output_type(col.type);
+    if (type.name.empty()) continue;  // no GraphQL type for it (yet)
+    bool in_pk =
+        std::find(t.primary_key.begin(), t.primary_key.end(), col.num) != t.primary_key.end();
+    const Type* ct = cat_.find_type(col.type);
+    bool domain_not_null = ct && ct->kind == Type::Kind::kDomain && ct->not_null;
+    bool non_null = col.not_null || domain_not_null || (in_pk && cls.tags.has("primaryKey"));
+    ColumnInfo ci;
+    ci.column = &col;
+    std::string name = col.tags.value("name").empty() ? col.name : col.tags.value("name");
+    ci.field_name = name == "id" ? "rowId" : naming::camel_case(name);
+    ci.type = non_null ? type.non_null() : type;
+    ci.indexed = !can_have_indexes(cls) || indexed.count(col.num) > 0;
+    t.columns.push_back(std::move(ci));
+  }
+  return t;
+}
+
+// @foreignKey (cols) references [schema.]table [(cols)] on a table or view.
+void Builder::add_smart_foreign_keys() {
+  for (TableInfo& t : out_.tables) {
+    for (const std::string& raw : t.cls->tags.values("foreignKey")) {
+      std::string spec = constraint_spec(raw);
+      // ^\(([^()]+)\) references ([^().]+)(?:\.([^().]+))?(?:\s*\(([^()]+)\))?$ (case-insensitive)
+      size_t open = spec.find('('), close = spec.find(')');
+      if (open != 0 || close == std::string::npos) continue;
+      std::string local = spec.substr(1, close - 1);
+      std::string rest = spec.substr(close + 1);
+      std::string lower = rest;
+      for (char& c : lower)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      const std::string kw = " references ";
+      if (lower.rfind(kw, 0) != 0) continue;
+      rest = rest.substr(kw.size());
+      std::string target = rest, remote;
+      size_t paren = rest.find('(');
+      if (paren != std::string::npos) {
+        size_t end = rest.find(')', paren);
+        if (end == std::string::npos) continue;
+        target = rest.substr(0, paren);
+        remote = rest.substr(paren + 1, end - paren - 1);
+      }
+      std::vector<std::string> parts = split(target, '.');
+      std::string schema = parts.size() == 2 ? sql_identifier(parts[0]) : t.cls->schema;
+      std::string table = sql_identifier(parts.back());
+      const Class* foreign = nullptr;
+      for (const Class& c : cat_.classes)
+        if (c.schema == schema && c.name == table) foreign = &c;
+      if (!foreign) continue;
+      Constraint k;
+      k.kind = Constraint::Kind::kForeignKey;
+      k.name = "@foreignKey";
+      k.foreign_class = foreign->oid;
+      for (const std::string& n : split(local, ','))
+        if (const Column* c = t.cls->column(sql_identifier(n))) k.keys.push_back(c->num);
+      if (remote.empty()) {
+        if (const TableInfo* ft = table_for(foreign->oid)) k.foreign_keys = ft->primary_key;
+      } else {
+        for (const std::string& n : split(remote, ','))
+          if (const Column* c = foreign->column(sql_identifier(n)))
+            k.foreign_keys.push_back(c->num);
+      }
+      if (k.keys.empty() || k.keys.size() != k.foreign_keys.size()) continue;
+      k.tags = catalog::parse_smart_comment(
+          raw.find('|') == std::string::npos ? std::string() : raw.substr(raw.find('|') + 1));
+      t.foreign_keys.push_back(add_smart_constraint(std::move(k)));
+    }
+  }
+}
+
+// <X>Connection and <X>Edge for a node type.
+void Builder::add_connection_types(const std::string& n, const std::string& connection,
+                                   const std::string& edge, bool /*nullable_nodes*/) {
+  if (out_.schema.find(connection)) return;
+  NamedType conn;
+  conn.kind = NamedType::Kind::kObject;
+  conn.name = connection;
+  conn.description = type_desc("A connection to a list of `" + n + "` values.");
+  auto f = [](std::string name, std::string description, TypeRef type) {
+    Field x;
+    x.name = std::move(name);
+    x.description = std::move(description);
+    x.type = std::move(type);
+    return x;
+  };
+  conn.fields = {
+      f("nodes", field_desc("A list of `" + n + "` objects."), TypeRef::named(n).list().non_null()),
+      f("edges",
+        field_desc("A list of edges which contains the `" + n +
+                   "` and cursor to aid in pagination."),
+        TypeRef::named(edge).list().non_null()),
+      f("pageInfo", field_desc("Information to aid in pagination."),
+        TypeRef::named("PageInfo").non_null()),
+      f("totalCount",
+        field_desc("The count of *all* `" + n + "` you could get from the connection."),
+        TypeRef::named("Int").non_null()),
+  };
+  out_.schema.add(std::move(conn));
+
+  NamedType e;
+  e.kind = NamedType::Kind::kObject;
+  e.name = edge;
+  e.description = type_desc("A `" + n + "` edge in the connection.");
+  e.fields = {
+      f("cursor", field_desc("A cursor for use in pagination."), TypeRef::named("Cursor")),
+      f("node", field_desc("The `" + n + "` at the end of the edge."), TypeRef::named(n)),
+  };
+  out_.schema.add(std::move(e));
+}
+
+// Connection, Edge, Condition and OrderBy of a table or view; computed
+// columns add their values to Condition and OrderBy later.
+void Builder::add_table_helper_types(const TableInfo& t) {
+  const std::string& n = t.type_name;
+  add_connection_types(n, n + "Connection", n + "Edge", true);
+  ConnectionPlan cp;
+  cp.type_name = n + "Connection";
+  cp.node_type = n;
+  cp.edge_type = n + "Edge";
+  cp.table = table_index(t.cls->oid);
+  out_.connections[cp.type_name] = cp;
+
+  NamedType cond;
+  cond.kind = NamedType::Kind::kInputObject;
+  cond.name = n + "Condition";
+  cond.description = type_desc("A condition to be used against `" + n +
+                               "` object types. All fields are tested for equality and combined "
+                               "with a logical \u2018and.\u2019");
+  auto& conditions = out_.conditions[cond.name];
+  for (const ColumnInfo& c : t.columns) {
+    if (!c.indexed) continue;
+    TypeRef type = input_type(c.column->type);
+    if (type.name.empty()) continue;
+    cond.input_fields.push_back(InputValue{
+        c.field_name,
+        field_desc("Checks for equality with the object\u2019s `" + c.field_name + "` field."),
+        type,
+        {},
+        {}});
+    ConditionPlan plan;
+    plan.column = c.column->num;
+    plan.pg_type = c.column->type;
+    conditions[c.field_name] = plan;
+  }
+  out_.schema.add(std::move(cond));
+
+  NamedType order;
+  order.kind = NamedType::Kind::kEnum;
+  order.name = n + "OrderBy";
+  order.description = type_desc("Methods to use when ordering `" + n + "`.");
+  auto& values = out_.order_by[order.name];
+  order.values.push_back(EnumValue{"NATURAL", {}, {}});
+  values["NATURAL"] = OrderByPlan{};
+  // Computed columns' values go here (after NATURAL, before the primary
+  // key): see add_computed_fields().
+  if (!t.primary_key.empty()) {
+    for (bool desc : {false, true}) {
+      std::string v = desc ? "PRIMARY_KEY_DESC" : "PRIMARY_KEY_ASC";
+      order.values.push_back(EnumValue{v, {}, {}});
+      OrderByPlan p;
+      p.kind = OrderByPlan::Kind::kPrimaryKey;
+      p.descending = desc;
+      values[v] = p;
+    }
+  }
+  for (const ColumnInfo& c : t.columns) {
+    // Enum values sort by declaration, not label: PostGraphile offers no
+    // ordering on them.
+    if (!c.indexed || is_enum(c.column->type)) continue;
+    std::string base = naming::constant_case(c.field_name);
+    for (bool desc : {false, true}) {
+      std::string v = base + (desc ? "_DESC" : "_ASC");
+      order.values.push_back(EnumValue{v, {}, {}});
+      OrderByPlan p;
+      p.kind = OrderByPlan::Kind::kColumn;
+      p.descending = desc;
+      p.column = c.column->num;
+      values[v] = p;
+    }
+  }
+  out_.schema.add(std::move(order));
+}
+
+}  // namespace detail
 
 }  // namespace pg_gateway::graphql::build

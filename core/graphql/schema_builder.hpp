@@ -3,15 +3,18 @@
 // scalars and nullability, so that PostGraphile's printed schema and ours
 // can be compared text for text (test/graphql_compat/expected/schema.graphql).
 //
-// Built so far: scalars (Cursor, Datetime, BigInt, ... and one per domain),
-// enums, Interval, Node, PageInfo, and for each table or view its object
-// type (global `id`, columns, forward and backward relations), Connection,
-// Edge, Condition and OrderBy. Still to come: computed columns, smart-tag
-// relations (@foreignKey), the Query root fields, custom queries and
-// mutations.
+// Built: scalars (Cursor, Datetime, BigInt, ... and one per domain), enums,
+// Interval, Node, PageInfo; for each table or view its object type (global
+// `id`, computed columns, columns, forward and backward relations, smart-tag
+// constraints included), Connection, Edge, Condition and OrderBy; composite
+// types, RETURNS TABLE records and their connections; the Query type (node,
+// lookups by unique keys, custom queries, node fetchers, allXs). Fields come
+// in PostGraphile's order, which for resources is its registration order
+// (schema_builder_order.hpp). Still to come: the Mutation type.
 #pragma once
 #include "core/core_zone.hpp"
 
+#include <deque>
 #include <map>
 #include <string>
 #include <string_view>
@@ -36,6 +39,12 @@ struct TableInfo {
   std::string plural;     // Posts (for allPosts)
   std::vector<int16_t> primary_key;
   std::vector<ColumnInfo> columns;
+  // Unique keys in PostGraphile's order: the primary key (or @primaryKey),
+  // then UNIQUE constraints by name, then @unique smart tags.
+  std::vector<const catalog::Constraint*> uniques;
+  // Foreign keys: constraints by name, then @foreignKey smart tags.
+  std::vector<const catalog::Constraint*> foreign_keys;
+  bool is_view = false;  // views and materialized views (no indexes, nullable columns)
 };
 
 // ---------------------------------------------------------------------------
@@ -123,6 +132,10 @@ struct ConditionPlan {
 struct BuiltSchema {
   schema::Schema schema;
   std::vector<TableInfo> tables;
+  // Constraints PostGraphile takes from smart tags (@primaryKey, @unique,
+  // @foreignKey); plans and TableInfo point into it (a deque, so moving the
+  // BuiltSchema keeps those pointers valid; do not copy a BuiltSchema).
+  std::deque<catalog::Constraint> smart_constraints;
   std::map<std::string, ObjectPlan, std::less<>> objects;          // by type name, incl. "Query"
   std::map<std::string, ConnectionPlan, std::less<>> connections;  // by connection type name
   std::map<std::string, std::map<std::string, OrderByPlan, std::less<>>, std::less<>>

@@ -1,0 +1,297 @@
+// Functions as fields: which ones PostGraphile exposes and where (computed
+// columns on a row type, custom queries on Query, custom mutations), their
+// arguments, return types and connection types.
+#include <cctype>
+#include <string>
+
+#include "core/graphql/schema_builder_internal.hpp"
+#include "core/naming/inflection.hpp"
+
+namespace pg_gateway::graphql::build::detail {
+
+using catalog::Type;
+using schema::Field;
+using schema::InputValue;
+using schema::NamedType;
+using schema::TypeRef;
+
+namespace {
+
+// graphile-build's behavior strings ("+orderBy -queryField typeField:*"),
+// matched the way its stringMatches() does: the last spec whose scope is a
+// suffix of the filter's scope decides.
+class Behavior {
+ public:
+  void add(std::string_view specs) {
+    size_t i = 0;
+    while (i < specs.size()) {
+      while (i < specs.size() && std::isspace(static_cast<unsigned char>(specs[i]))) ++i;
+      size_t j = i;
+      while (j < specs.size() && !std::isspace(static_cast<unsigned char>(specs[j]))) ++j;
+      if (j > i) {
+        std::string_view fragment = specs.substr(i, j - i);
+        bool positive = true;
+        if (fragment[0] == '+' || fragment[0] == '-') {
+          positive = fragment[0] == '+';
+          fragment.remove_prefix(1);
+        }
+        specs_.push_back({positive, scope(fragment)});
+      }
+      i = j;
+    }
+  }
+
+  bool matches(std::string_view filter) const {
+    std::vector<std::string> want = scope(filter);
+    for (auto it = specs_.rbegin(); it != specs_.rend(); ++it) {
+      const std::vector<std::string>& have = it->second;
+      if (have.size() > want.size()) continue;
+      size_t skip = want.size() - have.size();
+      bool ok = true;
+      for (size_t k = 0; k < have.size() && ok; ++k)
+        ok = have[k] == "*" || have[k] == want[skip + k];
+      if (ok) return it->first;
+    }
+    return false;
+  }
+
+ private:
+  static std::vector<std::string> scope(std::string_view s) {
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (true) {
+      size_t p = s.find(':', start);
+      out.emplace_back(s.substr(start, p == std::string_view::npos ? p : p - start));
+      if (p == std::string_view::npos) break;
+      start = p + 1;
+    }
+    return out;
+  }
+
+  std::vector<std::pair<bool, std::vector<std::string>>> specs_;
+};
+
+bool out_mode(char m) { return m == 'o' || m == 'b' || m == 't'; }
+
+}  // namespace
+
+void Builder::collect_function_resources() {
+  for (const RegistryEntry& e : registry_) {
+    if (!e.function) continue;
+    FunctionResource r;
+    r.function = e.function;
+    if (classify(r)) functions_.push_back(std::move(r));
+  }
+}
+
+// PostGraphile's view of a function resource: its parameters, what it
+// returns, and (from defaultProcSourceBehavior, the inferred behaviors of
+// the order/condition plugins and the @behavior tags) where it appears.
+bool Builder::classify(FunctionResource& r) {
+  const catalog::Function& f = *r.function;
+  r.name = f.tags.value("name").empty() ? f.name : f.tags.value("name");
+  r.description = f.tags.description;
+  r.is_mutation = f.is_mutation();
+  r.returns_set = f.returns_set;
+  size_t outs = 0;
+  for (const catalog::Argument& a : f.arguments) outs += out_mode(a.mode) ? 1 : 0;
+  r.returns_record = outs > 1;
+  r.return_type = f.return_type;
+  if (!r.returns_record) {
+    const Type* rt = cat_.find_type(f.return_type);
+    if (rt && rt->category == 'A' && rt->element) {
+      r.returns_array = true;
+      rt = cat_.find_type(rt->element);
+    }
+    if (rt && rt->kind == Type::Kind::kComposite) {
+      r.row_type = rt->oid;
+      r.row_table = table_index(rt->class_oid);
+    }
+  }
+  int input = 0;
+  int required = f.input_count - f.default_count;
+  for (const catalog::Argument& a : f.arguments) {
+    if (a.mode != 'i' && a.mode != 'b') continue;
+    FunctionParam p;
+    p.name = a.name;
+    p.type = a.type;
+    p.position = input;
+    p.optional = input >= required;
+    p.not_null = f.strict && !p.optional;
+    r.params.push_back(p);
+    ++input;
+  }
+
+  // defaultProcSourceBehavior()
+  bool first_is_row = false, first_table_like = false;
+  if (!r.params.empty()) {
+    const Type* t = cat_.find_type(r.params[0].type);
+    first_is_row = t && t->kind == Type::Kind::kComposite;
+    if (first_is_row)
+      for (const catalog::Class& cls : cat_.classes) first_table_like |= cls.oid == t->class_oid;
+  }
+  Behavior b;
+  b.add("connection -list -resource:connection:backwards -filter -order -array");
+  b.add(!r.is_mutation && (!first_is_row || !first_table_like) ? "queryField" : "-queryField");
+  b.add(r.is_mutation ? "mutationField" : "-mutationField");
+  b.add(!r.is_mutation && first_is_row ? "typeField" : "-typeField");
+  if (r.returns_set && r.returns_array) b.add("-connection -list array");
+  // isSimpleScalarComputedColumnLike(): a scalar from a row, other
+  // arguments optional.
+  bool simple =
+      !r.returns_record && !r.returns_set && !r.returns_array && r.row_type == 0 && first_is_row;
+  for (size_t i = 1; i < r.params.size(); ++i) simple &= r.params[i].optional;
+  if (simple) b.add("-orderBy -condition:proc:filterBy");
+  for (const std::string& tag : f.tags.values("behavior")) b.add(tag);
+
+  r.query_field = b.matches("queryField");
+  r.mutation_field = b.matches("mutationField");
+  r.computed = b.matches("typeField");
+  r.order_by = simple && b.matches("proc:orderBy");
+  r.filter_by = simple && b.matches("condition:proc:filterBy");
+  r.connection = b.matches("resource:connection");
+  return true;
+}
+
+// computedAttributeField(): the SQL name without the "<table>_" prefix.
+std::string Builder::computed_field_name(const FunctionResource& f) const {
+  std::string explicit_name = f.function->tags.value("fieldName");
+  if (!explicit_name.empty()) return explicit_name;
+  const std::string& name = f.function->name;
+  std::string prefix;
+  if (!f.params.empty())
+    if (const Type* t = cat_.find_type(f.params[0].type)) prefix = t->name + "_";
+  if (!prefix.empty() && name.rfind(prefix, 0) == 0)
+    return naming::camel_case(name.substr(prefix.size()));
+  return naming::camel_case(name);
+}
+
+// The connection type of a SETOF function: its own <Name>Connection for
+// scalars and records, else the row type's connection.
+std::string Builder::function_connection_type(const FunctionResource& f) const {
+  if (f.returns_record || f.row_type == 0) return naming::upper_camel_case(f.name) + "Connection";
+  if (f.row_table >= 0) return out_.tables[size_t(f.row_table)].type_name + "Connection";
+  auto it = composite_names_.find(f.row_type);
+  return it == composite_names_.end() ? std::string() : it->second + "Connection";
+}
+
+void Builder::add_function_connection_type(FunctionResource& f) {
+  if (!f.returns_set || f.returns_array || f.is_mutation) return;
+  TypeRef node = function_return_type(f);
+  if (node.name.empty()) return;
+  std::string connection = function_connection_type(f);
+  std::string edge =
+      connection.substr(0, connection.size() - std::string("Connection").size()) + "Edge";
+  if (f.row_table >= 0) return;  // the table's own connection type
+  add_connection_types(node.name, connection, edge, true);
+  ConnectionPlan cp;
+  cp.type_name = connection;
+  cp.node_type = node.name;
+  cp.edge_type = edge;
+  cp.row_type = f.returns_record ? 0 : f.return_type;
+  cp.natural_cursor = true;
+  out_.connections[connection] = cp;
+}
+
+// The GraphQL type of what the function returns (one value, one row or
+// one element of a set); empty when PostGraphile has none.
+TypeRef Builder::function_return_type(const FunctionResource& f) {
+  if (f.returns_record) return f.record_type.empty() ? TypeRef{} : TypeRef::named(f.record_type);
+  if (f.return_type == kVoid) return TypeRef{};
+  if (f.returns_array) {
+    const Type* t = cat_.find_type(f.return_type);
+    TypeRef inner = t ? output_type(t->element) : TypeRef{};
+    return inner.name.empty() ? inner : inner.list();
+  }
+  return output_type(f.return_type);
+}
+
+// pgGetArgDetailsFromParameters(): the function's arguments after `offset`
+// (1 skips a computed column's row). Empty name: an argument has no type.
+std::vector<InputValue> Builder::function_args(const FunctionResource& f, size_t offset,
+                                               std::vector<ArgPlan>* plans, bool* ok) {
+  std::vector<InputValue> args;
+  *ok = true;
+  for (size_t i = offset; i < f.params.size(); ++i) {
+    const FunctionParam& p = f.params[i];
+    std::string name =
+        naming::camel_case(p.name.empty() ? "arg" + std::to_string(i - offset) : p.name);
+    TypeRef type = input_type(p.type);
+    if (type.name.empty()) {
+      *ok = false;
+      return {};
+    }
+    if (p.not_null) type = type.non_null();
+    args.push_back(InputValue{name, {}, type, {}, {}});
+    ArgPlan a;
+    a.name = name;
+    a.position = p.position;
+    a.pg_type = p.type;
+    plans->push_back(a);
+  }
+  return args;
+}
+
+// first/offset/after: function connections cannot page backwards.
+std::vector<InputValue> Builder::function_connection_args() {
+  return {
+      InputValue{"first",
+                 arg_desc("Only read the first `n` values of the set."),
+                 TypeRef::named("Int"),
+                 {},
+                 {}},
+      InputValue{"offset",
+                 arg_desc("Skip the first `n` values from our `after` cursor, an alternative to "
+                          "cursor based pagination. May not be used with `last`."),
+                 TypeRef::named("Int"),
+                 {},
+                 {}},
+      InputValue{"after",
+                 arg_desc("Read all values in the set after (below) this cursor."),
+                 TypeRef::named("Cursor"),
+                 {},
+                 {}},
+  };
+}
+
+// Adds the field of a function to Query (root) or to its row type.
+bool Builder::add_function_field(const FunctionResource& f, bool root, NamedType& obj,
+                                 ObjectPlan& plan) {
+  FieldPlan p;
+  p.function = f.function;
+  p.table = f.row_table;
+  p.pg_type = f.return_type;
+  bool ok = true;
+  std::vector<InputValue> args = function_args(f, root ? 0 : 1, &p.args, &ok);
+  if (!ok) return false;
+  Field field;
+  field.name = root ? naming::camel_case(f.name) : computed_field_name(f);
+  std::string deprecated = f.function->tags.value("deprecated");
+  if (f.function->tags.has("deprecated"))
+    field.deprecation_reason = deprecated.empty() ? "No longer supported" : deprecated;
+  TypeRef type = function_return_type(f);
+  if (type.name.empty()) return false;
+  if (f.returns_set) {
+    if (f.returns_array || !f.connection) return false;  // arrays and lists: not offered
+    std::string connection = function_connection_type(f);
+    if (connection.empty() || !out_.schema.find(connection)) return false;
+    field.description = f.description.empty()
+                            ? "Reads and enables pagination through a set of `" + type.name + "`."
+                            : f.description;
+    field.type = root ? TypeRef::named(connection) : TypeRef::named(connection).non_null();
+    field.args = std::move(args);
+    for (InputValue& a : function_connection_args()) field.args.push_back(std::move(a));
+    p.kind = root ? FieldPlan::Kind::kCustomQueryConnection : FieldPlan::Kind::kComputedConnection;
+    p.connection_type = connection;
+  } else {
+    if (!f.description.empty()) field.description = f.description;
+    field.type = f.function->tags.has("notNull") ? type.non_null() : type;
+    field.args = std::move(args);
+    p.kind = root ? FieldPlan::Kind::kCustomQuery : FieldPlan::Kind::kComputed;
+  }
+  plan.fields[field.name] = std::move(p);
+  obj.fields.push_back(std::move(field));
+  return true;
+}
+
+}  // namespace pg_gateway::graphql::build::detail

@@ -1,0 +1,146 @@
+// The Query root type, its fields in PostGraphile's order: query, id, node,
+// row lookups by unique keys, custom queries, node fetchers by global id,
+// then allXs; resources in registry order within each group.
+#include "core/graphql/schema_builder_internal.hpp"
+#include "core/naming/inflection.hpp"
+
+namespace pg_gateway::graphql::build::detail {
+
+using schema::Field;
+using schema::InputValue;
+using schema::NamedType;
+using schema::TypeRef;
+
+void Builder::add_query_type() {
+  NamedType q;
+  q.kind = NamedType::Kind::kObject;
+  q.name = "Query";
+  q.description =
+      type_desc("The root query type which gives access points into the data universe.");
+  q.interfaces.push_back("Node");
+  ObjectPlan plan;
+  plan.type_name = "Query";
+  auto simple = [&](const char* name, TypeRef type, const std::string& description,
+                    FieldPlan::Kind kind) {
+    Field f;
+    f.name = name;
+    f.type = std::move(type);
+    f.description = field_desc(description);
+    q.fields.push_back(std::move(f));
+    FieldPlan p;
+    p.kind = kind;
+    plan.fields[name] = p;
+  };
+  simple("query", TypeRef::named("Query").non_null(),
+         "Exposes the root query type nested one level down. This is helpful for Relay 1 which "
+         "can only query top level fields if they are in a particular form.",
+         FieldPlan::Kind::kQueryRoot);
+  simple("id", TypeRef::named("ID").non_null(),
+         "The root query type must be a `Node` to work well with Relay 1 mutations. This just "
+         "resolves to `query`.",
+         FieldPlan::Kind::kQueryId);
+  {
+    Field node;
+    node.name = "node";
+    node.type = TypeRef::named("Node");
+    node.description = field_desc("Fetches an object given its globally unique `ID`.");
+    node.args.push_back(InputValue{
+        "id", arg_desc("The globally unique `ID`."), TypeRef::named("ID").non_null(), {}, {}});
+    q.fields.push_back(std::move(node));
+    FieldPlan p;
+    p.kind = FieldPlan::Kind::kNode;
+    ArgPlan a;
+    a.name = "id";
+    p.args.push_back(a);
+    plan.fields["node"] = p;
+  }
+
+  // Tables in registry order.
+  std::vector<int> tables;
+  for (const RegistryEntry& e : registry_)
+    if (e.cls) {
+      int i = table_index(e.cls->oid);
+      if (i >= 0) tables.push_back(i);
+    }
+
+  for (int i : tables) {
+    const TableInfo& t = out_.tables[size_t(i)];
+    for (const catalog::Constraint* u : t.uniques) {
+      Field f;
+      f.name = naming::camel_case(t.type_name) + by_columns(t, u->keys);
+      f.description = field_desc("Get a single `" + t.type_name + "`.");
+      f.type = TypeRef::named(t.type_name);
+      FieldPlan p;
+      p.kind = FieldPlan::Kind::kLookup;
+      p.table = i;
+      p.constraint = u;
+      p.local_columns = u->keys;
+      bool complete = true;
+      for (int16_t key : u->keys) {
+        const ColumnInfo* column = nullptr;
+        for (const ColumnInfo& c : t.columns)
+          if (c.column->num == key) column = &c;
+        TypeRef type = column ? input_type(column->column->type) : TypeRef{};
+        if (type.name.empty()) {
+          complete = false;
+          break;
+        }
+        f.args.push_back(InputValue{column->field_name, {}, type.non_null(), {}, {}});
+        ArgPlan a;
+        a.name = column->field_name;
+        a.column = key;
+        a.pg_type = column->column->type;
+        p.args.push_back(a);
+      }
+      if (!complete) continue;
+      plan.fields[f.name] = std::move(p);
+      q.fields.push_back(std::move(f));
+    }
+  }
+
+  for (const FunctionResource& f : functions_)
+    if (f.query_field) add_function_field(f, true, q, plan);
+
+  for (int i : tables) {
+    const TableInfo& t = out_.tables[size_t(i)];
+    if (t.primary_key.empty()) continue;
+    Field f;
+    f.name = naming::camel_case(t.type_name);
+    f.description =
+        field_desc("Reads a single `" + t.type_name + "` using its globally unique `ID`.");
+    f.type = TypeRef::named(t.type_name);
+    f.args.push_back(
+        InputValue{"id",
+                   arg_desc("The globally unique `ID` to be used in selecting a single `" +
+                            t.type_name + "`."),
+                   TypeRef::named("ID").non_null(),
+                   {},
+                   {}});
+    FieldPlan p;
+    p.kind = FieldPlan::Kind::kTypedFetcher;
+    p.table = i;
+    p.local_columns = t.primary_key;
+    ArgPlan a;
+    a.name = "id";
+    p.args.push_back(a);
+    plan.fields[f.name] = std::move(p);
+    q.fields.push_back(std::move(f));
+  }
+
+  for (int i : tables) {
+    const TableInfo& t = out_.tables[size_t(i)];
+    Field f = connection_field("all" + t.plural, t);
+    f.type = TypeRef::named(t.type_name + "Connection");  // nullable at the root
+    FieldPlan p;
+    p.kind = FieldPlan::Kind::kAllRows;
+    p.table = i;
+    p.connection_type = t.type_name + "Connection";
+    plan.fields[f.name] = std::move(p);
+    q.fields.push_back(std::move(f));
+  }
+
+  out_.schema.add(std::move(q));
+  out_.objects["Query"] = std::move(plan);
+}
+
+}  // namespace pg_gateway::graphql::build::detail
