@@ -244,3 +244,113 @@ TEST_F(SchemaBuilderTest, SchemaReachableFromQueryPrintsByteIdentical) {
   if (mutation != std::string::npos) ours = ours.substr(0, mutation);
   EXPECT_EQ(ours, theirs);
 }
+
+TEST_F(SchemaBuilderTest, PlanCoversEveryRowTypeFieldOrderByValueConditionAndConnection) {
+  // The SQL compiler maps GraphQL back to the catalog only through the plan:
+  // every field of Query and of every row type, every OrderBy value, every
+  // Condition field and every Connection type must have an entry.
+  using graphql::schema::NamedType;
+  size_t row_types = 0;
+  for (const NamedType* t : built_->schema.types_in_order()) {
+    SCOPED_TRACE(t->name);
+    auto ends_with = [&](std::string_view suffix) {
+      return t->name.size() > suffix.size() &&
+             t->name.compare(t->name.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    if (t->kind == NamedType::Kind::kObject && !ends_with("Connection") && !ends_with("Edge") &&
+        t->name != "PageInfo" && t->name != "Interval") {
+      auto plan = built_->objects.find(t->name);
+      ASSERT_NE(plan, built_->objects.end());
+      for (const auto& f : t->fields) EXPECT_EQ(plan->second.fields.count(f.name), 1u) << f.name;
+      ++row_types;
+    }
+    if (t->kind == NamedType::Kind::kObject && ends_with("Connection")) {
+      EXPECT_EQ(built_->connections.count(t->name), 1u);
+    }
+    if (t->kind == NamedType::Kind::kEnum && ends_with("OrderBy")) {
+      auto plan = built_->order_by.find(t->name);
+      ASSERT_NE(plan, built_->order_by.end());
+      for (const auto& v : t->values) EXPECT_EQ(plan->second.count(v.name), 1u) << v.name;
+    }
+    if (t->kind == NamedType::Kind::kInputObject && ends_with("Condition")) {
+      auto plan = built_->conditions.find(t->name);
+      ASSERT_NE(plan, built_->conditions.end());
+      for (const auto& f : t->input_fields) EXPECT_EQ(plan->second.count(f.name), 1u) << f.name;
+    }
+  }
+  // 12 tables and views, Address, PostSummary, 2 records, Query.
+  EXPECT_EQ(row_types, 17u);
+}
+
+TEST_F(SchemaBuilderTest, PlanMapsFieldsBackToTheCatalog) {
+  using Kind = graphql::build::FieldPlan::Kind;
+  const auto& tables = built_->tables;
+  auto table = [&](const char* type) { return built_->table_of_type(type); };
+  auto field = [&](const char* type, const char* name) -> const graphql::build::FieldPlan& {
+    return built_->objects.at(type).fields.at(name);
+  };
+  const catalog::Class& users = *tables[size_t(table("User"))].cls;
+  const catalog::Class& posts = *tables[size_t(table("Post"))].cls;
+
+  // Lookups: key columns in argument order.
+  const auto& by_sender = field("Query", "messageBySenderIdAndClientRef");
+  EXPECT_EQ(by_sender.kind, Kind::kLookup);
+  EXPECT_EQ(by_sender.table, table("Message"));
+  ASSERT_EQ(by_sender.args.size(), 2u);
+  EXPECT_EQ(by_sender.args[0].name, "senderId");
+  EXPECT_EQ(by_sender.args[1].name, "clientRef");
+  EXPECT_EQ(by_sender.local_columns, (std::vector<int16_t>{2, 4}));
+  EXPECT_EQ(by_sender.args[1].column, 4);
+  EXPECT_EQ(field("Query", "postStatBySlug").constraint->name, "@unique");  // smart tag
+
+  // Relations: attnums on this row's table and on the target.
+  const auto& author = field("Post", "userByAuthorId");
+  EXPECT_EQ(author.kind, Kind::kForwardRelation);
+  EXPECT_EQ(author.table, table("User"));
+  EXPECT_EQ(author.local_columns, (std::vector<int16_t>{posts.column("author_id")->num}));
+  EXPECT_EQ(author.remote_columns, (std::vector<int16_t>{users.column("id")->num}));
+  const auto& posts_of = field("User", "postsByAuthorId");
+  EXPECT_EQ(posts_of.kind, Kind::kBackwardConnection);
+  EXPECT_EQ(posts_of.table, table("Post"));
+  EXPECT_EQ(posts_of.local_columns, (std::vector<int16_t>{users.column("id")->num}));
+  EXPECT_EQ(posts_of.remote_columns, (std::vector<int16_t>{posts.column("author_id")->num}));
+  EXPECT_EQ(posts_of.connection_type, "PostConnection");
+  EXPECT_EQ(field("Post", "postStatByPostId").kind, Kind::kBackwardSingle);  // @foreignKey view
+
+  // Computed columns: the row is argument 0, GraphQL arguments start at 1.
+  const auto& popular = field("Post", "isPopular");
+  EXPECT_EQ(popular.kind, Kind::kComputed);
+  EXPECT_EQ(popular.function->name, "posts_is_popular");
+  ASSERT_EQ(popular.args.size(), 2u);
+  EXPECT_EQ(popular.args[0].name, "threshold");
+  EXPECT_EQ(popular.args[0].position, 1);
+  EXPECT_EQ(popular.args[0].pg_type, 20u);
+  EXPECT_EQ(popular.args[1].position, 2);
+  const auto& tags_of = field("Post", "tags");
+  EXPECT_EQ(tags_of.kind, Kind::kComputedConnection);
+  EXPECT_EQ(tags_of.table, table("Tag"));
+  EXPECT_EQ(field("User", "latestPost").table, table("Post"));
+
+  // Custom queries and their connections.
+  const auto& add = field("Query", "addNumbers");
+  EXPECT_EQ(add.kind, Kind::kCustomQuery);
+  EXPECT_EQ(add.args[0].position, 0);
+  const auto& popular_tags = field("Query", "popularTags");
+  EXPECT_EQ(popular_tags.kind, Kind::kCustomQueryConnection);
+  const auto& record_conn = built_->connections.at(popular_tags.connection_type);
+  EXPECT_TRUE(record_conn.natural_cursor);
+  EXPECT_EQ(record_conn.node_type, "PopularTagsRecord");
+  EXPECT_EQ(built_->objects.at("PopularTagsRecord").record_function->name, "popular_tags");
+  EXPECT_EQ(field("Query", "leaderboard").function->name, "top_authors");  // @name
+  EXPECT_EQ(field("Query", "allPostStats").kind, Kind::kAllRows);
+  EXPECT_EQ(field("Query", "post").kind, Kind::kTypedFetcher);
+
+  // OrderBy and Condition entries of a computed column.
+  const auto& full_name = built_->order_by.at("UserOrderBy").at("FULL_NAME_DESC");
+  EXPECT_EQ(full_name.kind, graphql::build::OrderByPlan::Kind::kComputed);
+  EXPECT_TRUE(full_name.descending);
+  EXPECT_EQ(full_name.function->name, "users_full_name");
+  EXPECT_EQ(built_->conditions.at("UserCondition").at("fullName").function->name,
+            "users_full_name");
+  EXPECT_EQ(built_->conditions.at("UserCondition").at("karma").column, users.column("karma")->num);
+}
