@@ -68,6 +68,19 @@ std::vector<int16_t> small_ints(const Value& obj, std::string_view key) {
   return out;
 }
 
+// An aclitem[] as text[]; nullopt for NULL (the object's default ACL).
+std::optional<std::vector<std::string>> acl_of(const Value& obj) {
+  const Value* v = obj.find("acl");
+  if (!v || v->is_null()) return std::nullopt;
+  if (!v->is_array()) bad("\"acl\" is not an array");
+  std::vector<std::string> out;
+  for (const Value& item : v->items()) {
+    if (!item.is_string()) bad("acl item is not a string");
+    out.push_back(item.text());
+  }
+  return out;
+}
+
 Column read_column(const Value& v) {
   Column c;
   c.num = int16_t(integer(member(v, "num"), "num"));
@@ -77,7 +90,9 @@ Column read_column(const Value& v) {
   c.not_null = flag(v, "not_null");
   c.has_default = flag(v, "has_default");
   c.generated = !text_or_empty(v, "generated").empty();
+  c.identity = letter(v, "identity", 0);
   c.tags = parse_smart_comment(text_or_empty(v, "comment"));
+  c.acl = acl_of(v);
   return c;
 }
 
@@ -137,6 +152,17 @@ Catalog from_reflection_json(std::string_view json_text) {
 
   Catalog cat;
   cat.server_version_num = int(integer_or(root, "server_version_num", 0));
+  cat.current_user = text_or_empty(root, "current_user");
+  for (const Value& v : array_of(root, "roles")) {
+    Role r;
+    r.name = text_or_empty(v, "name");
+    r.superuser = flag(v, "superuser");
+    for (const Value& m : array_of(v, "member_of")) {
+      if (!m.is_string()) bad("role membership is not a string");
+      r.member_of.push_back(m.text());
+    }
+    cat.roles.push_back(std::move(r));
+  }
   for (const Value& v : array_of(root, "classes")) {
     Class c;
     c.oid = Oid(integer(member(v, "oid"), "oid"));
@@ -145,6 +171,9 @@ Catalog from_reflection_json(std::string_view json_text) {
     c.kind = Class::Kind(letter(v, "kind", 'r'));
     c.row_type = Oid(integer_or(v, "type", 0));
     c.tags = parse_smart_comment(text_or_empty(v, "comment"));
+    c.owner = text_or_empty(v, "owner");
+    c.acl = acl_of(v);
+    c.updatable_mask = int(integer_or(v, "updatable_mask", -1));
     for (const Value& col : array_of(v, "columns")) c.columns.push_back(read_column(col));
     for (const Value& k : array_of(v, "constraints")) {
       Constraint con;
@@ -210,6 +239,8 @@ Catalog from_reflection_json(std::string_view json_text) {
     f.strict = flag(v, "strict");
     f.security_definer = flag(v, "security_definer");
     f.tags = parse_smart_comment(text_or_empty(v, "comment"));
+    f.owner = text_or_empty(v, "owner");
+    f.acl = acl_of(v);
     cat.functions.push_back(std::move(f));
   }
   cat.index();

@@ -29,7 +29,11 @@ struct Column {
   bool not_null = false;
   bool has_default = false;  // DEFAULT, identity or generated
   bool generated = false;    // GENERATED ALWAYS AS (...) STORED: never writable
+  char identity = 0;         // 'a' GENERATED ALWAYS AS IDENTITY, 'd' BY DEFAULT, 0 none
   SmartTags tags;
+  // attacl, as aclitem texts ("role=rw/grantor"); nullopt when NULL. Only
+  // meaningful when the snapshot has privileges (Catalog::has_privileges()).
+  std::optional<std::vector<std::string>> acl;
 };
 
 struct Constraint {
@@ -66,6 +70,11 @@ struct Class {
   std::vector<Constraint> constraints;
   std::vector<Index> indexes;
   SmartTags tags;
+  // With privileges: the owner's name, relacl (nullopt when NULL) and
+  // pg_relation_is_updatable(oid, true) (-1 when unknown: assume all).
+  std::string owner;
+  std::optional<std::vector<std::string>> acl;
+  int updatable_mask = -1;
 
   const Column* column(int16_t num) const;
   const Column* column(std::string_view name) const;
@@ -116,6 +125,8 @@ struct Function {
   bool strict = false;
   bool security_definer = false;
   SmartTags tags;
+  std::string owner;                            // with privileges
+  std::optional<std::vector<std::string>> acl;  // proacl; nullopt when NULL
 
   bool is_mutation() const { return volatility == 'v'; }
 };
@@ -125,8 +136,21 @@ class ReflectionError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A role the snapshot's role (Catalog::current_user) is a member of,
+// directly or not, INHERIT or not, itself included.
+struct Role {
+  std::string name;
+  bool superuser = false;
+  std::vector<std::string> member_of;
+};
+
 struct Catalog {
   int server_version_num = 0;
+  // The role the snapshot was taken as and its memberships; empty when the
+  // snapshot carries no privileges (then everything counts as granted).
+  std::string current_user;
+  std::vector<Role> roles;
+  bool has_privileges() const { return !current_user.empty(); }
   std::vector<Class> classes;
   std::vector<Type> types;
   std::vector<Function> functions;

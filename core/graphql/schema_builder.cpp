@@ -240,6 +240,7 @@ BuiltSchema Builder::run() {
   collect_function_resources();
   add_row_types();
   add_query_type();
+  add_mutation_type();
   add_page_info();
   add_scalar(kCursor.name, kCursor.description);
   return std::move(out_);
@@ -385,10 +386,12 @@ TypeRef Builder::output_type(Oid oid) {
   return TypeRef{};  // ranges, PostGIS, ...: not yet
 }
 
-// Input types are the output types for scalars, enums and lists of them.
+// Input types are the output types for scalars, enums and lists of them;
+// rows and intervals have input object types of their own.
 TypeRef Builder::input_type(Oid oid) {
+  if (oid == kInterval) return interval_input_type();
   const Type* t = cat_.find_type(oid);
-  if (t && t->kind == Type::Kind::kComposite) return TypeRef{};  // <X>Input: with mutations
+  if (t && t->kind == Type::Kind::kComposite) return row_input_type(oid);
   if (t && t->category == 'A' && t->element) {
     TypeRef inner = input_type(t->element);
     return inner.name.empty() ? TypeRef{} : inner.list();

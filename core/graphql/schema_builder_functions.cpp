@@ -4,6 +4,7 @@
 #include <cctype>
 #include <string>
 
+#include "core/catalog/privileges.hpp"
 #include "core/graphql/schema_builder_internal.hpp"
 #include "core/naming/inflection.hpp"
 
@@ -16,60 +17,6 @@ using schema::NamedType;
 using schema::TypeRef;
 
 namespace {
-
-// graphile-build's behavior strings ("+orderBy -queryField typeField:*"),
-// matched the way its stringMatches() does: the last spec whose scope is a
-// suffix of the filter's scope decides.
-class Behavior {
- public:
-  void add(std::string_view specs) {
-    size_t i = 0;
-    while (i < specs.size()) {
-      while (i < specs.size() && std::isspace(static_cast<unsigned char>(specs[i]))) ++i;
-      size_t j = i;
-      while (j < specs.size() && !std::isspace(static_cast<unsigned char>(specs[j]))) ++j;
-      if (j > i) {
-        std::string_view fragment = specs.substr(i, j - i);
-        bool positive = true;
-        if (fragment[0] == '+' || fragment[0] == '-') {
-          positive = fragment[0] == '+';
-          fragment.remove_prefix(1);
-        }
-        specs_.push_back({positive, scope(fragment)});
-      }
-      i = j;
-    }
-  }
-
-  bool matches(std::string_view filter) const {
-    std::vector<std::string> want = scope(filter);
-    for (auto it = specs_.rbegin(); it != specs_.rend(); ++it) {
-      const std::vector<std::string>& have = it->second;
-      if (have.size() > want.size()) continue;
-      size_t skip = want.size() - have.size();
-      bool ok = true;
-      for (size_t k = 0; k < have.size() && ok; ++k)
-        ok = have[k] == "*" || have[k] == want[skip + k];
-      if (ok) return it->first;
-    }
-    return false;
-  }
-
- private:
-  static std::vector<std::string> scope(std::string_view s) {
-    std::vector<std::string> out;
-    size_t start = 0;
-    while (true) {
-      size_t p = s.find(':', start);
-      out.emplace_back(s.substr(start, p == std::string_view::npos ? p : p - start));
-      if (p == std::string_view::npos) break;
-      start = p + 1;
-    }
-    return out;
-  }
-
-  std::vector<std::pair<bool, std::vector<std::string>>> specs_;
-};
 
 bool out_mode(char m) { return m == 'o' || m == 'b' || m == 't'; }
 
@@ -142,6 +89,9 @@ bool Builder::classify(FunctionResource& r) {
       !r.returns_record && !r.returns_set && !r.returns_array && r.row_type == 0 && first_is_row;
   for (size_t i = 1; i < r.params.size(); ++i) simple &= r.params[i].optional;
   if (simple) b.add("-orderBy -condition:proc:filterBy");
+  // PgRBACPlugin: a function the role may not EXECUTE is nowhere.
+  if (!catalog::function_privileges(cat_, f).execute)
+    b.add("-queryField -mutationField -typeField -orderBy -filterBy");
   for (const std::string& tag : f.tags.values("behavior")) b.add(tag);
 
   r.query_field = b.matches("queryField");

@@ -9,7 +9,9 @@
 #pragma once
 #include "core/core_zone.hpp"
 
+#include <cctype>
 #include <map>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,6 +59,60 @@ std::string arg_desc(std::string_view s);
 
 // PostGraphile's global-id description, used on Node, row types and Query.
 extern const char* const kNodeIdDescription;
+
+// graphile-build's behavior strings ("+orderBy -queryField typeField:*"),
+// matched the way its stringMatches() does: the last spec whose scope is a
+// suffix of the filter's scope decides.
+class Behavior {
+ public:
+  void add(std::string_view specs) {
+    size_t i = 0;
+    while (i < specs.size()) {
+      while (i < specs.size() && std::isspace(static_cast<unsigned char>(specs[i]))) ++i;
+      size_t j = i;
+      while (j < specs.size() && !std::isspace(static_cast<unsigned char>(specs[j]))) ++j;
+      if (j > i) {
+        std::string_view fragment = specs.substr(i, j - i);
+        bool positive = true;
+        if (fragment[0] == '+' || fragment[0] == '-') {
+          positive = fragment[0] == '+';
+          fragment.remove_prefix(1);
+        }
+        specs_.push_back({positive, scope(fragment)});
+      }
+      i = j;
+    }
+  }
+
+  bool matches(std::string_view filter) const {
+    std::vector<std::string> want = scope(filter);
+    for (auto it = specs_.rbegin(); it != specs_.rend(); ++it) {
+      const std::vector<std::string>& have = it->second;
+      if (have.size() > want.size()) continue;
+      size_t skip = want.size() - have.size();
+      bool ok = true;
+      for (size_t k = 0; k < have.size() && ok; ++k)
+        ok = have[k] == "*" || have[k] == want[skip + k];
+      if (ok) return it->first;
+    }
+    return false;
+  }
+
+ private:
+  static std::vector<std::string> scope(std::string_view s) {
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (true) {
+      size_t p = s.find(':', start);
+      out.emplace_back(s.substr(start, p == std::string_view::npos ? p : p - start));
+      if (p == std::string_view::npos) break;
+      start = p + 1;
+    }
+    return out;
+  }
+
+  std::vector<std::pair<bool, std::vector<std::string>>> specs_;
+};
 
 // One input parameter of a function resource, as PostGraphile sees it.
 struct FunctionParam {
@@ -140,6 +196,22 @@ class Builder {
 
   // schema_builder_query.cpp
   void add_query_type();
+
+  // schema_builder_mutation.cpp
+  struct Abilities {
+    bool select = true, insert = true, update = true, del = true;
+  };
+  Abilities table_abilities(const TableInfo& t) const;
+  bool column_insertable(const TableInfo& t, const ColumnInfo& c) const;
+  bool column_updatable(const TableInfo& t, const ColumnInfo& c) const;
+  schema::TypeRef interval_input_type();
+  schema::TypeRef row_input_type(Oid row_type);
+  std::string table_patch_type(const TableInfo& t);
+  void add_mutation_type();
+  void add_custom_mutation(const FunctionResource& f, schema::NamedType& mutation);
+  void add_create_mutation(const TableInfo& t, schema::NamedType& mutation);
+  void add_update_delete_mutations(const TableInfo& t, bool update, schema::NamedType& mutation);
+  void add_payload_edge(const TableInfo& t, schema::NamedType& payload);
 
   const catalog::Catalog& cat_;
   BuiltSchema out_;

@@ -9,10 +9,12 @@
 
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
 
 #include "core/catalog/catalog.hpp"
+#include "core/catalog/privileges.hpp"
 #include "core/graphql/type_system.hpp"
 
 using namespace pg_gateway;
@@ -73,11 +75,57 @@ std::map<std::string, std::string> golden_types() {
   return out;
 }
 
+// The compat schema's privileges as PostgreSQL reports them for the role
+// PostGraphile connects as (app_authenticator; schema.sql, "Privileges").
+// gateway.reflect() does not report privileges yet; until it does and the
+// fixture is regenerated, the tests put them in by hand so that the RBAC
+// rules are checked against PostGraphile's Mutation type. Once the fixture
+// has its own, this is not used.
+void add_compat_privileges(catalog::Catalog& cat) {
+  cat.current_user = "app_authenticator";
+  cat.roles = {{"app_anonymous", false, {}},
+               {"app_authenticator", false, {"app_anonymous", "app_user"}},
+               {"app_user", false, {"app_anonymous"}}};
+  const std::map<std::string, std::string> app_user_grants = {{"comments", "awd"},
+                                                              {"follows", "awd"},
+                                                              {"posts", "awd"},
+                                                              {"post_tags", "ad"},
+                                                              {"tags", "aw"}};
+  for (catalog::Class& c : cat.classes) {
+    c.owner = "postgres";
+    c.updatable_mask = 28;  // insert, update, delete (simple views too)
+    c.acl = std::vector<std::string>{"postgres=arwdDxt/postgres"};
+    if (c.name != "internal_jobs") c.acl->push_back("app_anonymous=r/postgres");
+    auto grant = app_user_grants.find(c.name);
+    if (grant != app_user_grants.end()) c.acl->push_back("app_user=" + grant->second + "/postgres");
+    for (catalog::Column& col : c.columns) {
+      static const std::set<std::string> user_update = {
+          "username", "email", "first_name", "last_name", "bio", "birthday", "address", "settings"};
+      if (c.name == "users" && user_update.count(col.name))
+        col.acl = std::vector<std::string>{"app_user=w/postgres"};
+      if (c.name == "messages" && (col.name == "recipient_id" || col.name == "body"))
+        col.acl = std::vector<std::string>{"app_user=a/postgres"};
+    }
+  }
+  for (catalog::Function& f : cat.functions) {
+    f.owner = "postgres";
+    if (f.name == "purge_all_comments") {
+      f.acl = std::vector<std::string>{"postgres=X/postgres"};
+    } else if (f.name == "publish_post") {
+      f.acl = std::vector<std::string>{"postgres=X/postgres", "app_user=X/postgres"};
+    } else {
+      f.acl = std::vector<std::string>{"=X/postgres", "postgres=X/postgres",
+                                       "app_anonymous=X/postgres"};
+    }
+  }
+}
+
 class SchemaBuilderTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     catalog_ = new catalog::Catalog(
         catalog::from_reflection_json(read_file("test/unit/fixtures/compat_catalog.json")));
+    if (!catalog_->has_privileges()) add_compat_privileges(*catalog_);
     built_ = new graphql::build::BuiltSchema(graphql::build::build_schema(*catalog_));
     golden_ = new std::map<std::string, std::string>(golden_types());
   }
@@ -94,14 +142,6 @@ class SchemaBuilderTest : public ::testing::Test {
     const graphql::schema::NamedType* t = built_->schema.find(name);
     ASSERT_NE(t, nullptr) << "we built no type " << name;
     EXPECT_EQ(graphql::schema::print_type(*t), g->second);
-  }
-
-  // PostGraphile's printed schema up to (not including) the Mutation type:
-  // everything reachable from Query.
-  static std::string golden_query_part() {
-    std::string sdl = read_file("test/graphql_compat/expected/schema.graphql");
-    size_t mutation = sdl.find("\n\n\"\"\"\nThe root mutation type");
-    return mutation == std::string::npos ? sdl : sdl.substr(0, mutation);
   }
 
   static catalog::Catalog* catalog_;
@@ -222,29 +262,6 @@ TEST_F(SchemaBuilderTest, RegistryOrderIsPostGraphiles) {
   EXPECT_EQ(actual, expected);
 }
 
-TEST_F(SchemaBuilderTest, EveryTypeReachableFromQueryMatchesPostGraphile) {
-  // Every type PostGraphile prints before Mutation, each compared alone
-  // (so a failure names the type).
-  std::string part = golden_query_part();
-  size_t checked = 0;
-  for (const auto& [name, text] : *golden_) {
-    if (part.find(text) == std::string::npos) continue;
-    expect_same(name);
-    ++checked;
-  }
-  EXPECT_GE(checked, 85u);
-}
-
-TEST_F(SchemaBuilderTest, SchemaReachableFromQueryPrintsByteIdentical) {
-  // Types in discovery order, fields and arguments in PostGraphile's order,
-  // descriptions and wrapping: the printed text up to Mutation.
-  std::string ours = graphql::schema::print_schema(built_->schema);
-  std::string theirs = golden_query_part();
-  size_t mutation = ours.find("\n\n\"\"\"\nThe root mutation type");
-  if (mutation != std::string::npos) ours = ours.substr(0, mutation);
-  EXPECT_EQ(ours, theirs);
-}
-
 TEST_F(SchemaBuilderTest, PlanCoversEveryRowTypeFieldOrderByValueConditionAndConnection) {
   // The SQL compiler maps GraphQL back to the catalog only through the plan:
   // every field of Query and of every row type, every OrderBy value, every
@@ -257,8 +274,10 @@ TEST_F(SchemaBuilderTest, PlanCoversEveryRowTypeFieldOrderByValueConditionAndCon
       return t->name.size() > suffix.size() &&
              t->name.compare(t->name.size() - suffix.size(), suffix.size(), suffix) == 0;
     };
+    // Mutation and its payloads have no plans yet (mutations are issue 5).
     if (t->kind == NamedType::Kind::kObject && !ends_with("Connection") && !ends_with("Edge") &&
-        t->name != "PageInfo" && t->name != "Interval") {
+        !ends_with("Payload") && t->name != "Mutation" && t->name != "PageInfo" &&
+        t->name != "Interval") {
       auto plan = built_->objects.find(t->name);
       ASSERT_NE(plan, built_->objects.end());
       for (const auto& f : t->fields) EXPECT_EQ(plan->second.fields.count(f.name), 1u) << f.name;
@@ -353,4 +372,105 @@ TEST_F(SchemaBuilderTest, PlanMapsFieldsBackToTheCatalog) {
   EXPECT_EQ(built_->conditions.at("UserCondition").at("fullName").function->name,
             "users_full_name");
   EXPECT_EQ(built_->conditions.at("UserCondition").at("karma").column, users.column("karma")->num);
+}
+
+TEST_F(SchemaBuilderTest, WholeSchemaPrintsByteIdenticalToPostGraphile) {
+  // The whole of expected/schema.graphql: Query, Mutation (RBAC-filtered)
+  // and every type they reach, in PostGraphile's order and format.
+  EXPECT_EQ(graphql::schema::print_schema(built_->schema) + "\n",
+            read_file("test/graphql_compat/expected/schema.graphql"));
+}
+
+TEST_F(SchemaBuilderTest, EveryPostGraphileTypeMatches) {
+  for (const auto& [name, text] : *golden_) expect_same(name);
+  EXPECT_EQ(golden_->size(), built_->schema.types_in_order().size());
+}
+
+TEST_F(SchemaBuilderTest, WithoutPrivilegesEverythingIsGranted) {
+  // A snapshot without privileges (taken before reflect() reported them)
+  // offers every mutation the tables and functions allow.
+  catalog::Catalog raw =
+      catalog::from_reflection_json(read_file("test/unit/fixtures/compat_catalog.json"));
+  if (raw.has_privileges()) {
+    raw.current_user.clear();
+    raw.roles.clear();
+  }
+  graphql::build::BuiltSchema open = graphql::build::build_schema(raw);
+  const graphql::schema::NamedType* mutation = open.schema.find("Mutation");
+  ASSERT_NE(mutation, nullptr);
+  EXPECT_NE(mutation->field("createUser"), nullptr);
+  EXPECT_NE(mutation->field("purgeAllComments"), nullptr);
+  EXPECT_EQ(mutation->field("deleteTag"), nullptr);  // @behavior -delete still applies
+  // With the compat privileges: no INSERT on users, no EXECUTE on purge.
+  const graphql::schema::NamedType* granted = built_->schema.find("Mutation");
+  ASSERT_NE(granted, nullptr);
+  EXPECT_EQ(granted->field("createUser"), nullptr);
+  EXPECT_EQ(granted->field("purgeAllComments"), nullptr);
+  EXPECT_NE(granted->field("updateUserByUsername"), nullptr);  // column-level UPDATE
+}
+
+TEST(Privileges, FollowPostgresAclsWithNoinheritMembershipsLikePostGraphile) {
+  catalog::Catalog cat;
+  catalog::Class t;
+  t.owner = "owner";
+  catalog::Column c;
+  t.columns.push_back(c);
+  catalog::Function f;
+  f.owner = "owner";
+  // No privileges in the snapshot: everything is granted.
+  EXPECT_TRUE(catalog::class_privileges(cat, t).del);
+  EXPECT_TRUE(catalog::function_privileges(cat, f).execute);
+
+  cat.current_user = "login";
+  cat.roles = {{"login", false, {"web"}}, {"web", false, {"base"}}, {"base", false, {}}};
+  // NULL relacl: only the owner; NULL proacl: PUBLIC may execute.
+  EXPECT_FALSE(catalog::class_privileges(cat, t).select);
+  EXPECT_TRUE(catalog::function_privileges(cat, f).execute);
+  f.acl = std::vector<std::string>{"owner=X/owner"};
+  EXPECT_FALSE(catalog::function_privileges(cat, f).execute);
+  // Grants reach through memberships (NOINHERIT ones too) and PUBLIC.
+  t.acl = std::vector<std::string>{"owner=arwdDxt/owner", "base=a/owner", "=r/owner"};
+  catalog::Privileges p = catalog::class_privileges(cat, t);
+  EXPECT_TRUE(p.insert);
+  EXPECT_TRUE(p.select);
+  EXPECT_FALSE(p.update);
+  EXPECT_FALSE(p.del);
+  // Column ACLs are the column's own.
+  t.columns[0].acl = std::vector<std::string>{"web=w/owner"};
+  EXPECT_TRUE(catalog::column_privileges(cat, t, t.columns[0]).update);
+  EXPECT_FALSE(catalog::column_privileges(cat, t, t.columns[0]).insert);
+  // The owner has everything unless the ACL names it; superusers always.
+  t.owner = "login";
+  t.acl = std::nullopt;
+  EXPECT_TRUE(catalog::class_privileges(cat, t).del);
+  t.acl = std::vector<std::string>{"login=r/login"};
+  EXPECT_FALSE(catalog::class_privileges(cat, t).del);
+  cat.roles[2].superuser = true;
+  EXPECT_TRUE(catalog::class_privileges(cat, t).del);
+  // Quoted grantees.
+  cat.roles[2].superuser = false;
+  cat.roles.push_back({"we\"ird", false, {}});
+  cat.roles[0].member_of.push_back("we\"ird");
+  t.acl = std::vector<std::string>{"\"we\"\"ird\"=d/owner"};
+  EXPECT_TRUE(catalog::class_privileges(cat, t).del);
+}
+
+TEST(Catalog, ReadsPrivilegesFromTheSnapshotWhenPresent) {
+  catalog::Catalog cat = catalog::from_reflection_json(R"({
+    "current_user": "app", "roles": [{"name": "app", "superuser": false, "member_of": ["web"]}],
+    "classes": [{"oid": 1, "schema": "s", "name": "t", "kind": "r", "owner": "o",
+                 "acl": ["web=r/o"], "updatable_mask": 28,
+                 "columns": [{"num": 1, "name": "a", "type": 23, "identity": "a",
+                              "acl": ["web=w/o"]}]}],
+    "procs": [{"oid": 2, "schema": "s", "name": "f", "return_type": 23, "owner": "o",
+               "acl": null}]})");
+  ASSERT_TRUE(cat.has_privileges());
+  EXPECT_EQ(cat.roles[0].member_of, (std::vector<std::string>{"web"}));
+  EXPECT_EQ(cat.classes[0].owner, "o");
+  EXPECT_EQ(cat.classes[0].updatable_mask, 28);
+  EXPECT_EQ(*cat.classes[0].acl, (std::vector<std::string>{"web=r/o"}));
+  EXPECT_EQ(cat.classes[0].columns[0].identity, 'a');
+  EXPECT_TRUE(catalog::column_privileges(cat, cat.classes[0], cat.classes[0].columns[0]).update);
+  EXPECT_FALSE(cat.functions[0].acl.has_value());
+  EXPECT_TRUE(catalog::function_privileges(cat, cat.functions[0]).execute);
 }
