@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <unordered_map>
 #include <cctype>
 
 #include "core/graphql/validation/suggestions.hpp"
@@ -166,21 +167,22 @@ std::optional<json::Value> untyped(const Value& v, const VariableMap* variables,
       return json::Value::array(std::move(items));
     }
     case ValueKind::kObject: {
-      // Object keys: a repeated name keeps its first position, last value.
-      std::vector<json::Value::Member> members;
+      // Object keys: a repeated name keeps its first position and its last
+      // value; a key whose value is undefined stays in place but is not
+      // written (JSON.stringify drops it).
+      std::vector<std::pair<std::string_view, std::optional<json::Value>>> slots;
+      std::unordered_map<std::string_view, size_t> position;
       for (const ObjectField& f : v.as<ObjectValue>()->fields) {
         std::optional<json::Value> x = untyped(f.value, variables, json_codec);
-        auto same = std::find_if(members.begin(), members.end(),
-                                 [&](const auto& m) { return m.first == f.name.value; });
-        if (!x) {
-          if (same != members.end()) members.erase(same);
-          continue;
-        }
-        if (same != members.end())
-          same->second = std::move(*x);
+        auto [it, inserted] = position.emplace(f.name.value, slots.size());
+        if (inserted)
+          slots.emplace_back(f.name.value, std::move(x));
         else
-          members.emplace_back(f.name.value, std::move(*x));
+          slots[it->second].second = std::move(x);
       }
+      std::vector<json::Value::Member> members;
+      for (auto& [name, value] : slots)
+        if (value) members.emplace_back(std::string(name), std::move(*value));
       return json::Value::object(std::move(members));
     }
   }
@@ -375,13 +377,13 @@ std::string js_quote(std::string_view s) {
 std::vector<std::pair<std::string_view, const json::Value*>> js_object_entries(
     const json::Value& object) {
   std::vector<std::pair<std::string_view, const json::Value*>> entries;
-  for (const auto& [key, value] : object.members()) {
-    auto same =
-        std::find_if(entries.begin(), entries.end(), [&](const auto& e) { return e.first == key; });
-    if (same != entries.end())
-      same->second = &value;
+  std::unordered_map<std::string_view, size_t> position;  // linear in hostile key counts
+  for (const json::Value::Member& member : object.members()) {
+    auto [it, inserted] = position.emplace(member.first, entries.size());
+    if (inserted)
+      entries.emplace_back(member.first, &member.second);
     else
-      entries.emplace_back(key, &value);
+      entries[it->second].second = &member.second;
   }
   std::stable_partition(entries.begin(), entries.end(),
                         [](const auto& e) { return is_array_index(e.first); });

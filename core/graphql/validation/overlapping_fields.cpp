@@ -308,7 +308,7 @@ std::optional<OverlappingFieldsRule::Conflict> OverlappingFieldsRule::find_confl
       if (node1.name.value != node2.name.value)
         reason = "\"" + abbreviate(node1.name.value) + "\" and \"" + abbreviate(node2.name.value) +
                  "\" are different fields";
-      else if (!same_arguments(node1, node2))
+      else if (!same_arguments(node1, info2, node2))
         reason = "they have differing arguments";
       known = info1.comparisons.emplace(&info2, std::move(reason)).first;
     }
@@ -357,16 +357,16 @@ std::optional<OverlappingFieldsRule::Conflict> OverlappingFieldsRule::find_confl
   return Conflict{response_name, abbreviate(message), nodes(&node1, true), nodes(&node2, false)};
 }
 
-bool OverlappingFieldsRule::same_arguments(const Field& a, const Field& b) {
+bool OverlappingFieldsRule::same_arguments(const Field& a, FieldInfo& b_info, const Field& b) {
   if (a.arguments.empty()) return b.arguments.empty();
   if (a.arguments.size() != b.arguments.size()) return false;
+  if (b_info.argument_values.empty())  // graphql-js's Map: the last argument of a name
+    for (const Argument& x : b.arguments) b_info.argument_values[x.name.value] = &x.value;
   for (const Argument& arg1 : a.arguments) {
     spend(1);
-    const Argument* arg2 = nullptr;
-    for (const Argument& x : b.arguments)
-      if (x.name.value == arg1.name.value) arg2 = &x;  // the last one, as a Map keeps it
-    if (!arg2) return false;
-    if (stringify(arg1.value) != stringify(arg2->value)) return false;
+    auto arg2 = b_info.argument_values.find(arg1.name.value);
+    if (arg2 == b_info.argument_values.end()) return false;
+    if (stringify(arg1.value) != stringify(*arg2->second)) return false;
   }
   return true;
 }

@@ -40,6 +40,7 @@ class OverlappingFieldsRule {
     std::unordered_map<const FieldInfo*, std::optional<std::string>> comparisons;
     const NamedType* named_type = nullptr;
     std::optional<std::string> type_string;
+    std::unordered_map<std::string_view, const Value*> argument_values;  // made when compared
   };
   struct FieldDetails {
     const NamedType* parent_type = nullptr;
@@ -89,7 +90,7 @@ class OverlappingFieldsRule {
   const std::vector<Overlap>& overlapping_fields(CollectResult& r1, CollectResult& r2);
   std::optional<Conflict> find_conflict(bool parent_exclusive, std::string_view response_name,
                                         FieldDetails& f1, FieldDetails& f2);
-  bool same_arguments(const Field& a, const Field& b);
+  bool same_arguments(const Field& a, FieldInfo& b_info, const Field& b);
   const std::string& stringify(const Value& value);
   bool do_types_conflict(Type t1, Type t2);
   Type def_type(const schema::Field* definition) const;

@@ -2,6 +2,7 @@
 // UniqueDirectivesPerLocation, KnownArgumentNames, UniqueArgumentNames,
 // ProvidedRequiredArguments, ValuesOfCorrectType and UniqueInputFieldNames.
 #include <algorithm>
+#include <unordered_map>
 
 #include "core/graphql/builtin_types.hpp"
 #include "core/graphql/scalars.hpp"
@@ -127,14 +128,13 @@ void Rules::known_argument_names(const Argument& argument) {
 
 void Rules::unique_argument_names(const std::vector<Argument>& arguments) {
   if (arguments.size() < 2) return;
+  // graphql-js groupBy: groups in first-seen order.
   std::vector<std::pair<std::string_view, std::vector<const Argument*>>> groups;
+  std::unordered_map<std::string_view, size_t> group_of;
   for (const Argument& a : arguments) {
-    auto it = std::find_if(groups.begin(), groups.end(),
-                           [&](const auto& g) { return g.first == a.name.value; });
-    if (it == groups.end())
-      groups.emplace_back(a.name.value, std::vector<const Argument*>{&a});
-    else
-      it->second.push_back(&a);
+    auto [it, inserted] = group_of.emplace(a.name.value, groups.size());
+    if (inserted) groups.emplace_back(a.name.value, std::vector<const Argument*>());
+    groups[it->second].second.push_back(&a);
   }
   for (const auto& [name, args] : groups) {
     if (args.size() < 2) continue;
@@ -162,12 +162,14 @@ void Rules::provided_required_arguments(const Field& field) {
 void Rules::provided_required_arguments_on_directive(const Directive& directive) {
   const DirectiveFacts* facts = directive_facts(directive.name.value);
   if (!facts) return;
-  for (const auto& [name, type] : facts->required) {
+  for (const auto& required : facts->required) {
+    std::string_view name = required.first;
     bool provided = std::any_of(directive.arguments.begin(), directive.arguments.end(),
                                 [&](const Argument& a) { return a.name.value == name; });
     if (!provided)
       ctx_.report("Directive \"@" + directive.name.value + "\" argument \"" + std::string(name) +
-                      "\" of type \"" + type + "\" is required, but it was not provided.",
+                      "\" of type \"" + required.second +
+                      "\" is required, but it was not provided.",
                   {location_of(directive.loc)});
   }
 }

@@ -4,6 +4,7 @@
 // fragments it spreads (Context::recursive_variable_usages).
 #include <algorithm>
 #include <set>
+#include <unordered_map>
 
 #include "core/graphql/validation/rules.hpp"
 
@@ -12,13 +13,12 @@ namespace pg_gateway::graphql::validation {
 void Rules::unique_variable_names(const OperationDefinition& op) {
   // graphql-js groupBy: groups in first-seen order.
   std::vector<std::pair<std::string_view, std::vector<const VariableDefinition*>>> groups;
+  std::unordered_map<std::string_view, size_t> group_of;
   for (const VariableDefinition& def : op.variable_definitions) {
-    auto it = std::find_if(groups.begin(), groups.end(),
-                           [&](const auto& g) { return g.first == def.variable.name.value; });
-    if (it == groups.end())
-      groups.emplace_back(def.variable.name.value, std::vector<const VariableDefinition*>{&def});
-    else
-      it->second.push_back(&def);
+    auto [it, inserted] = group_of.emplace(def.variable.name.value, groups.size());
+    if (inserted)
+      groups.emplace_back(def.variable.name.value, std::vector<const VariableDefinition*>());
+    groups[it->second].second.push_back(&def);
   }
   for (const auto& [name, defs] : groups) {
     if (defs.size() < 2) continue;

@@ -91,7 +91,7 @@ class Walker {
 
   void definition(const Definition& def) {
     in_type_system_ = !def.is_executable();
-    std::visit([this](const auto& node) { type_system_or_executable(node); }, def.node);
+    std::visit([&](const auto& node) { this->type_system_or_executable(node); }, def.node);
   }
 
   void type_system_or_executable(const OperationDefinition& op) { operation(op); }
