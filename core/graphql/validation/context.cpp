@@ -208,10 +208,18 @@ bool Context::is_type_sub_type_of(Type sub, Type super) {
   }
 }
 
-const schema::Field* Context::own_field(const NamedType* parent, std::string_view name) const {
+const schema::Field* Context::own_field(const NamedType* parent, std::string_view name) {
   if (!parent || (parent->kind != Kind::kObject && parent->kind != Kind::kInterface))
     return nullptr;
-  return parent->field(name);
+  // NamedType::field() scans the fields; a root type of a big schema has
+  // thousands, and every field of the document is looked up more than once
+  // (TypeInfo, OverlappingFieldsCanBeMerged), so lookups are remembered.
+  auto key = std::make_pair(parent, name);
+  auto it = field_lookups_.find(key);
+  if (it != field_lookups_.end()) return it->second;
+  const schema::Field* field = parent->field(name);
+  field_lookups_.emplace(key, field);
+  return field;
 }
 
 const std::vector<std::string_view>& Context::all_type_names() {
@@ -367,7 +375,11 @@ void TypeInfo::enter_selection_set() {
 
 void TypeInfo::enter_field(const Field& node) {
   const NamedType* parent = parent_type();
-  const schema::Field* def = parent ? find_field(ctx_.schema(), *parent, node.name.value) : nullptr;
+  const schema::Field* def = nullptr;
+  if (parent) {
+    def = meta_field(ctx_.schema(), *parent, node.name.value);
+    if (!def) def = ctx_.own_field(parent, node.name.value);
+  }
   Type field_type;
   if (def) field_type = Type::of(def->type, ctx_.find_type(def->type.name));
   field_def_stack_.push_back(def);

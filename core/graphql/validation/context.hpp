@@ -101,7 +101,7 @@ class Context {
   bool do_types_overlap(const NamedType* a, const NamedType* b);  // typeComparators
   bool is_type_sub_type_of(Type maybe_sub, Type super);           // typeComparators
   // A field of an object or interface type (not the meta fields).
-  const schema::Field* own_field(const NamedType* parent, std::string_view name) const;
+  const schema::Field* own_field(const NamedType* parent, std::string_view name);
   // Every type name of the schema (suggestions for unknown types).
   const std::vector<std::string_view>& all_type_names();
 
@@ -126,6 +126,14 @@ class Context {
   long remaining_fragment_work_ = 50000;
 
   std::deque<schema::TypeRef> converted_types_;  // typeFromAST results (stable addresses)
+  struct FieldKeyHash {
+    size_t operator()(const std::pair<const NamedType*, std::string_view>& k) const {
+      return std::hash<const void*>()(k.first) ^ (std::hash<std::string_view>()(k.second) << 1);
+    }
+  };
+  std::unordered_map<std::pair<const NamedType*, std::string_view>, const schema::Field*,
+                     FieldKeyHash>
+      field_lookups_;
   std::unordered_map<const NamedType*, std::vector<const NamedType*>> possible_types_;
   std::vector<std::string_view> all_type_names_;
   bool all_type_names_ready_ = false;
