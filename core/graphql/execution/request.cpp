@@ -1,0 +1,342 @@
+#include "core/graphql/execution/request.hpp"
+
+#include "core/graphql/execution/collect_fields.hpp"
+#include "core/graphql/execution/introspection.hpp"
+#include "core/graphql/execution/response_plan.hpp"
+#include "core/graphql/execution/values.hpp"
+#include "core/graphql/parser.hpp"
+#include "core/graphql/sql/compiler.hpp"
+#include "core/graphql/validation/validate.hpp"
+#include "core/util/base64.hpp"
+#include "core/util/sha256.hpp"
+
+namespace pg_gateway::graphql::exec {
+
+ServedSchema::ServedSchema() = default;
+ServedSchema::~ServedSchema() = default;
+
+std::shared_ptr<const ServedSchema> ServedSchema::from_catalog(catalog::Catalog catalog) {
+  auto s = std::make_shared<ServedSchema>();
+  s->catalog_ = std::make_unique<catalog::Catalog>(std::move(catalog));
+  s->catalog_->index();
+  s->built_ = build::build_schema(*s->catalog_);
+  s->introspection_ = std::make_unique<IntrospectionIndex>(s->built_.schema);
+  return s;
+}
+
+std::shared_ptr<const ServedSchema> ServedSchema::from_reflection_json(std::string_view json_text) {
+  return from_catalog(catalog::from_reflection_json(json_text));
+}
+
+PreparedRequest::PreparedRequest() = default;
+PreparedRequest::~PreparedRequest() = default;
+PreparedRequest::PreparedRequest(PreparedRequest&&) noexcept = default;
+PreparedRequest& PreparedRequest::operator=(PreparedRequest&&) noexcept = default;
+
+namespace {
+
+SourceLocation location_of(const Location& loc) { return SourceLocation{loc.line, loc.column}; }
+
+// graphql-js's getOperation(): the named one, or the only one.
+const OperationDefinition* select_operation(const Document& doc,
+                                            std::optional<std::string_view> name,
+                                            std::vector<Error>& errors) {
+  const OperationDefinition* found = nullptr;
+  for (const Definition& d : doc.definitions) {
+    const OperationDefinition* op = d.as<OperationDefinition>();
+    if (!op) continue;
+    if (!name) {
+      if (found) {
+        errors.push_back(Error{
+            "Must provide operation name if query contains multiple operations.", {}, {}, {}});
+        return nullptr;
+      }
+      found = op;
+    } else if (op->name && op->name->value == *name) {
+      found = op;
+    }
+  }
+  if (!found)
+    errors.push_back(Error{name ? "Unknown operation named \"" + std::string(*name) + "\"."
+                                : std::string("Must provide an operation."),
+                           {},
+                           {},
+                           {}});
+  return found;
+}
+
+// Everything prepare() needs while it walks the operation.
+struct Planner {
+  const ServedSchema& schema;
+  const FragmentMap& fragments;
+  const VariableValues& variables;
+  sql::Params& params;
+  sql::Compiler& compiler;
+  std::vector<std::string> columns;  // json expressions, one per SQL-backed field
+  std::vector<Error> field_errors;   // introspection's, in field order (before SQL ones)
+  bool data_is_null = false;
+
+  // The members of an object of type Query (the root or `query { ... }`).
+  ResponseNode query_object(const std::vector<FieldGroup>& groups, std::vector<PathSegment> path) {
+    ResponseNode node;
+    node.kind = ResponseNode::Kind::kObject;
+    const build::ObjectPlan& query_plan = schema.built().objects.at(schema.schema().query_type);
+    for (const FieldGroup& group : groups) {
+      std::vector<PathSegment> field_path = path;
+      field_path.emplace_back(group.response_key);
+      node.members.emplace_back(group.response_key, query_field(query_plan, group, field_path));
+    }
+    return node;
+  }
+
+  ResponseNode literal(std::string json) {
+    ResponseNode n;
+    n.literal = std::move(json);
+    return n;
+  }
+
+  ResponseNode query_field(const build::ObjectPlan& query_plan, const FieldGroup& group,
+                           const std::vector<PathSegment>& path) {
+    const std::string& name = group.first().name.value;
+    std::vector<SourceLocation> locations;
+    for (const Field* f : group.fields) locations.push_back(location_of(f->loc));
+    if (name == "__typename")
+      return literal(json::Value::string(schema.schema().query_type).dump());
+    if (is_introspection_root_field(name)) {
+      std::vector<Error> errors;
+      std::optional<std::string> value = resolve_introspection_field(
+          schema.introspection(), group, fragments, variables, path, errors);
+      // nullopt: a non-null __schema was nulled, which nulls "data" itself.
+      if (!value) data_is_null = true;
+      ResponseNode n = literal(value ? std::move(*value) : std::string("null"));
+      field_errors.insert(field_errors.end(), errors.begin(), errors.end());
+      return n;
+    }
+    auto it = query_plan.fields.find(name);
+    if (it == query_plan.fields.end()) {
+      ResponseNode n;
+      n.error = Error{"Field \"" + name + "\" is not available", {locations.front()}, path, {}};
+      return n;
+    }
+    const build::FieldPlan& plan = it->second;
+    if (plan.kind == build::FieldPlan::Kind::kQueryId) return literal("\"query\"");
+    if (plan.kind == build::FieldPlan::Kind::kQueryRoot)
+      return query_object(collect_subfields(schema.schema(), schema.schema().query_type, group,
+                                            fragments, variables),
+                          path);
+    size_t mark = params.size();
+    (void)mark;
+    try {
+      std::optional<std::string> sql = compiler.root_field(plan, group);
+      if (!sql) return literal("null");
+      ResponseNode n;
+      n.kind = ResponseNode::Kind::kColumn;
+      n.column = columns.size();
+      n.path = path;
+      n.locations = {locations.front()};
+      columns.push_back(std::move(*sql));
+      return n;
+    } catch (const sql::CompileError& e) {
+      ResponseNode n;
+      n.error = Error{e.what(), {locations.front()}, path, {}};
+      n.internal_error = e.internal;
+      return n;
+    } catch (const CollectFieldsError& e) {
+      // @skip/@include that cannot be coerced inside this field.
+      ResponseNode n;
+      n.error = e.error;
+      n.error->path = path;
+      return n;
+    }
+  }
+};
+
+// grafserv's masked error: a stable hash of the error and an id to find it
+// in the server log.
+Error masked(const std::string& detail, std::vector<SourceLocation> locations,
+             std::vector<PathSegment> path) {
+  std::string digest = util::base64_encode(
+      std::string(reinterpret_cast<const char*>(util::sha256(detail).data()), 32));
+  for (char& c : digest) c = c == '+' ? '-' : c == '/' ? '_' : c;
+  std::string hash = digest.substr(0, 27);
+  std::string id = digest.substr(27, 10);
+  for (char& c : id) c = c == '=' ? 'A' : c;
+  Error e{"An error occurred (logged with hash: '" + hash + "', id: '" + id + "')",
+          std::move(locations),
+          std::move(path),
+          {}};
+  e.extensions.emplace_back("errorId", json::Value::string(id).dump());
+  return e;
+}
+
+struct Writer {
+  const std::vector<FieldResult>& results;
+  const RequestOptions& options;
+  std::vector<Error> errors;
+
+  void write(json::Writer& out, const ResponseNode& node) {
+    switch (node.kind) {
+      case ResponseNode::Kind::kLiteral:
+        if (node.error) {
+          if (node.internal_error && options.mask_errors)
+            errors.push_back(masked(node.error->message, node.error->locations, node.error->path));
+          else
+            errors.push_back(*node.error);
+        }
+        out.raw(node.literal);
+        return;
+      case ResponseNode::Kind::kColumn: {
+        const FieldResult* r = node.column < results.size() ? &results[node.column] : nullptr;
+        if (!r || r->error) {
+          if (r) errors.push_back(sql_error(*r->error, node));
+          out.null();
+        } else if (!r->json) {
+          out.null();
+        } else {
+          out.raw_minified(*r->json);
+        }
+        return;
+      }
+      case ResponseNode::Kind::kObject:
+        out.begin_object();
+        for (const auto& [key, member] : node.members) {
+          out.key(key);
+          write(out, member);
+        }
+        out.end_object();
+        return;
+    }
+  }
+
+  Error sql_error(const SqlError& e, const ResponseNode& node) {
+    if (options.mask_errors)
+      return masked(e.sqlstate + "\n" + e.message + "\n" + e.detail, node.locations, node.path);
+    Error out{e.message, node.locations, node.path, {}};
+    out.extensions.emplace_back("code", json::Value::string(e.sqlstate).dump());
+    if (!e.detail.empty())
+      out.extensions.emplace_back("detail", json::Value::string(e.detail).dump());
+    if (!e.hint.empty()) out.extensions.emplace_back("hint", json::Value::string(e.hint).dump());
+    return out;
+  }
+};
+
+}  // namespace
+
+PreparedRequest prepare(const ServedSchema& schema, std::string_view query,
+                        const json::Value* variables,
+                        std::optional<std::string_view> operation_name,
+                        const RequestOptions& options) {
+  PreparedRequest out;
+  auto fail = [&](Error e) {
+    out.request_errors_.push_back(std::move(e));
+    return std::move(out);
+  };
+  if (query.size() > options.max_document_bytes)
+    return fail(Error{"Document too large: " + std::to_string(query.size()) + " bytes (limit " +
+                          std::to_string(options.max_document_bytes) + ")",
+                      {},
+                      {},
+                      {}});
+  ParseOptions parse_options;
+  parse_options.max_bytes = options.max_document_bytes;
+  ParseResult parsed = parse_document(query, parse_options);
+  if (!parsed.ok())
+    return fail(Error{
+        parsed.error->message, {SourceLocation{parsed.error->line, parsed.error->column}}, {}, {}});
+  const Document& doc = parsed.document;
+  std::vector<Error> validation = validation::validate(schema.schema(), doc);
+  if (!validation.empty()) {
+    out.request_errors_ = std::move(validation);
+    return out;
+  }
+  const OperationDefinition* op = select_operation(doc, operation_name, out.request_errors_);
+  if (!op) return out;
+  out.operation_type_ = op->operation;
+  if (variables && !variables->is_null() && !variables->is_object())
+    return fail(Error{"Variables must be an object", {}, {}, {}});
+  VariableValues values;
+  std::vector<Error> coercion = coerce_variable_values(
+      schema.schema(), *op, variables && variables->is_object() ? variables : nullptr, values);
+  if (!coercion.empty()) {
+    out.request_errors_ = std::move(coercion);
+    return out;
+  }
+  if (op->operation != OperationType::kQuery)
+    return fail(Error{std::string("Schema is not configured to execute ") +
+                          std::string(operation_type_name(op->operation)) + " operation.",
+                      {location_of(op->loc)},
+                      {},
+                      {}});
+  FragmentMap fragments;
+  for (const Definition& d : doc.definitions)
+    if (const FragmentDefinition* f = d.as<FragmentDefinition>()) fragments[f->name.value] = f;
+
+  sql::Params params;
+  sql::Compiler compiler(schema.built(), schema.catalog(), fragments, values, params);
+  Planner planner{schema, fragments, values, params, compiler, {}, {}, false};
+  auto plan = std::make_unique<ResponsePlan>();
+  try {
+    plan->data = planner.query_object(collect_fields(schema.schema(), schema.schema().query_type,
+                                                     op->selection_set, fragments, values),
+                                      {});
+  } catch (const CollectFieldsError& e) {
+    // On the root selection set: the only error, and "data": null.
+    plan->leading_errors.push_back(e.error);
+    plan->data_is_null = true;
+    planner.columns.clear();
+  }
+  plan->leading_errors.insert(plan->leading_errors.end(), planner.field_errors.begin(),
+                              planner.field_errors.end());
+  if (planner.data_is_null) {
+    plan->data_is_null = true;
+    planner.columns.clear();
+  }
+  if (!planner.columns.empty()) {
+    SqlStatement all;
+    all.sql = "select ";
+    for (size_t i = 0; i < planner.columns.size(); ++i) {
+      if (i) all.sql += ", ";
+      all.sql += planner.columns[i] + " as c" + std::to_string(i);
+      SqlStatement one;
+      one.sql = "select " + planner.columns[i] + " as c0";
+      one.params = params.values();
+      one.param_types = params.types();
+      out.field_statements_.push_back(std::move(one));
+    }
+    all.params = params.values();
+    all.param_types = params.types();
+    out.statement_ = std::move(all);
+  }
+  out.plan_ = std::move(plan);
+  return out;
+}
+
+std::string PreparedRequest::respond(const std::vector<FieldResult>& results,
+                                     const RequestOptions& options) const {
+  json::Writer out;
+  out.begin_object();
+  if (is_request_error() || !plan_) {
+    out.key("errors").begin_array();
+    for (const Error& e : request_errors_) write_error(out, e);
+    out.end_array();
+    out.end_object();
+    return out.take();
+  }
+  Writer writer{results, options, plan_->leading_errors};
+  std::string data = "null";
+  if (!plan_->data_is_null) {
+    json::Writer data_out;
+    writer.write(data_out, plan_->data);
+    data = data_out.take();
+  }
+  if (!writer.errors.empty()) {
+    out.key("errors").begin_array();
+    for (const Error& e : writer.errors) write_error(out, e);
+    out.end_array();
+  }
+  out.key("data").raw(data);
+  out.end_object();
+  return out.take();
+}
+
+}  // namespace pg_gateway::graphql::exec

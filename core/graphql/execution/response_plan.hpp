@@ -1,0 +1,37 @@
+// The shape of a response decided at prepare() time: which members are
+// known already (literal JSON: __typename, introspection, Query.id, nulls
+// with their errors) and which come from a column of the SQL statement.
+// respond() walks it once and writes the body.
+#pragma once
+#include "core/core_zone.hpp"
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/graphql/error.hpp"
+
+namespace pg_gateway::graphql::exec {
+
+struct ResponseNode {
+  enum class Kind { kLiteral, kColumn, kObject };
+  Kind kind = Kind::kLiteral;
+  std::string literal = "null";  // kLiteral: JSON text
+  size_t column = 0;             // kColumn: index into the statement's columns
+  std::vector<std::pair<std::string, ResponseNode>> members;  // kObject
+  std::optional<Error> error;   // kLiteral null because of this field error
+  bool internal_error = false;  // masked like a database error when masking is on
+  // kColumn: where a database error of this column is reported.
+  std::vector<PathSegment> path;
+  std::vector<SourceLocation> locations;
+};
+
+class ResponsePlan {
+ public:
+  ResponseNode data;                  // kObject for Query
+  bool data_is_null = false;          // an error nulled the root ("data": null)
+  std::vector<Error> leading_errors;  // errors not tied to a SQL column, in field order
+};
+
+}  // namespace pg_gateway::graphql::exec

@@ -1,0 +1,139 @@
+// The compiler's guarantees that hold without a database: user values only
+// as $n parameters, the same SQL text for the same query shape (so the
+// worker's plan cache hits), ids and cursors decoded before any SQL runs,
+// and PostGraphile's field errors. What the SQL returns is checked against
+// PostGraphile by the compatibility suite (test/graphql_compat).
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "core/graphql/execution/request.hpp"
+
+using namespace pg_gateway;
+using graphql::exec::FieldResult;
+using graphql::exec::PreparedRequest;
+using graphql::exec::RequestOptions;
+using graphql::exec::ServedSchema;
+
+namespace {
+
+const ServedSchema& compat_schema() {
+  static std::shared_ptr<const ServedSchema> schema = [] {
+    std::ifstream in(std::string(PG_GATEWAY_SOURCE_DIR) +
+                     "/test/unit/fixtures/compat_catalog.json");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ServedSchema::from_reflection_json(ss.str());
+  }();
+  return *schema;
+}
+
+PreparedRequest prepare(const std::string& query, const std::string& variables = "") {
+  std::optional<json::Value> vars;
+  if (!variables.empty()) vars = json::parse(variables).value;
+  return graphql::exec::prepare(compat_schema(), query, vars ? &*vars : nullptr, std::nullopt,
+                                RequestOptions());
+}
+
+std::string respond_null(const PreparedRequest& p) {
+  std::vector<FieldResult> results;
+  if (p.statement())
+    for (size_t i = 0; i < p.field_statements().size(); ++i) results.push_back(FieldResult{});
+  return p.respond(results, RequestOptions());
+}
+
+TEST(GraphqlCompiler, UserValuesOnlyEverReachSqlAsParameters) {
+  const std::string evil = "x'); drop table app.posts; --\\\"";
+  auto p = prepare(R"({ postBySlug(slug: "x'); drop table app.posts; --\\\"") { title }
+                      allPosts(condition: {slug: "x'); drop table app.posts; --\\\""}) { totalCount } })");
+  ASSERT_FALSE(p.is_request_error()) << respond_null(p);
+  ASSERT_NE(p.statement(), nullptr);
+  EXPECT_EQ(p.statement()->sql.find("drop table"), std::string::npos) << p.statement()->sql;
+  int found = 0;
+  for (const auto& v : p.statement()->params) found += v && *v == evil;
+  EXPECT_GE(found, 2);  // the condition appears in the page and in totalCount
+}
+
+TEST(GraphqlCompiler, SameShapeSameSqlWhateverTheValues) {
+  auto a = prepare(
+      "query($n: Int, $s: String!) { allPosts(first: $n) { nodes { title } } postBySlug(slug: $s) "
+      "{ rowId } }",
+      R"({"n": 3, "s": "post-1"})");
+  auto b = prepare(
+      "query($n: Int, $s: String!) { allPosts(first: $n) { nodes { title } } postBySlug(slug: $s) "
+      "{ rowId } }",
+      R"({"n": 25, "s": "post-2"})");
+  ASSERT_NE(a.statement(), nullptr);
+  ASSERT_NE(b.statement(), nullptr);
+  EXPECT_EQ(a.statement()->sql, b.statement()->sql);
+  EXPECT_NE(a.statement()->params, b.statement()->params);
+}
+
+TEST(GraphqlCompiler, IdsThatDoNotDecodeAreNullWithoutSql) {
+  auto p = prepare(R"({ a: node(id: "not-base64!!") { id } b: node(id: "WyJOb3BlIiwxXQ==") { id }
+                        c: node(id: "WyJQb3N0Il0=") { id } d: post(id: "WyJVc2VyIiwxXQ==") { id }
+                        e: node(id: "WyJQb3N0IiwiMWUxMDAiXQ==") { id } })");
+  ASSERT_FALSE(p.is_request_error());
+  EXPECT_EQ(p.statement(), nullptr);
+  EXPECT_EQ(p.respond({}, RequestOptions()),
+            R"({"data":{"a":null,"b":null,"c":null,"d":null,"e":null}})");
+}
+
+TEST(GraphqlCompiler, CursorErrorsAreFieldErrorsWithPostGraphilesMessages) {
+  auto p = prepare(R"({ allPosts(first: 2, after: "bm90LWEtY3Vyc29y") { nodes { rowId } }
+                        x: allPosts(orderBy: VIEW_COUNT_DESC, after: "WyIzMTA2MDdjY2QyIiw1XQ==") { totalCount }
+                        ok: allPosts(after: "WyIzMTA2MDdjY2QyIiw1XQ==") { totalCount } })");
+  ASSERT_FALSE(p.is_request_error());
+  ASSERT_NE(p.statement(), nullptr);
+  EXPECT_EQ(p.field_statements().size(), 1u);  // only `ok` needs the database
+  std::string body =
+      p.respond({FieldResult{"{\"totalCount\" : 25}", std::nullopt}}, RequestOptions());
+  EXPECT_NE(body.find("Invalid cursor, please enter a cursor from a previous request, or null."),
+            std::string::npos)
+      << body;
+  EXPECT_NE(body.find("Invalid 'after' cursor - a cursor is only valid within a specific ordering"),
+            std::string::npos)
+      << body;
+  EXPECT_NE(body.find(R"("ok":{"totalCount":25})"), std::string::npos) << body;
+}
+
+TEST(GraphqlCompiler, DatabaseErrorsNullOnlyTheirFieldAndAreMaskedOnRequest) {
+  auto p = prepare("{ ok: addNumbers(a: 1, b: 2) overflow: addNumbers(a: 2147483647, b: 1) }");
+  ASSERT_NE(p.statement(), nullptr);
+  ASSERT_EQ(p.field_statements().size(), 2u);
+  graphql::exec::SqlError overflow{"22003", "integer out of range", "", ""};
+  std::vector<FieldResult> results{FieldResult{"3", std::nullopt},
+                                   FieldResult{std::nullopt, overflow}};
+  std::string clear = p.respond(results, RequestOptions());
+  EXPECT_NE(clear.find(R"("message":"integer out of range")"), std::string::npos) << clear;
+  EXPECT_NE(clear.find(R"("code":"22003")"), std::string::npos) << clear;
+  EXPECT_NE(clear.find(R"("data":{"ok":3,"overflow":null})"), std::string::npos) << clear;
+  RequestOptions masked;
+  masked.mask_errors = true;
+  std::string hidden = p.respond(results, masked);
+  EXPECT_EQ(hidden.find("integer out of range"), std::string::npos) << hidden;
+  EXPECT_NE(hidden.find("An error occurred (logged with hash: '"), std::string::npos) << hidden;
+}
+
+TEST(GraphqlCompiler, RequestErrorsHaveNoData) {
+  auto p = prepare("{ allPosts { nodes { doesNotExist } } }");
+  ASSERT_TRUE(p.is_request_error());
+  std::string body = p.respond({}, RequestOptions());
+  EXPECT_EQ(body.find("\"data\""), std::string::npos);
+  EXPECT_NE(body.find("Cannot query field \\\"doesNotExist\\\" on type \\\"Post\\\"."),
+            std::string::npos)
+      << body;
+}
+
+TEST(GraphqlCompiler, PageSizesAreParameters) {
+  auto p = prepare("{ allPosts(first: 7, offset: 3) { nodes { rowId } } }");
+  ASSERT_NE(p.statement(), nullptr);
+  EXPECT_EQ(p.statement()->sql.find(" 7"), std::string::npos) << p.statement()->sql;
+  int sevens = 0;
+  for (const auto& v : p.statement()->params) sevens += v && *v == "7";
+  EXPECT_GE(sevens, 1);
+}
+
+}  // namespace
