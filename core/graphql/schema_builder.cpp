@@ -4,6 +4,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/catalog/privileges.hpp"
 #include "core/graphql/schema_builder_internal.hpp"
 #include "core/naming/inflection.hpp"
 
@@ -428,11 +429,6 @@ TypeRef Builder::domain_type(const Type& t) {
   return TypeRef::named(name);
 }
 
-bool Builder::is_enum(Oid oid) const {
-  const Type* t = cat_.find_type(oid);
-  return t && t->kind == Type::Kind::kEnum;
-}
-
 int Builder::table_index(Oid class_oid) const {
   for (size_t i = 0; i < out_.tables.size(); ++i)
     if (out_.tables[i].cls->oid == class_oid) return static_cast<int>(i);
@@ -538,7 +534,81 @@ TableInfo Builder::table_info(const Class& cls) {
     ci.indexed = !can_have_indexes(cls) || indexed.count(col.num) > 0;
     t.columns.push_back(std::move(ci));
   }
+  apply_column_behaviors(t);
   return t;
+}
+
+// The attribute behaviors PgAttributesPlugin infers from a column's type
+// (walking arrays, ranges and domains down to the base type).
+void Builder::type_behaviors(Oid oid, Behavior& b) const {
+  const Type* t = cat_.find_type(oid);
+  if (t && t->category == 'A' && t->element) {
+    b.add("-condition:attribute:filterBy -attribute:orderBy");
+    type_behaviors(t->element, b);
+    return;
+  }
+  if (t && t->kind == Type::Kind::kRange) {
+    b.add("-condition:attribute:filterBy -attribute:orderBy");
+    return;
+  }
+  if (t && t->kind == Type::Kind::kDomain) {
+    type_behaviors(t->base, b);
+    return;
+  }
+  if (t && t->kind == Type::Kind::kComposite) {
+    b.add("-condition:attribute:filterBy -attribute:orderBy");
+    return;
+  }
+  if (t && t->kind == Type::Kind::kEnum) {
+    b.add("-attribute:orderBy");
+    return;
+  }
+  std::string_view name = t ? std::string_view(t->name) : std::string_view();
+  if (name == "tsvector" || name == "tsquery") {
+    b.add("-attribute:base -attribute:select -attribute:insert -attribute:update");
+    b.add("-condition:attribute:filterBy -attribute:orderBy");
+  }
+  // @dataplan/pg codecs without natural equality / ordering.
+  static const std::set<std::string_view> kNoEquality = {
+      "json", "jsonb", "jsonpath", "xml",    "tsvector", "tsquery", "line",
+      "lseg", "box",   "polygon",  "circle", "bytea",    "unknown", "void"};
+  static const std::set<std::string_view> kNoOrdering = {
+      "json",    "jsonb",        "jsonpath",  "xml",          "tsvector", "tsquery",
+      "line",    "lseg",         "box",       "polygon",      "circle",   "bytea",
+      "unknown", "void",         "point",     "path",         "bit",      "varbit",
+      "regproc", "regprocedure", "regoper",   "regoperator",  "regclass", "regtype",
+      "regrole", "regnamespace", "regconfig", "regdictionary"};
+  if (t && t->schema == "pg_catalog") {
+    if (kNoEquality.count(name)) b.add("-attribute:filterBy");
+    if (kNoOrdering.count(name)) b.add("-attribute:orderBy");
+  }
+}
+
+// Condition/orderBy/select decisions per column: type rules, the index
+// rule (PgIndexBehaviorsPlugin), column privileges (PgRBACPlugin) and
+// @behavior tags, combined as graphile-build's behavior strings are.
+void Builder::apply_column_behaviors(TableInfo& t) const {
+  catalog::Privileges table = catalog::class_privileges(cat_, *t.cls);
+  size_t selectable = 0;
+  std::vector<bool> can_select;
+  for (const ColumnInfo& c : t.columns) {
+    bool s = table.select || catalog::column_privileges(cat_, *t.cls, *c.column).select;
+    can_select.push_back(s);
+    selectable += s ? 1 : 0;
+  }
+  for (size_t i = 0; i < t.columns.size(); ++i) {
+    ColumnInfo& c = t.columns[i];
+    Behavior b;
+    b.add("select base update insert filterBy orderBy");
+    type_behaviors(c.column->type, b);
+    if (!c.indexed && !c.column->tags.has("isIndexed")) b.add("-filterBy -orderBy");
+    // Only when a sibling is selectable: else all sit behind a function.
+    if (!can_select[i] && selectable > 0) b.add("-select -filterBy -orderBy");
+    for (const std::string& tag : c.column->tags.values("behavior")) b.add(tag);
+    c.selectable = b.matches("attribute:select");
+    c.filterable = b.matches("condition:attribute:filterBy");
+    c.orderable = b.matches("attribute:orderBy");
+  }
 }
 
 // @foreignKey (cols) references [schema.]table [(cols)] on a table or view.
@@ -653,7 +723,7 @@ void Builder::add_table_helper_types(const TableInfo& t) {
                                "with a logical \u2018and.\u2019");
   auto& conditions = out_.conditions[cond.name];
   for (const ColumnInfo& c : t.columns) {
-    if (!c.indexed) continue;
+    if (!c.filterable) continue;
     TypeRef type = input_type(c.column->type);
     if (type.name.empty()) continue;
     cond.input_fields.push_back(InputValue{
@@ -691,7 +761,7 @@ void Builder::add_table_helper_types(const TableInfo& t) {
   for (const ColumnInfo& c : t.columns) {
     // Enum values sort by declaration, not label: PostGraphile offers no
     // ordering on them.
-    if (!c.indexed || is_enum(c.column->type)) continue;
+    if (!c.orderable) continue;
     std::string base = naming::constant_case(c.field_name);
     for (bool desc : {false, true}) {
       std::string v = base + (desc ? "_DESC" : "_ASC");

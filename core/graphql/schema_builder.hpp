@@ -10,7 +10,9 @@
 // types, RETURNS TABLE records and their connections; the Query type (node,
 // lookups by unique keys, custom queries, node fetchers, allXs). Fields come
 // in PostGraphile's order, which for resources is its registration order
-// (schema_builder_order.hpp). Still to come: the Mutation type.
+// (schema_builder_order.hpp). Then the Mutation type (SDL only, no plans
+// yet), filtered by the snapshot role's privileges as PostGraphile's RBAC
+// plugin does.
 #pragma once
 #include "core/core_zone.hpp"
 
@@ -31,6 +33,11 @@ struct ColumnInfo {
   std::string field_name;  // rowId for a column named id
   schema::TypeRef type;
   bool indexed = false;  // may appear in condition / orderBy
+  // What PostGraphile offers for it after its type, index, privilege and
+  // @behavior rules: an output field, a <X>Condition field, <X>OrderBy values.
+  bool selectable = true;
+  bool filterable = false;
+  bool orderable = false;
 };
 
 struct TableInfo {

@@ -160,8 +160,9 @@ class Builder {
   schema::TypeRef input_type(Oid oid);
   schema::TypeRef enum_type(const catalog::Type& t);
   schema::TypeRef domain_type(const catalog::Type& t);
-  bool is_enum(Oid oid) const;
   TableInfo table_info(const catalog::Class& cls);
+  void type_behaviors(Oid oid, Behavior& b) const;
+  void apply_column_behaviors(TableInfo& t) const;
   std::vector<int16_t> smart_key_columns(const catalog::Class& cls, std::string_view raw);
   const catalog::Constraint* add_smart_constraint(catalog::Constraint k);
   void add_smart_foreign_keys();

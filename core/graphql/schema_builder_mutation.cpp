@@ -119,6 +119,7 @@ Builder::Abilities Builder::table_abilities(const TableInfo& t) const {
 bool Builder::column_insertable(const TableInfo& t, const ColumnInfo& c) const {
   Behavior b;
   b.add("insert");
+  type_behaviors(c.column->type, b);
   if (c.column->identity == 'a') b.add("-attribute:insert");
   if (!catalog::column_privileges(cat_, *t.cls, *c.column).insert &&
       !catalog::class_privileges(cat_, *t.cls).insert)
@@ -130,6 +131,7 @@ bool Builder::column_insertable(const TableInfo& t, const ColumnInfo& c) const {
 bool Builder::column_updatable(const TableInfo& t, const ColumnInfo& c) const {
   Behavior b;
   b.add("update");
+  type_behaviors(c.column->type, b);
   if (c.column->identity == 'a') b.add("-attribute:update");
   if (!catalog::column_privileges(cat_, *t.cls, *c.column).update &&
       !catalog::class_privileges(cat_, *t.cls).update)

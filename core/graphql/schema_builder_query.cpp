@@ -56,11 +56,12 @@ void Builder::add_query_type() {
   }
 
   // Tables in registry order.
+  // Tables the role may select from (PgRBACPlugin), in registry order.
   std::vector<int> tables;
   for (const RegistryEntry& e : registry_)
     if (e.cls) {
       int i = table_index(e.cls->oid);
-      if (i >= 0) tables.push_back(i);
+      if (i >= 0 && table_abilities(out_.tables[size_t(i)]).select) tables.push_back(i);
     }
 
   for (int i : tables) {

@@ -107,6 +107,7 @@ void Builder::add_table_type(int index) {
   }
   add_computed_fields(obj, plan, t.cls->row_type);
   for (const ColumnInfo& c : t.columns) {
+    if (!c.selectable) continue;
     Field f;
     f.name = c.field_name;
     f.type = c.type;
@@ -286,7 +287,7 @@ schema::Field Builder::connection_field(const std::string& name, const TableInfo
 void Builder::add_relations(const TableInfo& t, NamedType& obj, ObjectPlan& plan) {
   for (const Constraint* k : t.foreign_keys) {
     int target_index = table_index(k->foreign_class);
-    if (target_index < 0) continue;
+    if (target_index < 0 || !table_abilities(out_.tables[size_t(target_index)]).select) continue;
     const TableInfo& target = out_.tables[size_t(target_index)];
     Field f;
     f.name = naming::camel_case(target.type_name) + by_columns(t, k->keys);
@@ -323,6 +324,7 @@ void Builder::add_relations(const TableInfo& t, NamedType& obj, ObjectPlan& plan
   for (const Backward& b : real) {
     const TableInfo& source = out_.tables[size_t(b.source)];
     if (!backward_relation_indexed(*source.cls, *b.k, b.smart)) continue;
+    if (!table_abilities(source).select) continue;
     std::string by = by_columns(source, b.k->keys);
     std::string description = b.k->tags.value("backwardDescription");
     if (backward_relation_unique(source, *b.k)) {

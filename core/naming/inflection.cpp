@@ -1,7 +1,11 @@
 #include "core/naming/inflection.hpp"
 
-#include <array>
 #include <cctype>
+#include <map>
+#include <regex>
+#include <set>
+#include <string>
+#include <vector>
 
 namespace pg_gateway::naming {
 
@@ -78,159 +82,259 @@ std::string upper_first_all(std::string_view s) {
   return out;
 }
 
-// Words replaced whole, in both directions (singular, plural).
-constexpr std::array<std::pair<std::string_view, std::string_view>, 14> kIrregular{{
-    {"person", "people"},
-    {"man", "men"},
-    {"woman", "women"},
-    {"child", "children"},
-    {"tooth", "teeth"},
-    {"foot", "feet"},
-    {"goose", "geese"},
-    {"mouse", "mice"},
-    {"ox", "oxen"},
-    {"die", "dice"},
-    {"criterion", "criteria"},
-    {"phenomenon", "phenomena"},
-    {"cactus", "cacti"},
-    {"datum", "data"},
-}};
+// ---------------------------------------------------------------------------
+// A port of the `pluralize` package (v8), which PostGraphile's inflection
+// uses for singular and plural names: the same irregular words and
+// uncountable words (matched on the whole, lower-cased input), then the same
+// regular-expression rules, the last added rule that matches winning, with
+// its letter-case restoration.
 
-constexpr std::array<std::string_view, 22> kUncountable{
-    "equipment", "information", "rice",    "money",     "species",  "series",   "fish",  "sheep",
-    "deer",      "news",        "moose",   "software",  "metadata", "feedback", "staff", "police",
-    "traffic",   "music",       "weather", "knowledge", "jeans",    "aircraft"};
+struct Rule {
+  std::regex pattern;
+  std::string replacement;
+  bool non_ascii_end = false;  // [^\u0000-\u007F]$ (bytes, not std::regex)
+};
 
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+Rule rule(const char* pattern, const char* replacement) {
+  return Rule{std::regex(pattern, std::regex::ECMAScript | std::regex::icase), replacement, false};
 }
 
-bool is_vowel(char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u'; }
-
-// Stems whose -f/-fe plural is -ves.
-constexpr std::array<std::string_view, 12> kVesStems{"lea",  "kni", "li",   "wi",  "wol", "hal",
-                                                     "shel", "sel", "thie", "cal", "loa", "scar"};
-// -us words whose plural is -i.
-constexpr std::array<std::string_view, 9> kUsToI{"alumn",  "syllab", "radi",   "nucle", "fung",
-                                                 "stimul", "foc",    "termin", "bacill"};
-// -um words whose plural is -a.
-constexpr std::array<std::string_view, 8> kUmToA{"agend",    "millenni", "bacteri", "curricul",
-                                                 "memorand", "strat",    "symposi", "quor"};
-// -ix/-ex words whose plural is -ices.
-constexpr std::array<std::string_view, 6> kIces{"matr", "vert", "ind", "append", "cod", "sil"};
-// -is words (analysis -> analyses).
-constexpr std::array<std::string_view, 9> kSisStems{"analy", "ba",    "cri",    "diagno", "the",
-                                                    "synop", "paren", "progno", "empha"};
-// Nouns in -ie, whose plural -ies must not become -y.
-constexpr std::array<std::string_view, 13> kIeWords{
-    "movie",  "cookie", "rookie",   "zombie", "calorie", "pie",   "tie",
-    "selfie", "genie",  "smoothie", "goalie", "brownie", "hippie"};
-// -o words whose plural is -oes.
-constexpr std::array<std::string_view, 6> kOes{"her", "potat", "tomat", "ech", "vet", "buffal"};
-
-template <size_t N>
-bool stem_in(std::string_view stem, const std::array<std::string_view, N>& list) {
-  for (std::string_view s : list)
-    if (stem == s || ends_with(stem, std::string(s))) return true;
-  return false;
+const std::vector<std::pair<std::string, std::string>>& irregular_words() {
+  static const std::vector<std::pair<std::string, std::string>> kWords = {
+      {"i", "we"},
+      {"me", "us"},
+      {"he", "they"},
+      {"she", "they"},
+      {"them", "them"},
+      {"myself", "ourselves"},
+      {"yourself", "yourselves"},
+      {"itself", "themselves"},
+      {"herself", "themselves"},
+      {"himself", "themselves"},
+      {"themself", "themselves"},
+      {"is", "are"},
+      {"was", "were"},
+      {"has", "have"},
+      {"this", "these"},
+      {"that", "those"},
+      {"echo", "echoes"},
+      {"dingo", "dingoes"},
+      {"volcano", "volcanoes"},
+      {"tornado", "tornadoes"},
+      {"torpedo", "torpedoes"},
+      {"genus", "genera"},
+      {"viscus", "viscera"},
+      {"stigma", "stigmata"},
+      {"stoma", "stomata"},
+      {"dogma", "dogmata"},
+      {"lemma", "lemmata"},
+      {"schema", "schemata"},
+      {"anathema", "anathemata"},
+      {"ox", "oxen"},
+      {"axe", "axes"},
+      {"die", "dice"},
+      {"yes", "yeses"},
+      {"foot", "feet"},
+      {"eave", "eaves"},
+      {"goose", "geese"},
+      {"tooth", "teeth"},
+      {"quiz", "quizzes"},
+      {"human", "humans"},
+      {"proof", "proofs"},
+      {"carve", "carves"},
+      {"valve", "valves"},
+      {"looey", "looies"},
+      {"thief", "thieves"},
+      {"groove", "grooves"},
+      {"pickaxe", "pickaxes"},
+      {"whiskey", "whiskies"}};
+  return kWords;
 }
 
-template <size_t N>
-bool exact_in(std::string_view w, const std::array<std::string_view, N>& list) {
-  for (std::string_view s : list)
-    if (w == s) return true;
-  return false;
+// Later entries overwrite earlier ones, as the package's maps do.
+const std::map<std::string, std::string>& irregular_singles() {
+  static const std::map<std::string, std::string> kMap = [] {
+    std::map<std::string, std::string> m;
+    for (const auto& [single, plural] : irregular_words()) m[single] = plural;
+    return m;
+  }();
+  return kMap;
 }
 
-std::string plural_of(const std::string& w) {
-  if (exact_in(w, kUncountable)) return w;
-  for (auto [sing, plur] : kIrregular) {
-    if (w == sing || w == plur) return std::string(plur);
-  }
-  size_t n = w.size();
-  if (n == 0) return w;
-  if (ends_with(w, "us")) {
-    std::string stem = w.substr(0, n - 2);
-    if (stem_in(stem, kUsToI)) return stem + "i";
-    return w + "es";  // status -> statuses, bus -> buses
-  }
-  if (ends_with(w, "um") && stem_in(w.substr(0, n - 2), kUmToA)) return w.substr(0, n - 2) + "a";
-  if ((ends_with(w, "ix") || ends_with(w, "ex")) && stem_in(w.substr(0, n - 2), kIces))
-    return w.substr(0, n - 2) + "ices";
-  if (ends_with(w, "sis") && stem_in(w.substr(0, n - 3), kSisStems))
-    return w.substr(0, n - 3) + "ses";
-  if (ends_with(w, "zz")) return w + "es";
-  if (ends_with(w, "z")) return w + "zes";  // quiz -> quizzes
-  if (ends_with(w, "s") || ends_with(w, "x") || ends_with(w, "ch") || ends_with(w, "sh"))
-    return w + "es";
-  if (ends_with(w, "y") && n >= 2 && !is_vowel(w[n - 2])) return w.substr(0, n - 1) + "ies";
-  if (ends_with(w, "fe") && stem_in(w.substr(0, n - 2), kVesStems))
-    return w.substr(0, n - 2) + "ves";
-  if (ends_with(w, "f") && stem_in(w.substr(0, n - 1), kVesStems))
-    return w.substr(0, n - 1) + "ves";
-  if (ends_with(w, "o") && stem_in(w.substr(0, n - 1), kOes)) return w + "es";
-  return w + "s";
+const std::map<std::string, std::string>& irregular_plurals() {
+  static const std::map<std::string, std::string> kMap = [] {
+    std::map<std::string, std::string> m;
+    for (const auto& [single, plural] : irregular_words()) m[plural] = single;
+    return m;
+  }();
+  return kMap;
 }
 
-std::string singular_of(const std::string& w) {
-  if (exact_in(w, kUncountable)) return w;
-  for (auto [sing, plur] : kIrregular) {
-    if (w == plur || w == sing) return std::string(sing);
-  }
-  size_t n = w.size();
-  if (n == 0) return w;
-  if (ends_with(w, "i") && stem_in(w.substr(0, n - 1), kUsToI)) return w.substr(0, n - 1) + "us";
-  if (ends_with(w, "a") && stem_in(w.substr(0, n - 1), kUmToA)) return w.substr(0, n - 1) + "um";
-  if (ends_with(w, "ices") && stem_in(w.substr(0, n - 4), kIces)) {
-    std::string stem = w.substr(0, n - 4);
-    return stem + (ends_with(stem, "vert") || ends_with(stem, "ind") || ends_with(stem, "cod")
-                       ? "ex"
-                       : "ix");
-  }
-  if (ends_with(w, "ses") && stem_in(w.substr(0, n - 3), kSisStems))
-    return w.substr(0, n - 3) + "sis";
-  if (ends_with(w, "ves")) {
-    std::string stem = w.substr(0, n - 3);
-    if (stem_in(stem, kVesStems))
-      return stem + (stem == "kni" || stem == "li" || stem == "wi" ? "fe" : "f");
-  }
-  if (ends_with(w, "ies") && exact_in(w.substr(0, n - 1), kIeWords)) return w.substr(0, n - 1);
-  if (ends_with(w, "ies") && n > 3 && !is_vowel(w[n - 4])) return w.substr(0, n - 3) + "y";
-  if (ends_with(w, "zzes") && n > 5 && w[n - 5] != 'z') return w.substr(0, n - 3);  // quizzes
-  if (ends_with(w, "oes") && stem_in(w.substr(0, n - 3), kOes)) return w.substr(0, n - 2);
-  if (ends_with(w, "uses")) return w.substr(0, n - 2);  // statuses -> status
-  if (ends_with(w, "sses") || ends_with(w, "xes") || ends_with(w, "ches") || ends_with(w, "shes") ||
-      ends_with(w, "zzes"))
-    return w.substr(0, n - 2);
-  // Words that end in s but are singular: status, bus, address, analysis.
-  if (ends_with(w, "ss") || ends_with(w, "us") || ends_with(w, "is")) return w;
-  if (ends_with(w, "s")) return w.substr(0, n - 1);
-  return w;
+const std::set<std::string>& uncountable_words() {
+  static const std::set<std::string> kWords = {
+      "adulthood",    "advice",    "agenda",   "aid",         "alcohol",       "ammo",
+      "anime",        "athletics", "audio",    "bison",       "blood",         "bream",
+      "buffalo",      "butter",    "carp",     "cash",        "chassis",       "chess",
+      "clothing",     "cod",       "commerce", "cooperation", "corps",         "debris",
+      "diabetes",     "digestion", "elk",      "energy",      "equipment",     "excretion",
+      "expertise",    "flounder",  "fun",      "gallows",     "garbage",       "graffiti",
+      "headquarters", "health",    "herpes",   "highjinks",   "homework",      "housework",
+      "information",  "jeans",     "justice",  "kudos",       "labour",        "literature",
+      "machinery",    "mackerel",  "mail",     "media",       "mews",          "moose",
+      "music",        "manga",     "news",     "pike",        "plankton",      "pliers",
+      "pollution",    "premises",  "rain",     "research",    "rice",          "salmon",
+      "scissors",     "series",    "sewage",   "shambles",    "shrimp",        "species",
+      "staff",        "swine",     "tennis",   "traffic",     "transporation", "trout",
+      "tuna",         "wealth",    "welfare",  "whiting",     "wildebeest",    "wildlife",
+      "you"};
+  return kWords;
 }
 
-// Applies `fn` to the last word of `s` (after the last separator or case
-// hump), keeping the rest and the word's letter case, as `pluralize` does on
-// whole strings whose rules match at the end.
-std::string on_last_word(std::string_view s, std::string (*fn)(const std::string&)) {
-  size_t end = s.size();
-  size_t start = end;
-  while (start > 0 && (is_lower(s[start - 1]) || is_upper(s[start - 1]))) {
-    --start;
-    // Stop at a case hump: "postTags" -> "Tags".
-    if (is_upper(s[start]) && start > 0 && is_lower(s[start - 1])) break;
+// Uncountable patterns, added to both rule lists after the others.
+void add_uncountable_rules(std::vector<Rule>& rules) {
+  for (const char* p : {"[^aeiou]ese$", "deer$", "fish$", "measles$", "o[iu]s$", "pox$", "sheep$"})
+    rules.push_back(rule(p, "$0"));
+}
+
+const std::vector<Rule>& plural_rules() {
+  static const std::vector<Rule> kRules = [] {
+    std::vector<Rule> r = {
+        rule("s?$", "s"),
+        Rule{std::regex("$"), "$0", true},
+        rule("([^aeiou]ese)$", "$1"),
+        rule("(ax|test)is$", "$1es"),
+        rule("(alias|[^aou]us|tlas|gas|ris)$", "$1es"),
+        rule("(e[mn]u)s?$", "$1s"),
+        rule("([^l]ias|[aeiou]las|[emjzr]as|[iu]am)$", "$1"),
+        rule("(alumn|syllab|octop|vir|radi|nucle|fung|cact|stimul|termin|bacill|foc|uter|loc|"
+             "strat)(?:us|i)$",
+             "$1i"),
+        rule("(alumn|alg|vertebr)(?:a|ae)$", "$1ae"),
+        rule("(seraph|cherub)(?:im)?$", "$1im"),
+        rule("(her|at|gr)o$", "$1oes"),
+        rule("(agend|addend|millenni|dat|extrem|bacteri|desiderat|strat|candelabr|errat|ov|"
+             "symposi|curricul|automat|quor)(?:a|um)$",
+             "$1a"),
+        rule("(apheli|hyperbat|periheli|asyndet|noumen|phenomen|criteri|organ|prolegomen|hedr|"
+             "automat)(?:a|on)$",
+             "$1a"),
+        rule("sis$", "ses"),
+        rule("(?:(kni|wi|li)fe|(ar|l|ea|eo|oa|hoo)f)$", "$1$2ves"),
+        rule("([^aeiouy]|qu)y$", "$1ies"),
+        rule("([^ch][ieo][ln])ey$", "$1ies"),
+        rule("(x|ch|ss|sh|zz)$", "$1es"),
+        rule("(matr|cod|mur|sil|vert|ind|append)(?:ix|ex)$", "$1ices"),
+        rule("(m|l)(?:ice|ouse)$", "$1ice"),
+        rule("(pe)(?:rson|ople)$", "$1ople"),
+        rule("(child)(?:ren)?$", "$1ren"),
+        rule("eaux$", "$0"),
+        rule("m[ae]n$", "men"),
+        rule("^thou$", "you"),
+    };
+    add_uncountable_rules(r);
+    return r;
+  }();
+  return kRules;
+}
+
+const std::vector<Rule>& singular_rules() {
+  static const std::vector<Rule> kRules = [] {
+    std::vector<Rule> r = {
+        rule("s$", ""),
+        rule("(ss)$", "$1"),
+        rule("(wi|kni|(?:after|half|high|low|mid|non|night|[^\\w]|^)li)ves$", "$1fe"),
+        rule("(ar|(?:wo|[ae])l|[eo][ao])ves$", "$1f"),
+        rule("ies$", "y"),
+        rule("\\b([pl]|zomb|(?:neck|cross)?t|coll|faer|food|gen|goon|group|lass|talk|goal|cut)ies$",
+             "$1ie"),
+        rule("\\b(mon|smil)ies$", "$1ey"),
+        rule("(m|l)ice$", "$1ouse"),
+        rule("(seraph|cherub)im$", "$1"),
+        rule("(x|ch|ss|sh|zz|tto|go|cho|alias|[^aou]us|tlas|gas|(?:her|at|gr)o|ris)(?:es)?$", "$1"),
+        rule("(analy|ba|diagno|parenthe|progno|synop|the|empha|cri)(?:sis|ses)$", "$1sis"),
+        rule("(movie|twelve|abuse|e[mn]u)s$", "$1"),
+        rule("(test)(?:is|es)$", "$1is"),
+        rule("(alumn|syllab|octop|vir|radi|nucle|fung|cact|stimul|termin|bacill|foc|uter|loc|"
+             "strat)(?:us|i)$",
+             "$1us"),
+        rule("(agend|addend|millenni|dat|extrem|bacteri|desiderat|strat|candelabr|errat|ov|"
+             "symposi|curricul|quor)a$",
+             "$1um"),
+        rule("(apheli|hyperbat|periheli|asyndet|noumen|phenomen|criteri|organ|prolegomen|hedr|"
+             "automat)a$",
+             "$1on"),
+        rule("(alumn|alg|vertebr)ae$", "$1a"),
+        rule("(cod|mur|sil|vert|ind)ices$", "$1ex"),
+        rule("(matr|append)ices$", "$1ix"),
+        rule("(pe)(rson|ople)$", "$1rson"),
+        rule("(child)ren$", "$1"),
+        rule("(eau)x?$", "$1"),
+        rule("men$", "man"),
+    };
+    add_uncountable_rules(r);
+    return r;
+  }();
+  return kRules;
+}
+
+char to_upper(char c) { return char(std::toupper(static_cast<unsigned char>(c))); }
+
+// restoreCase(): give `token` the letter case of `word`.
+std::string restore_case(const std::string& word, const std::string& token) {
+  if (word == token) return token;
+  if (word == lower(word)) return lower(token);
+  if (word == upper(word)) return upper(token);
+  if (!word.empty() && word[0] == to_upper(word[0])) {
+    std::string out = lower(token);
+    if (!out.empty()) out[0] = to_upper(out[0]);
+    return out;
   }
-  std::string_view word = s.substr(start, end - start);
-  if (word.empty()) return std::string(s);
-  std::string lw = lower(word);
-  std::string changed = fn(lw);
-  // Restore case: all upper, capitalized, or lower.
-  bool all_upper = word.size() > 1 && upper(word) == word;
-  if (all_upper) {
-    changed = upper(changed);
-  } else if (is_upper(word[0]) && !changed.empty()) {
-    changed[0] = char(std::toupper(static_cast<unsigned char>(changed[0])));
+  return lower(token);
+}
+
+// word.replace(rule, ...) with `$n` interpolation (a missing group is "").
+std::string apply_rule(const std::string& word, const Rule& r) {
+  std::smatch m;
+  std::regex_search(word, m, r.pattern);
+  size_t at = r.non_ascii_end ? word.size() - 1 : size_t(m.position(0));
+  std::string match = r.non_ascii_end ? word.substr(at) : m.str(0);
+  std::string result;
+  for (size_t i = 0; i < r.replacement.size(); ++i) {
+    char c = r.replacement[i];
+    if (c == '$' && i + 1 < r.replacement.size() && is_digit(r.replacement[i + 1])) {
+      size_t n = size_t(r.replacement[++i] - '0');
+      if (n == 0) {
+        result += match;
+      } else if (!r.non_ascii_end && n < m.size() && m[n].matched) {
+        result += m.str(n);
+      }
+      continue;
+    }
+    result += c;
   }
-  return std::string(s.substr(0, start)) + changed;
+  std::string restored = match.empty() ? restore_case(at > 0 ? word.substr(at - 1, 1) : "", result)
+                                       : restore_case(match, result);
+  return word.substr(0, at) + restored + word.substr(at + match.size());
+}
+
+bool rule_matches(const std::string& word, const Rule& r) {
+  if (r.non_ascii_end) return !word.empty() && static_cast<unsigned char>(word.back()) >= 0x80;
+  return std::regex_search(word, r.pattern);
+}
+
+// replaceWord(): kept words, irregular words, then the rules.
+std::string replace_word(std::string_view input, const std::map<std::string, std::string>& replace,
+                         const std::map<std::string, std::string>& keep,
+                         const std::vector<Rule>& rules) {
+  std::string word(input);
+  std::string token = lower(word);
+  if (keep.count(token)) return restore_case(word, token);
+  auto it = replace.find(token);
+  if (it != replace.end()) return restore_case(word, it->second);
+  if (token.empty() || uncountable_words().count(token)) return word;
+  for (auto r = rules.rbegin(); r != rules.rend(); ++r)
+    if (rule_matches(word, *r)) return apply_rule(word, *r);
+  return word;
 }
 
 }  // namespace
@@ -308,8 +412,12 @@ std::string constant_case(std::string_view s) {
   return upper(collapsed);
 }
 
-std::string pluralize(std::string_view word) { return on_last_word(word, plural_of); }
+std::string pluralize(std::string_view word) {
+  return replace_word(word, irregular_singles(), irregular_plurals(), plural_rules());
+}
 
-std::string singularize(std::string_view word) { return on_last_word(word, singular_of); }
+std::string singularize(std::string_view word) {
+  return replace_word(word, irregular_plurals(), irregular_singles(), singular_rules());
+}
 
 }  // namespace pg_gateway::naming

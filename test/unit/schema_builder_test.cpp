@@ -16,6 +16,7 @@
 #include "core/catalog/catalog.hpp"
 #include "core/catalog/privileges.hpp"
 #include "core/graphql/type_system.hpp"
+#include "core/naming/inflection.hpp"
 
 using namespace pg_gateway;
 
@@ -473,4 +474,24 @@ TEST(Catalog, ReadsPrivilegesFromTheSnapshotWhenPresent) {
   EXPECT_TRUE(catalog::column_privileges(cat, cat.classes[0], cat.classes[0].columns[0]).update);
   EXPECT_FALSE(cat.functions[0].acl.has_value());
   EXPECT_TRUE(catalog::function_privileges(cat, cat.functions[0]).execute);
+}
+
+TEST(Naming, PluralAndSingularAreThePluralizePackages) {
+  // Outputs of pluralize 8 (node), quirks included: golf -> golves -> golve.
+  const std::vector<std::vector<std::string>> cases = {
+      {"golf", "golves", "golve"},
+      {"whiskey", "whiskies", "whiskey"},
+      {"post_person", "post_people", "post_person"},
+      {"Chinese", "Chinese", "Chinese"},
+      {"thou", "you", "you"},
+      {"criterion", "criteria", "criterion"},
+      {"USER_MOUSE", "USER_MICE", "USER_MOUSE"},
+      {"bus", "buses", "bus"},
+      {"Status", "Statuses", "Status"},
+      {"wife", "wives", "wife"},
+      {"caf\xc3\xa9s", "caf\xc3\xa9s", "caf\xc3\xa9"}};
+  for (const auto& c : cases) {
+    EXPECT_EQ(naming::pluralize(c[0]), c[1]) << c[0];
+    EXPECT_EQ(naming::singularize(c[1]), c[2]) << c[1];
+  }
 }
