@@ -3,6 +3,8 @@
 // tell whether there is more) with each row's node JSON and cursor already
 // built, and an outer aggregate assembles nodes, edges, pageInfo and
 // totalCount in the order the client asked for them.
+#include <functional>
+
 #include "core/graphql/sql/compiler.hpp"
 #include "core/util/base64.hpp"
 #include "core/util/sha256.hpp"
@@ -68,7 +70,7 @@ std::vector<Compiler::OrderTerm> Compiler::order_terms(const Source& source,
   auto pk_terms = [&](bool desc) {
     for (int16_t k : t.primary_key) {
       const catalog::Column* c = t.cls->column(k);
-      terms.push_back(OrderTerm{c->name, nullptr, c->type, desc});
+      terms.push_back(OrderTerm{c->name, nullptr, c->type, desc, !c->not_null});
     }
   };
   auto values = built_.order_by.find(enum_type);
@@ -90,36 +92,30 @@ std::vector<Compiler::OrderTerm> Compiler::order_terms(const Source& source,
         break;
       case build::OrderByPlan::Kind::kColumn: {
         const catalog::Column* c = t.cls->column(plan.column);
-        terms.push_back(OrderTerm{c->name, nullptr, c->type, plan.descending});
+        terms.push_back(OrderTerm{c->name, nullptr, c->type, plan.descending, !c->not_null});
         break;
       }
       case build::OrderByPlan::Kind::kComputed:
-        terms.push_back(OrderTerm{"", plan.function, plan.function->return_type, plan.descending});
+        terms.push_back(
+            OrderTerm{"", plan.function, plan.function->return_type, plan.descending, true});
         break;
     }
   }
-  // Unique already? Some primary key or unique constraint entirely among the column terms.
+  // PostGraphile (@dataplan/pg makeOrderUniqueIfPossible) appends the
+  // primary key, in the direction of the first term, unless an orderBy
+  // value already made the order unique: PRIMARY_KEY_*, or a column that
+  // alone is a unique key.
   bool unique = false;
-  for (const catalog::Constraint& k : t.cls->constraints) {
-    if (k.kind == catalog::Constraint::Kind::kForeignKey) continue;
-    bool covered = !k.keys.empty();
-    for (int16_t key : k.keys) {
-      bool found = false;
-      for (const OrderTerm& term : terms)
-        found |= !term.function && term.column == t.cls->column(key)->name;
-      covered &= found;
-    }
-    unique |= covered;
+  for (const json::Value& v : chosen) {
+    if (!v.is_string() || values == built_.order_by.end()) continue;
+    auto p = values->second.find(v.text());
+    if (p == values->second.end()) continue;
+    if (p->second.kind == build::OrderByPlan::Kind::kPrimaryKey) unique = true;
+    if (p->second.kind == build::OrderByPlan::Kind::kColumn)
+      for (const catalog::Constraint* k : t.uniques)
+        unique |= k->keys.size() == 1 && k->keys[0] == p->second.column;
   }
-  if (!unique && !t.primary_key.empty()) {
-    bool all_pk_present = true;
-    for (int16_t k : t.primary_key) {
-      bool found = false;
-      for (const OrderTerm& term : terms) found |= term.column == t.cls->column(k)->name;
-      all_pk_present &= found;
-    }
-    if (!all_pk_present) pk_terms(false);
-  }
+  if (!unique && !t.primary_key.empty()) pk_terms(!terms.empty() && terms[0].descending);
   std::string canonical = "__" + resource_name(*t.cls) + "__";
   json::Value expressions = json::Value::array();
   for (const OrderTerm& term : terms)
@@ -157,9 +153,14 @@ std::vector<std::string> Compiler::condition_sql(const json::Value* condition,
   return out;
 }
 
-// Rows strictly after (or before) the cursor position in the ORDER BY,
-// with PostgreSQL's default null placement (NULLS LAST ascending, NULLS
-// FIRST descending: null sorts as the greatest value either way).
+// Rows after (or before) the cursor position, written exactly as
+// PostGraphile's @dataplan/pg writes the condition, because its answers are
+// the contract, quirks included: a nullable term compares with `>`/`<`
+// plus one "one side is null" case chosen by the default null placement,
+// so (for example) after a non-null cursor value in ascending order the
+// rows whose value is NULL are not returned, and after a NULL cursor value
+// every non-null row is. Several non-nullable terms in one direction become
+// a row comparison, as in PostGraphile.
 std::string Compiler::cursor_condition(const std::vector<OrderTerm>& terms, const std::string& row,
                                        const std::string& rownum,
                                        const std::vector<json::Value>& values, bool after) {
@@ -168,38 +169,45 @@ std::string Compiler::cursor_condition(const std::vector<OrderTerm>& terms, cons
     std::string n = params_.add(values[0].text(), oid::kInt8);
     return rownum + (after ? " > " : " < ") + n;
   }
-  std::vector<std::string> expr, placeholder;
-  std::vector<bool> is_null;
+  if (terms.empty()) return "true";
+  std::vector<std::string> expr, value;
   for (size_t i = 0; i < terms.size(); ++i) {
     expr.push_back(term_sql(terms[i], row));
     const json::Value& v = values[i];
-    is_null.push_back(v.is_null());
-    if (v.is_null()) {
-      placeholder.emplace_back();
-    } else {
-      if (!v.is_string() && !v.is_number()) throw CompileError(kInvalidCursor);
-      placeholder.push_back(params_.add(v.text(), terms[i].type));
+    if (!v.is_null() && !v.is_string() && !v.is_number()) throw CompileError(kInvalidCursor);
+    value.push_back(params_.add(v.is_null() ? std::nullopt : std::optional<std::string>(v.text()),
+                                terms[i].type));
+  }
+  bool tuple = terms.size() > 1;
+  for (const OrderTerm& t : terms)
+    tuple = tuple && !t.nullable && t.descending == terms[0].descending;
+  if (tuple) {
+    bool gt = terms[0].descending != after;
+    std::string lhs, rhs;
+    for (size_t i = 0; i < terms.size(); ++i) {
+      lhs += (i ? ", " : "") + expr[i];
+      rhs += (i ? ", " : "") + value[i];
     }
+    return "((" + lhs + ") " + (gt ? ">" : "<") + " (" + rhs + "))";
   }
-  auto greater = [&](size_t i) {
-    return is_null[i] ? std::string("false")
-                      : "(" + expr[i] + " > " + placeholder[i] + " or " + expr[i] + " is null)";
+  std::function<std::string(size_t)> condition = [&](size_t i) {
+    const OrderTerm& t = terms[i];
+    bool gt = t.descending != after;  // ASC after, or DESC before
+    bool nulls_first = t.descending;  // PostgreSQL's default placement
+    std::string fragment = expr[i] + (gt ? " > " : " < ") + value[i];
+    if (t.nullable) {
+      bool a_null = (nulls_first && after) || (!nulls_first && !after);
+      std::string one_null = a_null ? expr[i] + " is null and " + value[i] + " is not null"
+                                    : expr[i] + " is not null and " + value[i] + " is null";
+      fragment = "((" + fragment + ") or (" + one_null + "))";
+    }
+    if (i + 1 < terms.size()) {
+      std::string equals = expr[i] + (t.nullable ? " is not distinct from " : " = ") + value[i];
+      fragment = "(" + fragment + ") or (" + equals + " and (" + condition(i + 1) + "))";
+    }
+    return fragment;
   };
-  auto less = [&](size_t i) {
-    return is_null[i] ? expr[i] + " is not null" : expr[i] + " < " + placeholder[i];
-  };
-  auto equal = [&](size_t i) {
-    return is_null[i] ? expr[i] + " is null" : expr[i] + " = " + placeholder[i];
-  };
-  std::string out;
-  for (size_t i = 0; i < terms.size(); ++i) {
-    std::string branch;
-    for (size_t j = 0; j < i; ++j) branch += equal(j) + " and ";
-    bool forward = after != terms[i].descending;
-    branch += forward ? greater(i) : less(i);
-    out += (i ? " or (" : "(") + branch + ")";
-  }
-  return terms.empty() ? "true" : "(" + out + ")";
+  return "(" + condition(0) + ")";
 }
 
 std::string Compiler::connection_json(const build::ConnectionPlan& conn, const Source& source,
@@ -295,8 +303,8 @@ std::string Compiler::connection_json(const build::ConnectionPlan& conn, const S
   } else {
     cursor_text = quote_literal("[" + json::Value::string(digest).dump());
     for (const OrderTerm& term : terms)
-      cursor_text +=
-          " || ',' || (" + output_json(cat_, term.type, term_sql(term, in.row)) + ")::text";
+      cursor_text += " || ',' || coalesce((" +
+                     output_json(cat_, term.type, term_sql(term, in.row)) + ")::text, 'null')";
     cursor_text += " || ']'";
   }
 
@@ -310,7 +318,9 @@ std::string Compiler::connection_json(const build::ConnectionPlan& conn, const S
   std::vector<std::pair<std::string, std::string>> members;
   bool need_cursor = false;
   std::string in_page = "true";
-  if (first && !last) in_page = "__r.__i <= " + p_first;
+  // The row numbers count from the first row after the cursors, before
+  // the offset, so the page is numbers offset+1 .. offset+first.
+  if (first && !last) in_page = "__r.__i <= " + p_first + (offset ? " + " + p_offset : "");
   if (backward) in_page = "__r.__i <= " + p_last;
   std::string out_order = backward ? "__r.__i desc" : "__r.__i";
   std::string out_order_rev = backward ? "__r.__i" : "__r.__i desc";
@@ -323,7 +333,7 @@ std::string Compiler::connection_json(const build::ConnectionPlan& conn, const S
     return "__r.n" + std::to_string(inner_columns.size() - 1);
   };
 
-  std::string count_sql;
+  bool needs_rows = false;  // some member reads the page
   for (const FieldGroup& sub :
        exec::collect_subfields(built_.schema, conn.type_name, group, fragments_, vars_)) {
     const std::string& name = sub.first().name.value;
@@ -341,8 +351,10 @@ std::string Compiler::connection_json(const build::ConnectionPlan& conn, const S
       members.emplace_back(sub.response_key,
                            "to_json((select count(*) from " + c.from + w + ")::int)");
     } else if (name == "nodes") {
+      needs_rows = true;
       members.emplace_back(sub.response_key, agg(add_node_column(sub)));
     } else if (name == "edges") {
+      needs_rows = true;
       std::vector<std::pair<std::string, std::string>> edge_members;
       for (const FieldGroup& e :
            exec::collect_subfields(built_.schema, conn.edge_type, sub, fragments_, vars_)) {
@@ -361,6 +373,7 @@ std::string Compiler::connection_json(const build::ConnectionPlan& conn, const S
       }
       members.emplace_back(sub.response_key, agg(build_object(edge_members)));
     } else if (name == "pageInfo") {
+      needs_rows = true;
       std::vector<std::pair<std::string, std::string>> info;
       for (const FieldGroup& p :
            exec::collect_subfields(built_.schema, "PageInfo", sub, fragments_, vars_)) {
@@ -413,7 +426,9 @@ std::string Compiler::connection_json(const build::ConnectionPlan& conn, const S
   } else if (offset) {
     inner += " offset " + p_offset;
   }
-  return "(select " + build_object(members) + " from (" + inner + ") as __r)";
+  // GROUP BY (): exactly one row, even when no member aggregates the page.
+  if (!needs_rows) return "(select " + build_object(members) + ")";
+  return "(select " + build_object(members) + " from (" + inner + ") as __r group by ())";
 }
 
 }  // namespace pg_gateway::graphql::sql

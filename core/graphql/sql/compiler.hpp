@@ -70,6 +70,7 @@ class Compiler {
     const catalog::Function* function = nullptr;  // ... or function(row)
     catalog::Oid type = 0;
     bool descending = false;
+    bool nullable = true;  // the value can be NULL (cursor conditions differ)
   };
 
   Instance instantiate(const Source& source, const std::string& resource);
