@@ -272,58 +272,6 @@ Incoming read_query_string(Incoming in, std::string_view query_string) {
   return in;
 }
 
-// SHA-1 (FIPS 180-4), only for grafserv-compatible error hashes: it groups
-// log lines, it protects nothing.
-std::string sha1(std::string_view data) {
-  uint32_t h[5] = {0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0};
-  std::string msg(data);
-  uint64_t bits = uint64_t(data.size()) * 8;
-  msg.push_back(char(0x80));
-  while (msg.size() % 64 != 56) msg.push_back('\0');
-  for (int i = 7; i >= 0; --i) msg.push_back(char((bits >> (i * 8)) & 0xFF));
-  auto rotl = [](uint32_t x, int n) { return (x << n) | (x >> (32 - n)); };
-  for (size_t block = 0; block < msg.size(); block += 64) {
-    uint32_t w[80];
-    for (int i = 0; i < 16; ++i)
-      w[i] = uint32_t(uint8_t(msg[block + 4 * i])) << 24 |
-             uint32_t(uint8_t(msg[block + 4 * i + 1])) << 16 |
-             uint32_t(uint8_t(msg[block + 4 * i + 2])) << 8 | uint8_t(msg[block + 4 * i + 3]);
-    for (int i = 16; i < 80; ++i) w[i] = rotl(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
-    uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
-    for (int i = 0; i < 80; ++i) {
-      uint32_t f, k;
-      if (i < 20) {
-        f = (b & c) | (~b & d);
-        k = 0x5A827999;
-      } else if (i < 40) {
-        f = b ^ c ^ d;
-        k = 0x6ED9EBA1;
-      } else if (i < 60) {
-        f = (b & c) | (b & d) | (c & d);
-        k = 0x8F1BBCDC;
-      } else {
-        f = b ^ c ^ d;
-        k = 0xCA62C1D6;
-      }
-      uint32_t t = rotl(a, 5) + f + e + k + w[i];
-      e = d;
-      d = c;
-      c = rotl(b, 30);
-      b = a;
-      a = t;
-    }
-    h[0] += a;
-    h[1] += b;
-    h[2] += c;
-    h[3] += d;
-    h[4] += e;
-  }
-  std::string digest;
-  for (uint32_t word : h)
-    for (int shift : {24, 16, 8, 0}) digest.push_back(char((word >> shift) & 0xFF));
-  return digest;
-}
-
 }  // namespace
 
 std::string_view content_type(ResponseFormat format) {
@@ -441,46 +389,6 @@ http::Response http_error(int status, std::string_view message) {
   write_error_object(w, message, status);
   w.end_array().end_object();
   return http::Response(status, std::string(content_type(ResponseFormat::kJson)), w.take());
-}
-
-std::string masked_error_message(std::string_view hash, std::string_view id) {
-  std::string m = "An error occurred (logged with hash: '";
-  m.append(hash).append("', id: '").append(id).append("')");
-  return m;
-}
-
-std::string error_hash(std::string_view error_text) { return base64url(sha1(error_text)); }
-
-std::string base64url(std::string_view bytes) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  out.reserve((bytes.size() * 4 + 2) / 3);
-  size_t i = 0;
-  for (; i + 3 <= bytes.size(); i += 3) {
-    uint32_t n = uint32_t(uint8_t(bytes[i])) << 16 | uint32_t(uint8_t(bytes[i + 1])) << 8 |
-                 uint8_t(bytes[i + 2]);
-    for (int shift : {18, 12, 6, 0}) out.push_back(kAlphabet[(n >> shift) & 63]);
-  }
-  size_t rest = bytes.size() - i;
-  if (rest > 0) {
-    uint32_t n = uint32_t(uint8_t(bytes[i])) << 16;
-    if (rest == 2) n |= uint32_t(uint8_t(bytes[i + 1])) << 8;
-    out.push_back(kAlphabet[(n >> 18) & 63]);
-    out.push_back(kAlphabet[(n >> 12) & 63]);
-    if (rest == 2) out.push_back(kAlphabet[(n >> 6) & 63]);
-  }
-  return out;
-}
-
-std::string error_id(std::string_view random_bytes) {
-  // grafserv's alphabet: no 0/O, 1/I/L, 5/S. A byte modulo 30 is slightly
-  // biased, which does not matter for an id that only correlates log lines.
-  static constexpr std::string_view kLetters = "ABCDEFGHJKLMNPQRTUVWXYZ2346789";
-  std::string id;
-  for (size_t i = 0; i < 10 && i < random_bytes.size(); ++i)
-    id.push_back(kLetters[uint8_t(random_bytes[i]) % kLetters.size()]);
-  return id;
 }
 
 }  // namespace pg_gateway::graphql::transport

@@ -98,19 +98,4 @@ http::Response graphql_response(ResponseFormat format, bool request_error, std::
 // grafserv sends for its HTTP errors.
 http::Response http_error(int status, std::string_view message);
 
-// PostGraphile's masked error text for an error whose details went to the
-// server log only: "An error occurred (logged with hash: '<hash>', id: '<id>')".
-std::string masked_error_message(std::string_view hash, std::string_view id);
-
-// grafserv's grouping hash of an error: SHA-1 of its text, base64url.
-std::string error_hash(std::string_view error_text);
-
-// Base64url without padding (RFC 4648 section 5), as Node's
-// digest("base64url") writes a hash.
-std::string base64url(std::string_view bytes);
-
-// A 10-character error id from random bytes (at least 10), in grafserv's
-// alphabet of unambiguous characters.
-std::string error_id(std::string_view random_bytes);
-
 }  // namespace pg_gateway::graphql::transport

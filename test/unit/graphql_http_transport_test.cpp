@@ -337,38 +337,6 @@ TEST(GraphqlHttpTransportResponse, HttpError) {
       R"({"errors":[{"message":"the database is \"gone\"","extensions":{"statusCode":503}}]})");
 }
 
-// --- error masking helpers ------------------------------------------------
-
-TEST(GraphqlHttpTransportMasking, Base64urlMatchesNode) {
-  // node -e 'console.log(Buffer.from(x).toString("base64url"))'
-  EXPECT_EQ(transport::base64url(""), "");
-  EXPECT_EQ(transport::base64url("f"), "Zg");
-  EXPECT_EQ(transport::base64url("fo"), "Zm8");
-  EXPECT_EQ(transport::base64url("foo"), "Zm9v");
-  EXPECT_EQ(transport::base64url("foob"), "Zm9vYg");
-  EXPECT_EQ(transport::base64url(std::string("\xfb\xff\xfe", 3)), "-__-");
-}
-
-TEST(GraphqlHttpTransportMasking, MessageAndId) {
-  EXPECT_EQ(transport::masked_error_message("abc", "XYZ2346789"),
-            "An error occurred (logged with hash: 'abc', id: 'XYZ2346789')");
-  std::string id =
-      transport::error_id(std::string("\x00\x01\x1d\x1e\xff\x10\x20\x30\x40\x50x", 11));
-  ASSERT_EQ(id.size(), 10u);
-  EXPECT_EQ(id.substr(0, 4), "AB9A");
-  for (char c : id)
-    EXPECT_EQ(std::string("ABCDEFGHJKLMNPQRTUVWXYZ2346789").find(c) == std::string::npos, false);
-}
-
-TEST(GraphqlHttpTransportMasking, ErrorHashIsSha1Base64urlAsInNode) {
-  // node -e 'crypto.createHash("sha1").update(x).digest("base64url")'
-  EXPECT_EQ(transport::error_hash(""), "2jmj7l5rSw0yVb_vlWAYkK_YBwk");
-  EXPECT_EQ(transport::error_hash("abc"), "qZk-NkcGgWq6PiVxeFDCbJzQ2J0");
-  EXPECT_EQ(transport::error_hash("GraphQLError: permission denied for table secrets"),
-            "_YglUjTd8RF_ytKSe1kUsE30LWA");
-  EXPECT_EQ(transport::error_hash(std::string(1000, 'x')), "w--mkPo_3S4lJoU-7WcFOOoSdjg");
-}
-
 TEST(GraphqlHttpTransportGet, RequestedOperationIsKnownBeforeValidation) {
   using transport::requested_operation;
   EXPECT_EQ(requested_operation("{ a }", std::nullopt), OperationType::kQuery);
