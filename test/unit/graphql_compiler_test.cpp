@@ -137,3 +137,18 @@ TEST(GraphqlCompiler, PageSizesAreParameters) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(GraphqlCompiler, MutationsAreServedButNotExecutedYet) {
+  auto p = prepare("mutation { __typename publishPost(input: {postId: 1}) { result { rowId } } }");
+  ASSERT_FALSE(p.is_request_error()) << respond_null(p);
+  EXPECT_EQ(p.statement(), nullptr);  // nothing runs
+  std::string body = p.respond({}, RequestOptions());
+  EXPECT_NE(body.find(R"("data":{"__typename":"Mutation","publishPost":null})"), std::string::npos)
+      << body;
+  EXPECT_NE(body.find("mutations are not supported by this version of pg_gateway"),
+            std::string::npos);
+}
+
+}  // namespace

@@ -261,20 +261,55 @@ PreparedRequest prepare(const ServedSchema& schema, std::string_view query,
     out.request_errors_ = std::move(coercion);
     return out;
   }
-  if (op->operation != OperationType::kQuery)
-    return fail(Error{std::string("Schema is not configured to execute ") +
-                          std::string(operation_type_name(op->operation)) + " operation.",
-                      {location_of(op->loc)},
-                      {},
-                      {}});
   FragmentMap fragments;
   for (const Definition& d : doc.definitions)
     if (const FragmentDefinition* f = d.as<FragmentDefinition>()) fragments[f->name.value] = f;
 
+  auto plan = std::make_unique<ResponsePlan>();
+  std::optional<std::string> root_type = schema.schema().query_type;
+  if (op->operation == OperationType::kMutation) root_type = schema.schema().mutation_type;
+  if (op->operation == OperationType::kSubscription) root_type = schema.schema().subscription_type;
+  if (!root_type) {
+    // graphql-js: an execution error, "data": null.
+    plan->data_is_null = true;
+    plan->leading_errors.push_back(Error{std::string("Schema is not configured to execute ") +
+                                             std::string(operation_type_name(op->operation)) +
+                                             " operation.",
+                                         {location_of(op->loc)},
+                                         {},
+                                         {}});
+    out.plan_ = std::move(plan);
+    return out;
+  }
+  if (op->operation == OperationType::kMutation) {
+    // The Mutation type is served (PostGraphile's schema, introspection and
+    // validation), but its fields do not execute yet: each one is null with
+    // a field error, and nothing runs.
+    plan->data.kind = ResponseNode::Kind::kObject;
+    try {
+      for (const FieldGroup& group :
+           collect_fields(schema.schema(), *root_type, op->selection_set, fragments, values)) {
+        ResponseNode n;
+        if (group.first().name.value == "__typename")
+          n.literal = json::Value::string(*root_type).dump();
+        else
+          n.error = Error{"mutations are not supported by this version of pg_gateway",
+                          {location_of(group.first().loc)},
+                          {group.response_key},
+                          {}};
+        plan->data.members.emplace_back(group.response_key, std::move(n));
+      }
+    } catch (const CollectFieldsError& e) {
+      plan->leading_errors.push_back(e.error);
+      plan->data_is_null = true;
+    }
+    out.plan_ = std::move(plan);
+    return out;
+  }
+
   sql::Params params;
   sql::Compiler compiler(schema.built(), schema.catalog(), fragments, values, params);
   Planner planner{schema, fragments, values, params, compiler, {}, {}, false};
-  auto plan = std::make_unique<ResponsePlan>();
   try {
     plan->data = planner.query_object(collect_fields(schema.schema(), schema.schema().query_type,
                                                      op->selection_set, fragments, values),
