@@ -225,7 +225,9 @@ TEST(GraphqlValidation, OverlappingFieldsStayFastWithManyFragments) {
                                                                   start)
                 .count();
   EXPECT_EQ(render(errors), "Validation aborted.\n");
-  EXPECT_LT(ms, 1000);
+  // ~60 ms optimised, ~3 s under ASan in a debug build; exponential work
+  // would not finish at all.
+  EXPECT_LT(ms, 20000);
 }
 
 // A chain of fragments as long as the parser allows must not exhaust the
