@@ -11,6 +11,7 @@
 #include "core/http/server.hpp"
 #include "core/util/clock.hpp"
 #include "core/util/fault_injection.hpp"
+#include "extension/graphql_route.hpp"
 #include "extension/gucs.hpp"
 #include "extension/health_routes.hpp"
 #include "extension/pg_guard.hpp"
@@ -84,6 +85,16 @@ void publish_stats(shared::HttpWorkerSlot* slot, const http::ServerStats& s) {
   put(StatCounter::kOpenConnections, s.open_connections);
 }
 
+void publish_graphql_stats(shared::HttpWorkerSlot* slot, const graphql_pg::GraphqlStats& s) {
+  using shared::StatCounter;
+  auto put = [slot](StatCounter c, uint64_t v) { pg_atomic_write_u64(&slot->stats[int(c)], v); };
+  put(StatCounter::kSchemaBuilds, s.schema_builds);
+  put(StatCounter::kPlanCacheEntries, s.plans.entries);
+  put(StatCounter::kPlanCacheHits, s.plans.hits);
+  put(StatCounter::kPlanCacheMisses, s.plans.misses);
+  put(StatCounter::kPlanCacheEvictions, s.plans.evictions);
+}
+
 void set_state(shared::HttpWorkerSlot* slot, shared::WorkerState s) {
   pg_atomic_write_u32(&slot->state, uint32(s));
 }
@@ -94,7 +105,8 @@ class HttpWorker {
       : status_(std::move(status)),
         slot_(slot),
         sql_routes_(status_),
-        app_(routes::health_routes(status_), &sql_routes_,
+        graphql_routes_(status_, &sql_routes_),
+        app_(routes::health_routes(status_), &graphql_routes_,
              [](http::LogLevel level, const std::string& m) {
                if (level == http::LogLevel::kWarning)
                  pg::log_warning("pg_gateway: " + m);
@@ -122,6 +134,7 @@ class HttpWorker {
   WorkerStatus status_;
   shared::HttpWorkerSlot* slot_;
   routes::SqlRoutes sql_routes_;
+  graphql_pg::GraphqlRoutes graphql_routes_;  // pg_gateway.graphql_path, else the SQL routes
   http::Application app_;
   MemoryContext request_context_;
   RequestScope scope_;
@@ -221,6 +234,7 @@ void HttpWorker::run() {
     now = util::monotonic_ms();
     server_.expire(now);
     publish_stats(slot_, server_.stats());
+    publish_graphql_stats(slot_, graphql_routes_.stats());
 
     if (draining_) {
       if (server_.connection_count() == 0) break;

@@ -1,0 +1,255 @@
+#include "extension/pg_api.hpp"
+
+extern "C" {
+#include "utils/resowner.h"
+}
+
+#include "extension/graphql_route.hpp"
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "core/graphql/http_transport.hpp"
+#include "core/http/http_error.hpp"
+#include "core/util/base64.hpp"
+#include "core/util/sha256.hpp"
+#include "extension/gucs.hpp"
+#include "extension/pg_guard.hpp"
+#include "extension/pg_log.hpp"
+#include "extension/request_transaction.hpp"
+
+namespace pg_gateway::graphql_pg {
+
+namespace transport = graphql::transport;
+namespace exec = graphql::exec;
+
+namespace {
+
+// Errors after which running the root fields one by one would not help, or
+// would run without the statement_timeout that the failed statement used
+// up: cancels and timeouts (57), resources (53), program limits (54),
+// system and internal errors (58, XX).
+bool worth_retrying_per_field(const std::string& sqlstate) {
+  std::string cls = sqlstate.substr(0, 2);
+  return cls != "57" && cls != "53" && cls != "54" && cls != "58" && cls != "XX";
+}
+
+exec::SqlError to_sql_error(const pg::PgError& e) {
+  return {e.sqlstate, e.message, e.detail, e.hint};
+}
+
+// pg_gateway.mask_errors: respond() gives the client PostGraphile's opaque
+// "An error occurred (logged with hash: '<hash>', id: '<id>')"; this puts
+// the real error in the server log under the same hash and id. Both derive
+// from the error's text the way request.cpp's masked() does (the first 27
+// and the next 10 base64url characters of a SHA-256 of SQLSTATE, message
+// and detail); test_graphql_http.py checks that the two agree.
+void log_masked_error(const exec::SqlError& e, const http::Request& request) {
+  std::string text = e.sqlstate + "\n" + e.message + "\n" + e.detail;
+  std::array<uint8_t, 32> digest = util::sha256(text);
+  std::string b64 =
+      util::base64_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), 32));
+  for (char& c : b64) c = c == '+' ? '-' : c == '/' ? '_' : c == '=' ? 'A' : c;
+  pg::log("pg_gateway: masked GraphQL error (hash: '" + b64.substr(0, 27) + "', id: '" +
+          b64.substr(27, 10) + "') in " + request.method_text + " " + request.path + ": SQLSTATE " +
+          e.sqlstate + ": " + e.message + (e.detail.empty() ? "" : " DETAIL: " + e.detail));
+}
+
+// Subtransaction boundaries, as PL/pgSQL's exception blocks draw them: the
+// caller's memory context and resource owner are restored after each.
+struct SubtransactionScope {
+  MemoryContext context;
+  ResourceOwner owner;
+};
+
+SubtransactionScope begin_subtransaction() {
+  return pg::call([] {
+    SubtransactionScope s{CurrentMemoryContext, CurrentResourceOwner};
+    BeginInternalSubTransaction(nullptr);
+    MemoryContextSwitchTo(s.context);
+    return s;
+  });
+}
+
+void end_subtransaction(SubtransactionScope s, bool commit) {
+  pg::call([s, commit] {
+    if (commit)
+      ReleaseCurrentSubTransaction();
+    else
+      RollbackAndReleaseCurrentSubTransaction();
+    MemoryContextSwitchTo(s.context);
+    CurrentResourceOwner = s.owner;
+  });
+}
+
+// The user a request's statements run as, and the one to go back to.
+struct SavedUser {
+  Oid user;
+  int security_context;
+};
+
+// As SECURITY DEFINER does, with SECURITY_LOCAL_USERID_CHANGE so that SQL
+// the operation reaches cannot SET ROLE out of it. An error before
+// leave_role() leaves the restoring to the (sub)transaction abort.
+SavedUser enter_role(Oid role) {
+  return pg::call([role] {
+    SavedUser saved;
+    GetUserIdAndSecContext(&saved.user, &saved.security_context);
+    if (OidIsValid(role))
+      SetUserIdAndSecContext(role, saved.security_context | SECURITY_LOCAL_USERID_CHANGE);
+    return saved;
+  });
+}
+
+void leave_role(SavedUser saved) {
+  pg::call([saved] { SetUserIdAndSecContext(saved.user, saved.security_context); });
+}
+
+}  // namespace
+
+// pg_gateway.anonymous_role as a role OID, checked per request because the
+// role can be dropped or altered at any time. InvalidOid: the setting is
+// empty, and statements run as the worker's own user.
+Oid GraphqlRoutes::request_role() {
+  const char* name = gucs::anonymous_role ? gucs::anonymous_role : "";
+  if (!*name) {
+    if (!warned_no_role_)
+      pg::log_warning(
+          "pg_gateway: pg_gateway.anonymous_role is not set, so GraphQL requests run as the "
+          "workers' superuser connection",
+          "set pg_gateway.anonymous_role to a role with just the privileges the API needs");
+    warned_no_role_ = true;
+    return InvalidOid;
+  }
+  Oid role = pg::call([name] { return get_role_oid(name, true); });
+  if (!OidIsValid(role))
+    throw http::HttpError(
+        500, "PGGW500",
+        "pg_gateway.anonymous_role names a role that does not exist: " + std::string(name));
+  if (pg::call([role] { return superuser_arg(role); }))
+    throw http::HttpError(500, "PGGW500",
+                          "pg_gateway.anonymous_role names a superuser; pg_gateway never runs "
+                          "GraphQL requests as one");
+  return role;
+}
+
+bool GraphqlRoutes::is_graphql(const http::Request& request) const {
+  return gucs::graphql_path && gucs::graphql_path[0] && request.path == gucs::graphql_path;
+}
+
+std::optional<http::MethodSet> GraphqlRoutes::methods_for(const http::Request& request) {
+  if (is_graphql(request)) return http::MethodSet{http::Method::kGet, http::Method::kPost};
+  return fallback_ ? fallback_->methods_for(request) : std::nullopt;
+}
+
+http::Response GraphqlRoutes::invoke(http::Request& request) {
+  if (is_graphql(request)) return serve(request);
+  if (!fallback_) throw http::HttpError(404, "PGGW404", "no route for " + request.path);
+  return fallback_->invoke(request);
+}
+
+http::Response GraphqlRoutes::serve(http::Request& request) {
+  if (!status_.connected) return transport::http_error(503, status_.unavailable_message);
+  transport::Incoming in = transport::read_request(request);
+  if (in.rejection) return std::move(*in.rejection);
+  if (in.over_get) {
+    std::optional<graphql::OperationType> op =
+        transport::requested_operation(in.params.query, in.params.operation_name);
+    if (op && !transport::allowed_over_get(in, *op))
+      return transport::get_requires_query(in.format);
+  }
+
+  exec::RequestOptions options;
+  options.mask_errors = gucs::mask_errors;
+  const size_t plan_capacity = size_t(gucs::plan_cache_size);
+  std::string activity = request.method_text + " " + request.path;
+  request::TransactionOptions tx;
+  tx.read_only = true;  // queries only until mutations arrive
+  tx.statement_timeout_ms = gucs::statement_timeout_ms;
+  tx.activity = activity.c_str();
+
+  std::shared_ptr<const exec::ServedSchema> schema;
+  std::optional<exec::PreparedRequest> prepared;
+  std::vector<exec::FieldResult> results;
+  std::optional<pg::PgError> statement_error;
+  bool running_statement = false;
+  try {
+    request::run_in_transaction(tx, [&] {
+      bool rebuilt = false;
+      schema = schemas_.current(status_.database, rebuilt);
+      if (rebuilt) plans_.clear();
+      std::optional<std::string_view> operation_name;
+      if (in.params.operation_name) operation_name = *in.params.operation_name;
+      prepared =
+          exec::prepare(*schema, in.params.query, &in.params.variables, operation_name, options);
+      if (prepared->is_request_error()) return;
+      if (!transport::allowed_over_get(in, prepared->operation_type())) return;
+      const exec::SqlStatement* statement = prepared->statement();
+      if (!statement) return;
+      Oid role = request_role();
+      running_statement = true;
+      SavedUser saved = enter_role(role);
+      TextRow row = plans_.run(*statement, plan_capacity);
+      leave_role(saved);
+      results.reserve(row.size());
+      for (std::optional<std::string>& column : row) results.push_back({std::move(column), {}});
+    });
+  } catch (const pg::PgError& e) {
+    if (!running_statement)
+      return transport::http_error(503, "could not build the GraphQL schema: " + e.message);
+    statement_error = e;
+  } catch (const http::HttpError& e) {
+    return transport::http_error(e.status, e.what());  // the extension is not installed
+  }
+
+  if (prepared->is_request_error())
+    return transport::graphql_response(in.format, true, prepared->respond({}, options));
+  if (!transport::allowed_over_get(in, prepared->operation_type()))
+    return transport::get_requires_query(in.format);
+
+  if (statement_error) {
+    if (statement_error->sqlstate == "57014" && request::cancelled_for_shutdown()) {
+      http::Response r =
+          transport::http_error(503, "request cancelled because the server is shutting down");
+      r.close = true;
+      return r;
+    }
+    const std::vector<exec::SqlStatement>& fields = prepared->field_statements();
+    results.assign(std::max<size_t>(fields.size(), 1),
+                   exec::FieldResult{std::nullopt, to_sql_error(*statement_error)});
+    if (fields.size() > 1 && worth_retrying_per_field(statement_error->sqlstate)) {
+      // Which field failed? Each in its own subtransaction of one new
+      // transaction, so the others keep their data.
+      try {
+        request::run_in_transaction(tx, [&] {
+          Oid role = request_role();
+          for (size_t i = 0; i < fields.size(); ++i) {
+            SubtransactionScope scope = begin_subtransaction();
+            try {
+              SavedUser saved = enter_role(role);
+              TextRow row = plans_.run(fields[i], plan_capacity);
+              leave_role(saved);
+              results[i] = {row.empty() ? std::nullopt : std::move(row[0]), std::nullopt};
+            } catch (const pg::PgError& e) {
+              end_subtransaction(scope, false);
+              results[i] = {std::nullopt, to_sql_error(e)};
+              continue;
+            }
+            end_subtransaction(scope, true);
+          }
+        });
+      } catch (const pg::PgError&) {
+        // The retry itself failed (the server is shutting down, say): every
+        // field keeps the first error.
+        results.assign(fields.size(), {std::nullopt, to_sql_error(*statement_error)});
+      }
+    }
+  }
+  if (options.mask_errors)
+    for (const exec::FieldResult& r : results)
+      if (r.error) log_masked_error(*r.error, request);
+  return transport::graphql_response(in.format, false, prepared->respond(results, options));
+}
+
+}  // namespace pg_gateway::graphql_pg

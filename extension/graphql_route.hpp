@@ -1,0 +1,55 @@
+// The GraphQL endpoint: POST and GET at pg_gateway.graphql_path (default
+// /graphql), in front of the SQL routes.
+//
+// One request: the transport (core/graphql/http_transport) reads the HTTP
+// request and picks the response format; then ONE read-only transaction
+// checks the schema cache (rebuilding after DDL, see schema_cache.hpp),
+// prepares the operation (core) and runs its statement through the plan
+// cache; the response is written after the transaction has ended. When the
+// statement fails and the operation has several SQL-backed root fields, a
+// second transaction runs each field's own statement in a subtransaction,
+// so that one failing field leaves the others' data (PostGraphile runs each
+// root field separately).
+#pragma once
+
+#include "extension/pg_api.hpp"
+
+#include <optional>
+
+#include "core/http/application.hpp"
+#include "extension/plan_cache.hpp"
+#include "extension/schema_cache.hpp"
+#include "extension/worker_status.hpp"
+
+namespace pg_gateway::graphql_pg {
+
+struct GraphqlStats {
+  uint64_t schema_builds = 0;
+  PlanCacheStats plans;
+};
+
+class GraphqlRoutes : public http::DynamicRoutes {
+ public:
+  // Requests for other paths go to `fallback` (the SQL routes). The path is
+  // read from pg_gateway.graphql_path at each request, so a reload moves it.
+  GraphqlRoutes(const WorkerStatus& status, http::DynamicRoutes* fallback)
+      : status_(status), fallback_(fallback) {}
+
+  std::optional<http::MethodSet> methods_for(const http::Request& request) override;
+  http::Response invoke(http::Request& request) override;
+
+  GraphqlStats stats() const { return {schemas_.builds(), plans_.stats()}; }
+
+ private:
+  bool is_graphql(const http::Request& request) const;
+  Oid request_role();
+  http::Response serve(http::Request& request);
+
+  const WorkerStatus& status_;
+  http::DynamicRoutes* fallback_;
+  SchemaCache schemas_;
+  PlanCache plans_;
+  bool warned_no_role_ = false;
+};
+
+}  // namespace pg_gateway::graphql_pg
