@@ -26,6 +26,8 @@ GRANT SELECT ON public.widget TO gql_web;
 -- Reflected into the schema, but gql_web may not read it.
 CREATE TABLE public.vault (id int PRIMARY KEY, secret text NOT NULL);
 INSERT INTO public.vault VALUES (1, 'hidden');
+CREATE FUNCTION public.nap(seconds float8) RETURNS int LANGUAGE sql STABLE
+  AS 'SELECT 1 FROM pg_sleep(seconds)';
 """
 
 
@@ -226,6 +228,20 @@ class GraphqlOverHttp(GraphqlClient, ClusterTestCase):
         self.assertEqual(self.data("{ allWidgets { totalCount } }"),
                          {"allWidgets": {"totalCount": 3}})
         self.assertEqual(self.cluster.worker_pids(), pids)
+
+    def test_statement_timeout_is_a_field_error(self):
+        self.cluster.set_config(statement_timeout="300ms")
+        try:
+            started = time.time()
+            r = self.gql("{ nap(seconds: 5) }")
+            self.assertLess(time.time() - started, 3)
+            self.assertEqual(r.status, 200, r.body)
+            doc = r.json()
+            self.assertEqual(doc["data"], {"nap": None})
+            self.assertEqual(doc["errors"][0]["extensions"]["code"], "57014")
+            self.assertEqual(self.data("{ nap(seconds: 0) }"), {"nap": 1})
+        finally:
+            self.cluster.set_config(statement_timeout="30s")
 
     def test_mask_errors(self):
         self.cluster.set_config(mask_errors="on")
