@@ -1,6 +1,7 @@
 #include "core/graphql/schema_builder.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -376,8 +377,53 @@ TypeRef Builder::output_type(Oid oid) {
     TypeRef inner = output_type(t->element);
     return inner.name.empty() ? TypeRef{} : inner.list();
   }
+  if (t->schema == "pg_catalog") {
+    // The other built-in scalars of graphile-build(-pg), by type name.
+    static const std::map<std::string_view, std::pair<const char*, const char*>> kBuiltins = {
+        {"money", {"Float", nullptr}},
+        {"xml", {"XML", "An XML document"}},
+        {"jsonpath", {"JSONPath", "A string representing an SQL/JSONPath expression"}},
+        {"bit", {"BitString", "A string representing a series of binary bits"}},
+        {"varbit", {"BitString", "A string representing a series of binary bits"}},
+        {"inet", {"InternetAddress", "An IPv4 or IPv6 host address, and optionally its subnet."}},
+        {"cidr", {"CidrAddress", "An IPv4 or IPv6 CIDR address."}},
+        {"macaddr", {"MacAddress", "A 6-byte MAC address."}},
+        {"macaddr8", {"MacAddress8", "An 8-byte MAC address."}},
+        {"bytea", {"Base64EncodedBinary", "Binary data encoded using Base64"}},
+        {"oid", {"Oid", "PostgreSQL identifier for a database entity"}},
+        {"tsvector",
+         {"TSVector",
+          "A PostgreSQL full-text search document (`tsvector`). See "
+          "https://www.postgresql.org/docs/current/datatype-textsearch.html"}},
+        {"tsquery",
+         {"TSQuery",
+          "A PostgreSQL full-text search query (`tsquery`). See "
+          "https://www.postgresql.org/docs/current/datatype-textsearch.html"}},
+        {"regproc", {"RegProc", "A builtin object identifier type for a function name"}},
+        {"regprocedure",
+         {"RegProcedure", "A builtin object identifier type for a function with argument types"}},
+        {"regoper", {"RegOper", "A builtin object identifier type for an operator"}},
+        {"regoperator",
+         {"RegOperator", "A builtin object identifier type for an operator with argument types"}},
+        {"regclass", {"RegClass", "A builtin object identifier type for a relation name"}},
+        {"regtype", {"RegType", "A builtin object identifier type for a data type name"}},
+        {"regrole", {"RegRole", "A builtin object identifier type for a role name"}},
+        {"regnamespace", {"RegNamespace", "A builtin object identifier type for a namespace name"}},
+        {"regconfig",
+         {"RegConfig", "A builtin object identifier type for a text search configuration"}},
+        {"regdictionary",
+         {"RegDictionary", "A builtin object identifier type for a text search dictionary"}},
+    };
+    auto builtin = kBuiltins.find(t->name);
+    if (builtin != kBuiltins.end()) {
+      auto [name, description] = builtin->second;
+      if (description) add_scalar(name, description);
+      return TypeRef::named(name);
+    }
+  }
   if (t->kind == Type::Kind::kEnum) return enum_type(*t);
   if (t->kind == Type::Kind::kDomain) return domain_type(*t);
+  if (t->kind == Type::Kind::kRange) return range_type(*t, false);
   if (t->kind == Type::Kind::kComposite) {
     if (const TableInfo* table = table_for(t->class_oid)) return TypeRef::named(table->type_name);
     for (const Class& cls : cat_.classes)
@@ -393,6 +439,7 @@ TypeRef Builder::input_type(Oid oid) {
   if (oid == kInterval) return interval_input_type();
   const Type* t = cat_.find_type(oid);
   if (t && t->kind == Type::Kind::kComposite) return row_input_type(oid);
+  if (t && t->kind == Type::Kind::kRange) return range_type(*t, true);
   if (t && t->category == 'A' && t->element) {
     TypeRef inner = input_type(t->element);
     return inner.name.empty() ? TypeRef{} : inner.list();
@@ -400,9 +447,89 @@ TypeRef Builder::input_type(Oid oid) {
   return output_type(oid);
 }
 
+// <X>Range / <X>RangeBound (and their inputs) for a built-in range, X the
+// GraphQL type of its elements; datetime ranges with and without time zone
+// share DatetimeRange.
+TypeRef Builder::range_type(const Type& t, bool input) {
+  Oid subtype = builtin_range_subtype(t.oid);
+  TypeRef element = subtype ? output_type(subtype) : TypeRef{};
+  if (element.name.empty()) return TypeRef{};
+  std::string range = element.name + "Range", bound = element.name + "RangeBound";
+  auto make = [&](const std::string& name, const std::string& bound_name, bool as_input) {
+    if (out_.schema.find(name)) return;
+    NamedType b;
+    b.kind = as_input ? NamedType::Kind::kInputObject : NamedType::Kind::kObject;
+    b.name = bound_name;
+    b.description = type_desc(
+        "The value at one end of a range. A range can either include this value, or not.");
+    NamedType r;
+    r.kind = b.kind;
+    r.name = name;
+    r.description = type_desc("A range of `" + element.name + "`.");
+    if (as_input) {
+      b.input_fields = {
+          InputValue{"value",
+                     field_desc("The value at one end of our range."),
+                     input_type(subtype).non_null(),
+                     {},
+                     {}},
+          InputValue{"inclusive",
+                     field_desc("Whether or not the value of this bound is included in the range."),
+                     TypeRef::named("Boolean").non_null(),
+                     {},
+                     {}}};
+      r.input_fields = {InputValue{"start",
+                                   field_desc("The starting bound of our range."),
+                                   TypeRef::named(bound_name),
+                                   {},
+                                   {}},
+                        InputValue{"end",
+                                   field_desc("The ending bound of our range."),
+                                   TypeRef::named(bound_name),
+                                   {},
+                                   {}}};
+    } else {
+      Field value, inclusive, start, end;
+      value.name = "value";
+      value.description = field_desc("The value at one end of our range.");
+      value.type = element.non_null();
+      inclusive.name = "inclusive";
+      inclusive.description =
+          field_desc("Whether or not the value of this bound is included in the range.");
+      inclusive.type = TypeRef::named("Boolean").non_null();
+      b.fields = {value, inclusive};
+      start.name = "start";
+      start.description = field_desc("The starting bound of our range.");
+      start.type = TypeRef::named(bound_name);
+      end.name = "end";
+      end.description = field_desc("The ending bound of our range.");
+      end.type = TypeRef::named(bound_name);
+      r.fields = {start, end};
+    }
+    out_.schema.add(std::move(b));
+    out_.schema.add(std::move(r));
+  };
+  make(range, bound, false);
+  if (!input) return TypeRef::named(range);
+  make(range + "Input", bound + "Input", true);
+  return TypeRef::named(range + "Input");
+}
+
+// The @dataplan/pg codec name of a type: built-in codecs are named after
+// the pg_catalog type; others camel-case their name, prefixed with their
+// schema unless it is one the schema is built from (typeCodecName).
+std::string Builder::codec_name(const Type& t) const {
+  bool builtin = t.schema == "pg_catalog" && t.kind == Type::Kind::kBase;
+  if (builtin) return t.name;
+  bool exposed = false;
+  for (const Class& c : cat_.classes) exposed |= c.schema == t.schema;
+  for (const catalog::Function& f : cat_.functions) exposed |= f.schema == t.schema;
+  return naming::camel_case(exposed ? t.name : t.schema + "_" + t.name);
+}
+
 TypeRef Builder::enum_type(const Type& t) {
   std::string name =
-      naming::upper_camel_case(t.tags.value("name").empty() ? t.name : t.tags.value("name"));
+      naming::upper_camel_case(t.tags.value("name").empty() ? codec_name(t) : t.tags.value("name"));
   if (!out_.schema.find(name)) {
     NamedType e;
     e.kind = NamedType::Kind::kEnum;
@@ -418,7 +545,8 @@ TypeRef Builder::domain_type(const Type& t) {
   // A domain over a scalar is a scalar of its own, named after it.
   TypeRef base = output_type(t.base);
   if (base.name.empty() || !base.wrappers.empty()) return base;
-  std::string name = naming::upper_camel_case(t.name);
+  std::string name =
+      naming::upper_camel_case(t.tags.value("name").empty() ? codec_name(t) : t.tags.value("name"));
   if (!out_.schema.find(name)) {
     NamedType s;
     s.kind = NamedType::Kind::kScalar;
@@ -528,8 +656,7 @@ TableInfo Builder::table_info(const Class& cls) {
     bool non_null = col.not_null || domain_not_null || (in_pk && cls.tags.has("primaryKey"));
     ColumnInfo ci;
     ci.column = &col;
-    std::string name = col.tags.value("name").empty() ? col.name : col.tags.value("name");
-    ci.field_name = name == "id" ? "rowId" : naming::camel_case(name);
+    ci.field_name = naming::camel_case(attribute_name(col));
     ci.type = non_null ? type.non_null() : type;
     ci.indexed = !can_have_indexes(cls) || indexed.count(col.num) > 0;
     t.columns.push_back(std::move(ci));
@@ -609,6 +736,17 @@ void Builder::apply_column_behaviors(TableInfo& t) const {
     c.filterable = b.matches("condition:attribute:filterBy");
     c.orderable = b.matches("attribute:orderBy");
   }
+}
+
+// _attributeName(): @name or the SQL name, "id" (any case) renamed row_id
+// so that it cannot clash with the global `id`. Field names camel-case it,
+// OrderBy values constant-case it.
+std::string Builder::attribute_name(const Column& col) {
+  std::string name = col.tags.value("name").empty() ? col.name : col.tags.value("name");
+  std::string lower = name;
+  for (char& c : lower)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return lower == "id" ? "row_id" : name;
 }
 
 // @foreignKey (cols) references [schema.]table [(cols)] on a table or view.
@@ -747,7 +885,7 @@ void Builder::add_table_helper_types(const TableInfo& t) {
   order.values.push_back(EnumValue{"NATURAL", {}, {}});
   values["NATURAL"] = OrderByPlan{};
   // Computed columns' values go here (after NATURAL, before the primary
-  // key): see add_computed_fields().
+  // key): see add_computed_order_and_condition().
   if (!t.primary_key.empty()) {
     for (bool desc : {false, true}) {
       std::string v = desc ? "PRIMARY_KEY_DESC" : "PRIMARY_KEY_ASC";
@@ -762,9 +900,9 @@ void Builder::add_table_helper_types(const TableInfo& t) {
     // Enum values sort by declaration, not label: PostGraphile offers no
     // ordering on them.
     if (!c.orderable) continue;
-    std::string base = naming::constant_case(c.field_name);
+    std::string base = attribute_name(*c.column);
     for (bool desc : {false, true}) {
-      std::string v = base + (desc ? "_DESC" : "_ASC");
+      std::string v = naming::constant_case(base + (desc ? "-desc" : "-asc"));
       order.values.push_back(EnumValue{v, {}, {}});
       OrderByPlan p;
       p.kind = OrderByPlan::Kind::kColumn;
@@ -774,6 +912,7 @@ void Builder::add_table_helper_types(const TableInfo& t) {
     }
   }
   out_.schema.add(std::move(order));
+  add_computed_order_and_condition(t);
 }
 
 }  // namespace detail

@@ -225,8 +225,13 @@ bool Builder::add_function_field(const FunctionResource& f, bool root, NamedType
     if (f.returns_array || !f.connection) return false;  // arrays and lists: not offered
     std::string connection = function_connection_type(f);
     if (connection.empty() || !out_.schema.find(connection)) return false;
+    // tableType(codec): for scalars the codec's name, singular.
+    std::string set_of = type.name;
+    if (!f.returns_record && f.row_type == 0)
+      if (const Type* t = cat_.find_type(f.return_type))
+        set_of = naming::upper_camel_case(naming::singularize(codec_name(*t)));
     field.description = f.description.empty()
-                            ? "Reads and enables pagination through a set of `" + type.name + "`."
+                            ? "Reads and enables pagination through a set of `" + set_of + "`."
                             : f.description;
     field.type = root ? TypeRef::named(connection) : TypeRef::named(connection).non_null();
     field.args = std::move(args);

@@ -158,9 +158,12 @@ class Builder {
   void add_page_info();
   schema::TypeRef output_type(Oid oid);
   schema::TypeRef input_type(Oid oid);
+  std::string codec_name(const catalog::Type& t) const;
   schema::TypeRef enum_type(const catalog::Type& t);
+  schema::TypeRef range_type(const catalog::Type& t, bool input);
   schema::TypeRef domain_type(const catalog::Type& t);
   TableInfo table_info(const catalog::Class& cls);
+  static std::string attribute_name(const catalog::Column& col);
   void type_behaviors(Oid oid, Behavior& b) const;
   void apply_column_behaviors(TableInfo& t) const;
   std::vector<int16_t> smart_key_columns(const catalog::Class& cls, std::string_view raw);
@@ -176,8 +179,10 @@ class Builder {
   void add_row_types();
   void add_table_type(int table);
   schema::TypeRef composite_type(const catalog::Type& t);
+  void build_composite_type(const catalog::Type& t, const std::string& name);
   void add_record_type(FunctionResource& f);
   void add_computed_fields(schema::NamedType& obj, ObjectPlan& plan, Oid row_type);
+  void add_computed_order_and_condition(const TableInfo& t);
   void add_relations(const TableInfo& t, schema::NamedType& obj, ObjectPlan& plan);
   schema::Field connection_field(const std::string& name, const TableInfo& target);
   std::string by_columns(const TableInfo& t, const std::vector<int16_t>& keys) const;
@@ -219,6 +224,7 @@ class Builder {
   std::vector<RegistryEntry> registry_;
   std::vector<FunctionResource> functions_;     // in registry order
   std::map<Oid, std::string> composite_names_;  // composite type oid -> object type name
+  bool functions_collected_ = false;
 };
 
 }  // namespace pg_gateway::graphql::build::detail

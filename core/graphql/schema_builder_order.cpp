@@ -225,27 +225,6 @@ bool known_pg_catalog_type(std::string_view name) {
   return kKnown.count(name) > 0;
 }
 
-// Subtypes of PostgreSQL's built-in range types (pg_range is not in the
-// snapshot; user-defined ranges therefore get no codec).
-Oid builtin_range_subtype(Oid range) {
-  switch (range) {
-    case 3904:
-      return 23;  // int4range
-    case 3926:
-      return 20;  // int8range
-    case 3906:
-      return 1700;  // numrange
-    case 3908:
-      return 1114;  // tsrange
-    case 3910:
-      return 1184;  // tstzrange
-    case 3912:
-      return 1082;  // daterange
-    default:
-      return 0;
-  }
-}
-
 constexpr Oid kRecordType = 2249;
 constexpr Oid kTriggerType = 2279;
 
@@ -675,6 +654,27 @@ class Gather {
 };
 
 }  // namespace
+
+// Subtypes of PostgreSQL's built-in range types (pg_range is not in the
+// snapshot; user-defined ranges therefore get no codec).
+catalog::Oid builtin_range_subtype(catalog::Oid range) {
+  switch (range) {
+    case 3904:
+      return 23;  // int4range
+    case 3926:
+      return 20;  // int8range
+    case 3906:
+      return 1700;  // numrange
+    case 3908:
+      return 1114;  // tsrange
+    case 3910:
+      return 1184;  // tstzrange
+    case 3912:
+      return 1082;  // daterange
+    default:
+      return 0;
+  }
+}
 
 std::vector<RegistryEntry> registry_order(const Catalog& catalog) { return Gather(catalog).run(); }
 

@@ -33,4 +33,9 @@ struct RegistryEntry {
 // in the list; tables are listed even when smart tags hide them.
 std::vector<RegistryEntry> registry_order(const catalog::Catalog& catalog);
 
+// The element type of PostgreSQL's built-in range types (int4range -> int4,
+// ...), 0 for others: the snapshot has no pg_range, so user-defined ranges
+// get no GraphQL type.
+catalog::Oid builtin_range_subtype(catalog::Oid range);
+
 }  // namespace pg_gateway::graphql::build

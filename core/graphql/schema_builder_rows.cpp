@@ -2,6 +2,7 @@
 // columns, forward and backward relations, in PostGraphile's field order),
 // one per composite type used somewhere, one per RETURNS TABLE function.
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "core/graphql/schema_builder_internal.hpp"
@@ -69,6 +70,12 @@ void Builder::add_row_types() {
     if (f.returns_record) add_record_type(f);
     add_function_connection_type(f);
   }
+  // Composite types met so far get their fields now that functions and
+  // connection types exist; later ones are built when first met.
+  functions_collected_ = true;
+  std::map<Oid, std::string> early = composite_names_;
+  for (const auto& [oid, name] : early)
+    if (const Type* t = cat_.find_type(oid)) build_composite_type(*t, name);
   for (size_t i = 0; i < out_.tables.size(); ++i) add_table_type(static_cast<int>(i));
 }
 
@@ -138,6 +145,13 @@ TypeRef Builder::composite_type(const Type& t) {
   std::string base = t.tags.value("name").empty() ? t.name : t.tags.value("name");
   std::string name = naming::upper_camel_case(naming::singularize(naming::camel_case(base)));
   composite_names_[t.oid] = name;
+  // Columns of tables meet composite types before the functions are known;
+  // those are (re)built with their computed fields by add_row_types().
+  if (functions_collected_) build_composite_type(t, name);
+  return TypeRef::named(name);
+}
+
+void Builder::build_composite_type(const Type& t, const std::string& name) {
   NamedType obj;
   obj.kind = NamedType::Kind::kObject;
   obj.name = name;
@@ -167,7 +181,6 @@ TypeRef Builder::composite_type(const Type& t) {
   }
   out_.schema.add(std::move(obj));
   out_.objects[name] = std::move(plan);
-  return TypeRef::named(name);
 }
 
 // <Name>Record: the row of a RETURNS TABLE / several-OUT-parameters function.
@@ -207,9 +220,12 @@ void Builder::add_computed_fields(NamedType& obj, ObjectPlan& plan, Oid row_type
     if (!f.computed || f.params.empty() || f.params[0].type != row_type) continue;
     add_function_field(f, false, obj, plan);
   }
-  int table = plan.table;
-  if (table < 0) return;
-  const TableInfo& t = out_.tables[size_t(table)];
+}
+
+// Computed columns tagged +orderBy / +filterBy extend the table's OrderBy
+// (after NATURAL) and Condition (after the columns).
+void Builder::add_computed_order_and_condition(const TableInfo& t) {
+  Oid row_type = t.cls->row_type;
   const NamedType* order_type = out_.schema.find(t.type_name + "OrderBy");
   const NamedType* cond_type = out_.schema.find(t.type_name + "Condition");
   if (!order_type || !cond_type) return;
@@ -260,6 +276,9 @@ schema::Field Builder::connection_field(const std::string& name, const TableInfo
   f.name = name;
   f.description = field_desc("Reads and enables pagination through a set of `" + n + "`.");
   f.type = TypeRef::named(n + "Connection").non_null();
+  // graphile-build drops an input type without fields, and the argument with it.
+  const NamedType* condition = out_.schema.find(n + "Condition");
+  bool has_condition = condition && !condition->input_fields.empty();
   f.args = {
       arg("first", TypeRef::named("Int"), "Only read the first `n` values of the set."),
       arg("last", TypeRef::named("Int"), "Only read the last `n` values of the set."),
@@ -277,6 +296,7 @@ schema::Field Builder::connection_field(const std::string& name, const TableInfo
           "The method to use when ordering `" + n + "`."),
   };
   f.args.back().default_value = target.primary_key.empty() ? "[NATURAL]" : "[PRIMARY_KEY_ASC]";
+  if (!has_condition) f.args.erase(f.args.end() - 2);
   return f;
 }
 
