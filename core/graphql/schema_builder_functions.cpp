@@ -216,9 +216,7 @@ bool Builder::add_function_field(const FunctionResource& f, bool root, NamedType
   if (!ok) return false;
   Field field;
   field.name = root ? naming::camel_case(f.name) : computed_field_name(f);
-  std::string deprecated = f.function->tags.value("deprecated");
-  if (f.function->tags.has("deprecated"))
-    field.deprecation_reason = deprecated.empty() ? "No longer supported" : deprecated;
+  field.deprecation_reason = deprecation(f.function->tags, false);
   TypeRef type = function_return_type(f);
   if (type.name.empty()) return false;
   if (f.returns_set) {

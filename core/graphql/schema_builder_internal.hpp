@@ -11,6 +11,8 @@
 
 #include <cctype>
 #include <map>
+#include <optional>
+#include <set>
 #include <utility>
 #include <string>
 #include <string_view>
@@ -113,6 +115,18 @@ class Behavior {
 
   std::vector<std::pair<bool, std::vector<std::string>>> specs_;
 };
+
+// A @deprecated tag as PostGraphile turns it into a deprecation reason:
+// values joined by new lines; a valueless tag gives "true" on columns
+// (String(true)) and " " on tables and functions (tagToString()).
+inline std::optional<std::string> deprecation(const catalog::SmartTags& tags, bool column) {
+  if (!tags.has("deprecated")) return std::nullopt;
+  std::vector<std::string> values = tags.values("deprecated");
+  if (values.empty()) return std::string(column ? "true" : " ");
+  std::string out;
+  for (size_t i = 0; i < values.size(); ++i) out += (i ? "\n" : "") + values[i];
+  return out;
+}
 
 // One input parameter of a function resource, as PostGraphile sees it.
 struct FunctionParam {
@@ -225,6 +239,7 @@ class Builder {
   std::vector<FunctionResource> functions_;     // in registry order
   std::map<Oid, std::string> composite_names_;  // composite type oid -> object type name
   bool functions_collected_ = false;
+  std::set<std::string> empty_inputs_;  // input types without fields: dropped
 };
 
 }  // namespace pg_gateway::graphql::build::detail

@@ -164,11 +164,11 @@ TypeRef Builder::row_input_type(Oid row_type) {
   if (output.name.empty()) return TypeRef{};
   std::string name = output.name + "Input";
   if (out_.schema.find(name)) return TypeRef::named(name);
+  if (empty_inputs_.count(name)) return TypeRef{};
   NamedType in;
   in.kind = NamedType::Kind::kInputObject;
   in.name = name;
   in.description = "An input for mutations affecting `" + output.name + "`";
-  out_.schema.add(in);  // placeholder: a row may contain its own type
   if (const TableInfo* table = table_for(t->class_oid)) {
     for (const ColumnInfo& c : table->columns) {
       if (!column_insertable(*table, c)) continue;
@@ -190,25 +190,34 @@ TypeRef Builder::row_input_type(Oid row_type) {
                                             not_null ? type.non_null() : type));
     }
   }
+  // graphile-build drops input types without fields, and what needs them.
+  if (in.input_fields.empty()) {
+    empty_inputs_.insert(name);
+    return TypeRef{};
+  }
   out_.schema.add(std::move(in));
   return TypeRef::named(name);
 }
 
-// <X>Patch: the updatable columns, all optional.
+// <X>Patch: the updatable columns, all optional; empty when none is.
 std::string Builder::table_patch_type(const TableInfo& t) {
   std::string name = t.type_name + "Patch";
   if (out_.schema.find(name)) return name;
+  if (empty_inputs_.count(name)) return {};
   NamedType patch;
   patch.kind = NamedType::Kind::kInputObject;
   patch.name = name;
   patch.description =
       "Represents an update to a `" + t.type_name + "`. Fields that are set will be updated.";
-  out_.schema.add(patch);
   for (const ColumnInfo& c : t.columns) {
     if (!column_updatable(t, c)) continue;
     TypeRef type = input_type(c.column->type);
     if (type.name.empty()) continue;
     patch.input_fields.push_back(input_field(c.field_name, description_of(c.column->tags), type));
+  }
+  if (patch.input_fields.empty()) {
+    empty_inputs_.insert(name);
+    return {};
   }
   out_.schema.add(std::move(patch));
   return name;
@@ -226,6 +235,7 @@ void Builder::add_payload_edge(const TableInfo& t, NamedType& payload) {
                   TypeRef::named(n + "OrderBy").non_null().list().non_null());
   order.default_value = "[PRIMARY_KEY_ASC]";
   edge.args.push_back(std::move(order));
+  edge.deprecation_reason = deprecation(t.cls->tags, false);
   payload.fields.push_back(std::move(edge));
 }
 
@@ -279,9 +289,7 @@ void Builder::add_custom_mutation(const FunctionResource& f, NamedType& mutation
     add_payload_edge(out_.tables[size_t(f.row_table)], payload);
   Field m = output_field(field, description_of(f.function->tags), TypeRef::named(payload.name));
   m.args.push_back(input_argument(input.name));
-  std::string deprecated = f.function->tags.value("deprecated");
-  if (f.function->tags.has("deprecated"))
-    m.deprecation_reason = deprecated.empty() ? "No longer supported" : deprecated;
+  m.deprecation_reason = deprecation(f.function->tags, false);
   out_.schema.add(std::move(input));
   out_.schema.add(std::move(payload));
   mutation.fields.push_back(std::move(m));
@@ -291,20 +299,22 @@ void Builder::add_create_mutation(const TableInfo& t, NamedType& mutation) {
   const std::string& n = t.type_name;
   std::string table_field = naming::camel_case(n);
   TypeRef row_input = row_input_type(t.cls->row_type);
-  if (row_input.name.empty()) return;
   NamedType input =
       mutation_input_type("Create" + n + "Input", "All input for the create `" + n + "` mutation.");
-  input.input_fields.push_back(
-      input_field(table_field, field_desc("The `" + n + "` to be created by this mutation."),
-                  row_input.non_null()));
+  if (!row_input.name.empty())  // no insertable column: only clientMutationId
+    input.input_fields.push_back(
+        input_field(table_field, field_desc("The `" + n + "` to be created by this mutation."),
+                    row_input.non_null()));
   NamedType payload =
       payload_type("Create" + n + "Payload", "The output of our create `" + n + "` mutation.");
   payload.fields.push_back(output_field(
       table_field, "The `" + n + "` that was created by this mutation.", TypeRef::named(n)));
+  payload.fields.back().deprecation_reason = deprecation(t.cls->tags, false);
   add_query_field(payload);
   add_payload_edge(t, payload);
   Field m =
       output_field("create" + n, "Creates a single `" + n + "`.", TypeRef::named(payload.name));
+  m.deprecation_reason = deprecation(t.cls->tags, false);
   m.args.push_back(input_argument(input.name));
   out_.schema.add(std::move(input));
   out_.schema.add(std::move(payload));
@@ -319,7 +329,10 @@ void Builder::add_update_delete_mutations(const TableInfo& t, bool update, Named
   std::string Verb = update ? "Update" : "Delete";
   std::string table_field = naming::camel_case(n);
   std::string patch;
-  if (update) patch = table_patch_type(t);
+  if (update) {
+    patch = table_patch_type(t);
+    if (patch.empty()) return;  // nothing may be updated
+  }
 
   NamedType payload = payload_type(
       Verb + n + "Payload", type_desc("The output of our " + verb + " `" + n + "` mutation."));
@@ -342,6 +355,7 @@ void Builder::add_update_delete_mutations(const TableInfo& t, bool update, Named
                                  "` being updated."),
                       TypeRef::named(patch).non_null()));
     Field m = output_field(field, description, TypeRef::named(payload_name));
+    m.deprecation_reason = deprecation(t.cls->tags, false);
     m.args.push_back(input_argument(input.name));
     out_.schema.add(std::move(input));
     mutation.fields.push_back(std::move(m));

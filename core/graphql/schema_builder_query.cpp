@@ -71,6 +71,7 @@ void Builder::add_query_type() {
       f.name = naming::camel_case(t.type_name) + by_columns(t, u->keys);
       f.description = field_desc("Get a single `" + t.type_name + "`.");
       f.type = TypeRef::named(t.type_name);
+      f.deprecation_reason = deprecation(t.cls->tags, false);
       FieldPlan p;
       p.kind = FieldPlan::Kind::kLookup;
       p.table = i;
@@ -110,6 +111,7 @@ void Builder::add_query_type() {
     f.description =
         field_desc("Reads a single `" + t.type_name + "` using its globally unique `ID`.");
     f.type = TypeRef::named(t.type_name);
+    f.deprecation_reason = deprecation(t.cls->tags, false);
     f.args.push_back(
         InputValue{"id",
                    arg_desc("The globally unique `ID` to be used in selecting a single `" +
@@ -132,6 +134,7 @@ void Builder::add_query_type() {
     const TableInfo& t = out_.tables[size_t(i)];
     Field f = connection_field("all" + t.plural, t);
     f.type = TypeRef::named(t.type_name + "Connection");  // nullable at the root
+    f.deprecation_reason = deprecation(t.cls->tags, false);
     FieldPlan p;
     p.kind = FieldPlan::Kind::kAllRows;
     p.table = i;

@@ -52,6 +52,12 @@ bool backward_relation_unique(const TableInfo& source, const Constraint& fk) {
   return false;
 }
 
+// The constraint's own @deprecated, else the related table's.
+std::optional<std::string> relation_deprecation(const Constraint& k, const TableInfo& remote) {
+  if (auto own = deprecation(k.tags, false)) return own;
+  return deprecation(remote.cls->tags, false);
+}
+
 FieldPlan relation_plan(FieldPlan::Kind kind, int table, const Constraint* k, bool backward) {
   FieldPlan p;
   p.kind = kind;
@@ -119,10 +125,7 @@ void Builder::add_table_type(int index) {
     f.name = c.field_name;
     f.type = c.type;
     if (!c.column->tags.description.empty()) f.description = c.column->tags.description;
-    if (c.column->tags.has("deprecated")) {
-      std::string reason = c.column->tags.value("deprecated");
-      f.deprecation_reason = reason.empty() ? "No longer supported" : reason;
-    }
+    f.deprecation_reason = deprecation(c.column->tags, true);
     obj.fields.push_back(std::move(f));
     FieldPlan p;
     p.kind = FieldPlan::Kind::kColumn;
@@ -318,6 +321,7 @@ void Builder::add_relations(const TableInfo& t, NamedType& obj, ObjectPlan& plan
                                      "` that is related to this `" + t.type_name + "`.")
                         : description;
     f.type = TypeRef::named(target.type_name);
+    f.deprecation_reason = relation_deprecation(*k, target);
     plan.fields[f.name] =
         relation_plan(FieldPlan::Kind::kForwardRelation, target_index, k, /*backward=*/false);
     obj.fields.push_back(std::move(f));
@@ -355,12 +359,14 @@ void Builder::add_relations(const TableInfo& t, NamedType& obj, ObjectPlan& plan
                                        "` that is related to this `" + t.type_name + "`.")
                           : description;
       f.type = TypeRef::named(source.type_name);
+      f.deprecation_reason = relation_deprecation(*b.k, source);
       plan.fields[f.name] =
           relation_plan(FieldPlan::Kind::kBackwardSingle, b.source, b.k, /*backward=*/true);
       obj.fields.push_back(std::move(f));
     } else {
       Field f = connection_field(naming::camel_case(source.plural) + by, source);
       if (!description.empty()) f.description = description;
+      f.deprecation_reason = relation_deprecation(*b.k, source);
       FieldPlan p =
           relation_plan(FieldPlan::Kind::kBackwardConnection, b.source, b.k, /*backward=*/true);
       p.connection_type = source.type_name + "Connection";
