@@ -148,6 +148,12 @@ void Builder::add_function_connection_type(FunctionResource& f) {
 TypeRef Builder::function_return_type(const FunctionResource& f) {
   if (f.returns_record) return f.record_type.empty() ? TypeRef{} : TypeRef::named(f.record_type);
   if (f.return_type == kVoid) return TypeRef{};
+  // A domain over an array has no GraphQL output type of its own (columns
+  // unwrap it to a list; function results are left out).
+  if (const Type* t = cat_.find_type(f.return_type)) {
+    const Type* base = t->kind == Type::Kind::kDomain ? cat_.find_type(t->base) : nullptr;
+    if (base && base->category == 'A') return TypeRef{};
+  }
   if (f.returns_array) {
     const Type* t = cat_.find_type(f.return_type);
     TypeRef inner = t ? output_type(t->element) : TypeRef{};

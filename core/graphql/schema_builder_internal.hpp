@@ -1,10 +1,12 @@
 // The schema builder's working parts, shared by its translation units
 // (schema_builder*.cpp); not part of its interface.
 //
-//   schema_builder.cpp            scalars, enums, domains, per-table helper types
+//   schema_builder.cpp            tables: columns, keys, helper types (Connection, ...)
+//   schema_builder_types.cpp      scalars, enums, domains, ranges, Interval, Node, PageInfo
 //   schema_builder_rows.cpp       row object types: tables, views, composites, records
 //   schema_builder_functions.cpp  which functions become fields, and their arguments
 //   schema_builder_query.cpp      the Query root type
+//   schema_builder_mutation.cpp   the Mutation root type, its inputs and payloads
 //   schema_builder_order.cpp      the order PostGraphile registers resources in
 #pragma once
 #include "core/core_zone.hpp"
@@ -170,6 +172,7 @@ class Builder {
   void add_node_interface();
   void add_interval();
   void add_page_info();
+  void add_cursor();
   schema::TypeRef output_type(Oid oid);
   schema::TypeRef input_type(Oid oid);
   std::string codec_name(const catalog::Type& t) const;

@@ -11,6 +11,41 @@ using schema::InputValue;
 using schema::NamedType;
 using schema::TypeRef;
 
+// A connection field over a table's rows (allXs, backward relations) with
+// PostGraphile's pagination, condition and orderBy arguments.
+schema::Field Builder::connection_field(const std::string& name, const TableInfo& target) {
+  const std::string& n = target.type_name;
+  auto arg = [](const char* a, TypeRef type, const std::string& description) {
+    return InputValue{a, arg_desc(description), std::move(type), {}, {}};
+  };
+  Field f;
+  f.name = name;
+  f.description = field_desc("Reads and enables pagination through a set of `" + n + "`.");
+  f.type = TypeRef::named(n + "Connection").non_null();
+  // graphile-build drops an input type without fields, and the argument with it.
+  const NamedType* condition = out_.schema.find(n + "Condition");
+  bool has_condition = condition && !condition->input_fields.empty();
+  f.args = {
+      arg("first", TypeRef::named("Int"), "Only read the first `n` values of the set."),
+      arg("last", TypeRef::named("Int"), "Only read the last `n` values of the set."),
+      arg("offset", TypeRef::named("Int"),
+          "Skip the first `n` values from our `after` cursor, an alternative to cursor based "
+          "pagination. May not be used with `last`."),
+      arg("before", TypeRef::named("Cursor"),
+          "Read all values in the set before (above) this cursor."),
+      arg("after", TypeRef::named("Cursor"),
+          "Read all values in the set after (below) this cursor."),
+      arg("condition", TypeRef::named(n + "Condition"),
+          "A condition to be used in determining which values should be returned by the "
+          "collection."),
+      arg("orderBy", TypeRef::named(n + "OrderBy").non_null().list(),
+          "The method to use when ordering `" + n + "`."),
+  };
+  f.args.back().default_value = target.primary_key.empty() ? "[NATURAL]" : "[PRIMARY_KEY_ASC]";
+  if (!has_condition) f.args.erase(f.args.end() - 2);
+  return f;
+}
+
 void Builder::add_query_type() {
   NamedType q;
   q.kind = NamedType::Kind::kObject;
