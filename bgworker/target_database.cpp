@@ -127,6 +127,10 @@ WorkerStatus connect_worker(int index, shared::HttpWorkerSlot* slot) {
     // Reached only when connected: a failure above was FATAL and exited.
     pg_atomic_write_u32(&slot->connect_in_progress, 0);
     pg_atomic_write_u32(&slot->connect_failures, 0);
+    // Request statements are short and planned once (kept SPI plans): JIT
+    // compilation, which the costs of a big GraphQL statement can trigger,
+    // would cost more than it saves on every execution.
+    pg::call([] { SetConfigOption("jit", "off", PGC_SUSET, PGC_S_OVERRIDE); });
     st.connected = true;
     return st;
   }

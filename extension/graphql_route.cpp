@@ -109,18 +109,21 @@ void leave_role(SavedUser saved) {
 }  // namespace
 
 // pg_gateway.anonymous_role as a role OID, checked per request because the
-// role can be dropped or altered at any time. InvalidOid: the setting is
-// empty, and statements run as the worker's own user.
+// role can be dropped or altered at any time. Statements never run as the
+// workers' own (superuser) connection: while the setting is empty, requests
+// that need data are refused with 503 and the reason.
 Oid GraphqlRoutes::request_role() {
   const char* name = gucs::anonymous_role ? gucs::anonymous_role : "";
   if (!*name) {
     if (!warned_no_role_)
       pg::log_warning(
-          "pg_gateway: pg_gateway.anonymous_role is not set, so GraphQL requests run as the "
-          "workers' superuser connection",
+          "pg_gateway: pg_gateway.anonymous_role is not set, so GraphQL requests that read data "
+          "are refused",
           "set pg_gateway.anonymous_role to a role with just the privileges the API needs");
     warned_no_role_ = true;
-    return InvalidOid;
+    throw http::HttpError(503, "PGGW503",
+                          "pg_gateway.anonymous_role is not set: GraphQL requests need a role to "
+                          "run as (never the workers' superuser connection)");
   }
   Oid role = pg::call([name] { return get_role_oid(name, true); });
   if (!OidIsValid(role))

@@ -13,6 +13,7 @@ packages=(
   postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl
   clang-14 libclang-rt-14-dev llvm-14 clang-format-14
   python3 curl procps iproute2
+  nodejs  # graphql-http's server audit (test/graphql_http_audit), graphql-js oracles
   # benchmarks and the real peers later issues test against
   wrk nginx-light pgbouncer hyperfine
 )
@@ -25,9 +26,16 @@ for p in "${packages[@]}"; do
 done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"
-  exit 0
+else
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  as_root apt-get update -q
+  as_root apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
-echo "install-deps: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-as_root apt-get update -q
-as_root apt-get install -y -q --no-install-recommends "${missing[@]}"
+
+# npm comes with NodeSource's nodejs but is a package of its own in Debian's.
+if ! command -v npm >/dev/null 2>&1; then
+  echo "install-deps: installing npm"
+  as_root apt-get update -q
+  as_root apt-get install -y -q --no-install-recommends npm
+fi

@@ -48,6 +48,8 @@ unix_socket_directories = '$DEMO'
 port = $PGPORT
 pg_gateway.port = $HTTP_PORT
 pg_gateway.database = 'postgres'
+pg_gateway.schemas = 'demo'
+pg_gateway.anonymous_role = 'demo_web'
 CONF
 fi
 echo "== starting PostgreSQL"
@@ -62,7 +64,10 @@ pg_gateway is running (PostgreSQL 15, log: $DEMO/server.log)
 
   http://127.0.0.1:$HTTP_PORT/live      liveness, never touches the database
   http://127.0.0.1:$HTTP_PORT/ready     readiness: database, extension, standby
+  http://127.0.0.1:$HTTP_PORT/graphql   GraphQL (PostGraphile v5's schema for schema demo)
   http://127.0.0.1:$HTTP_PORT/todos     demo SQL route (GET, and POST {"title": "..."})
+
+  curl -H 'Content-Type: application/json' -d '{"query":"{ allTodos { nodes { rowId title done } } }"}' http://127.0.0.1:$HTTP_PORT/graphql
 
   curl http://127.0.0.1:$HTTP_PORT/todos
   curl -X POST -H 'Content-Type: application/json' -d '{"title":"write docs"}' http://127.0.0.1:$HTTP_PORT/todos

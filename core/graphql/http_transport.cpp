@@ -15,7 +15,6 @@ namespace pg_gateway::graphql::transport {
 
 namespace {
 
-constexpr std::string_view kGraphQLResponseJson = "application/graphql-response+json";
 constexpr std::string_view kApplicationJson = "application/json";
 constexpr std::string_view kApplicationGraphQL = "application/graphql";
 

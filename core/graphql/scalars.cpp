@@ -453,7 +453,9 @@ ScalarCodec codec_for(std::string_view scalar_name, std::string_view base_name) 
   return ScalarCodec{it->second, std::string(behaves_as)};
 }
 
-ScalarCodec codec_of(const schema::NamedType& scalar) { return codec_for(scalar.name); }
+ScalarCodec codec_of(const schema::NamedType& scalar) {
+  return codec_for(scalar.name, scalar.coerce_as);
+}
 
 LeafResult parse_value(const ScalarCodec& codec, const json::Value& input) {
   const std::string& name = codec.name;

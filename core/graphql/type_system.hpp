@@ -67,6 +67,9 @@ struct NamedType {
   std::vector<EnumValue> values;                // enum
   std::vector<InputValue> input_fields;         // input object
   std::optional<std::string> specified_by_url;  // scalar
+  // A scalar that coerces input like another one (a domain's scalar, e.g.
+  // Email, coerces as its base type's String); empty: as itself.
+  std::string coerce_as;
 
   const Field* field(std::string_view n) const;
 };

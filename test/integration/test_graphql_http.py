@@ -271,6 +271,10 @@ class GraphqlOverHttp(GraphqlClient, ClusterTestCase):
             self.cluster.set_config(anonymous_role="no_such_role")
             r = self.gql("{ allWidgets { totalCount } }")
             self.assertEqual(r.status, 500, r.body)
+            self.cluster.set_config(anonymous_role="")
+            r = self.gql("{ allWidgets { totalCount } }")
+            self.assertEqual(r.status, 503, r.body)
+            self.assertIn("pg_gateway.anonymous_role is not set", r.body.decode())
         finally:
             self.cluster.set_config(anonymous_role="gql_web")
         self.assertEqual(self.data("{ allWidgets { totalCount } }"),

@@ -84,7 +84,7 @@ struct Planner {
     for (const FieldGroup& group : groups) {
       std::vector<PathSegment> field_path = path;
       field_path.emplace_back(group.response_key);
-      node.members.emplace_back(group.response_key, query_field(query_plan, group, field_path));
+      node.add(group.response_key, query_field(query_plan, group, field_path));
     }
     return node;
   }
@@ -199,9 +199,9 @@ struct Writer {
       }
       case ResponseNode::Kind::kObject:
         out.begin_object();
-        for (const auto& [key, member] : node.members) {
-          out.key(key);
-          write(out, member);
+        for (size_t i = 0; i < node.keys.size(); ++i) {
+          out.key(node.keys[i]);
+          write(out, node.members[i]);
         }
         out.end_object();
         return;
@@ -297,7 +297,7 @@ PreparedRequest prepare(const ServedSchema& schema, std::string_view query,
                           {location_of(group.first().loc)},
                           {group.response_key},
                           {}};
-        plan->data.members.emplace_back(group.response_key, std::move(n));
+        plan->data.add(group.response_key, std::move(n));
       }
     } catch (const CollectFieldsError& e) {
       plan->leading_errors.push_back(e.error);

@@ -19,7 +19,14 @@ struct ResponseNode {
   Kind kind = Kind::kLiteral;
   std::string literal = "null";  // kLiteral: JSON text
   size_t column = 0;             // kColumn: index into the statement's columns
-  std::vector<std::pair<std::string, ResponseNode>> members;  // kObject
+  // kObject: member keys and values (two vectors: a vector of an
+  // incomplete type is fine, a pair of one is not).
+  std::vector<std::string> keys;
+  std::vector<ResponseNode> members;
+  void add(std::string key, ResponseNode value) {
+    keys.push_back(std::move(key));
+    members.push_back(std::move(value));
+  }
   std::optional<Error> error;   // kLiteral null because of this field error
   bool internal_error = false;  // masked like a database error when masking is on
   // kColumn: where a database error of this column is reported.
