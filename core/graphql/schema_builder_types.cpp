@@ -356,6 +356,12 @@ TypeRef Builder::domain_type(const Type& t) {
     s.kind = NamedType::Kind::kScalar;
     s.name = name;
     if (!t.tags.description.empty()) s.description = t.tags.description;
+    // Input coerces as the base type's scalar does (Email as String).
+    const NamedType* base_type = out_.schema.find(base.name);
+    if (base_type && base_type->kind == NamedType::Kind::kScalar)
+      s.coerce_as = base_type->coerce_as.empty() ? base.name : base_type->coerce_as;
+    else if (schema::is_specified_scalar(base.name))
+      s.coerce_as = base.name;
     out_.schema.add(std::move(s));
   }
   return TypeRef::named(name);

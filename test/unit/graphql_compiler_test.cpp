@@ -152,3 +152,15 @@ TEST(GraphqlCompiler, MutationsAreServedButNotExecutedYet) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(GraphqlCompiler, DomainScalarsCoerceAsTheirBaseType) {
+  auto bad = prepare("{ userByEmail(email: 5) { rowId } }");
+  ASSERT_TRUE(bad.is_request_error());
+  EXPECT_EQ(bad.request_errors().front().message, "String cannot represent a non string value: 5");
+  auto good = prepare(R"({ userByEmail(email: "carol@example.com") { rowId } })");
+  EXPECT_FALSE(good.is_request_error());
+}
+
+}  // namespace
