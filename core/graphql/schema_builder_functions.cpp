@@ -148,9 +148,9 @@ void Builder::add_function_connection_type(FunctionResource& f) {
 TypeRef Builder::function_return_type(const FunctionResource& f) {
   if (f.returns_record) return f.record_type.empty() ? TypeRef{} : TypeRef::named(f.record_type);
   if (f.return_type == kVoid) return TypeRef{};
-  // A domain over an array has no GraphQL output type of its own (columns
-  // unwrap it to a list; function results are left out).
-  if (const Type* t = cat_.find_type(f.return_type)) {
+  // A domain over an array is a list, which has no name for a connection
+  // type: SETOF such a domain gets no field.
+  if (const Type* t = f.returns_set ? cat_.find_type(f.return_type) : nullptr) {
     const Type* base = t->kind == Type::Kind::kDomain ? cat_.find_type(t->base) : nullptr;
     if (base && base->category == 'A') return TypeRef{};
   }
