@@ -6,14 +6,11 @@ extern "C" {
 
 #include "extension/graphql_route.hpp"
 
-#include <array>
 #include <string>
 #include <vector>
 
 #include "core/graphql/http_transport.hpp"
 #include "core/http/http_error.hpp"
-#include "core/util/base64.hpp"
-#include "core/util/sha256.hpp"
 #include "extension/gucs.hpp"
 #include "extension/pg_guard.hpp"
 #include "extension/pg_log.hpp"
@@ -41,19 +38,13 @@ exec::SqlError to_sql_error(const pg::PgError& e) {
 
 // pg_gateway.mask_errors: respond() gives the client PostGraphile's opaque
 // "An error occurred (logged with hash: '<hash>', id: '<id>')"; this puts
-// the real error in the server log under the same hash and id. Both derive
-// from the error's text the way request.cpp's masked() does (the first 27
-// and the next 10 base64url characters of a SHA-256 of SQLSTATE, message
-// and detail); test_graphql_http.py checks that the two agree.
+// the real error in the server log under the same hash and id (one
+// exec::mask_key serves both).
 void log_masked_error(const exec::SqlError& e, const http::Request& request) {
-  std::string text = e.sqlstate + "\n" + e.message + "\n" + e.detail;
-  std::array<uint8_t, 32> digest = util::sha256(text);
-  std::string b64 =
-      util::base64_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), 32));
-  for (char& c : b64) c = c == '+' ? '-' : c == '/' ? '_' : c == '=' ? 'A' : c;
-  pg::log("pg_gateway: masked GraphQL error (hash: '" + b64.substr(0, 27) + "', id: '" +
-          b64.substr(27, 10) + "') in " + request.method_text + " " + request.path + ": SQLSTATE " +
-          e.sqlstate + ": " + e.message + (e.detail.empty() ? "" : " DETAIL: " + e.detail));
+  exec::MaskKey key = exec::mask_key(e);
+  pg::log("pg_gateway: masked GraphQL error (hash: '" + key.hash + "', id: '" + key.id + "') in " +
+          request.method_text + " " + request.path + ": SQLSTATE " + e.sqlstate + ": " + e.message +
+          (e.detail.empty() ? "" : " DETAIL: " + e.detail));
 }
 
 // Subtransaction boundaries, as PL/pgSQL's exception blocks draw them: the

@@ -1,5 +1,7 @@
 #include "core/graphql/execution/request.hpp"
 
+#include <array>
+
 #include "core/graphql/execution/collect_fields.hpp"
 #include "core/graphql/execution/introspection.hpp"
 #include "core/graphql/execution/response_plan.hpp"
@@ -27,6 +29,24 @@ std::shared_ptr<const ServedSchema> ServedSchema::from_catalog(catalog::Catalog 
 std::shared_ptr<const ServedSchema> ServedSchema::from_reflection_json(std::string_view json_text) {
   return from_catalog(catalog::from_reflection_json(json_text));
 }
+
+namespace {
+
+std::string sql_error_text(const SqlError& e) {
+  return e.sqlstate + "\n" + e.message + "\n" + e.detail;
+}
+
+}  // namespace
+
+MaskKey mask_key(std::string_view text) {
+  std::array<uint8_t, 32> digest = util::sha256(text);
+  std::string b64 =
+      util::base64_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), 32));
+  for (char& c : b64) c = c == '+' ? '-' : c == '/' ? '_' : c == '=' ? 'A' : c;
+  return MaskKey{b64.substr(0, 27), b64.substr(27, 10)};
+}
+
+MaskKey mask_key(const SqlError& error) { return mask_key(sql_error_text(error)); }
 
 PreparedRequest::PreparedRequest() = default;
 PreparedRequest::~PreparedRequest() = default;
@@ -153,19 +173,14 @@ struct Planner {
 
 // grafserv's masked error: a stable hash of the error and an id to find it
 // in the server log.
-Error masked(const std::string& detail, std::vector<SourceLocation> locations,
+Error masked(std::string_view text, std::vector<SourceLocation> locations,
              std::vector<PathSegment> path) {
-  std::string digest = util::base64_encode(
-      std::string(reinterpret_cast<const char*>(util::sha256(detail).data()), 32));
-  for (char& c : digest) c = c == '+' ? '-' : c == '/' ? '_' : c;
-  std::string hash = digest.substr(0, 27);
-  std::string id = digest.substr(27, 10);
-  for (char& c : id) c = c == '=' ? 'A' : c;
-  Error e{"An error occurred (logged with hash: '" + hash + "', id: '" + id + "')",
+  MaskKey key = mask_key(text);
+  Error e{"An error occurred (logged with hash: '" + key.hash + "', id: '" + key.id + "')",
           std::move(locations),
           std::move(path),
           {}};
-  e.extensions.emplace_back("errorId", json::Value::string(id).dump());
+  e.extensions.emplace_back("errorId", json::Value::string(key.id).dump());
   return e;
 }
 
@@ -209,8 +224,7 @@ struct Writer {
   }
 
   Error sql_error(const SqlError& e, const ResponseNode& node) {
-    if (options.mask_errors)
-      return masked(e.sqlstate + "\n" + e.message + "\n" + e.detail, node.locations, node.path);
+    if (options.mask_errors) return masked(sql_error_text(e), node.locations, node.path);
     Error out{e.message, node.locations, node.path, {}};
     out.extensions.emplace_back("code", json::Value::string(e.sqlstate).dump());
     if (!e.detail.empty())

@@ -72,6 +72,19 @@ struct SqlError {
   std::string hint;
 };
 
+// The hash and id of a masked error (pg_gateway.mask_errors): the client
+// sees "An error occurred (logged with hash: '<hash>', id: '<id>')" and the
+// server log carries the real error under the same two values. Both are
+// base64url pieces of a SHA-256 of the error's text: the first 27
+// characters, and the next 10.
+struct MaskKey {
+  std::string hash;
+  std::string id;
+};
+MaskKey mask_key(std::string_view text);
+// The key of a database error (its SQLSTATE, message and detail).
+MaskKey mask_key(const SqlError& error);
+
 class ResponsePlan;  // defined in response_plan.hpp
 
 // What running one SQL-backed root field produced: its JSON text (nullopt
