@@ -19,16 +19,16 @@ Privileges all_granted() {
 // ignoring NOINHERIT as PostGraphile does) and PUBLIC (as "").
 std::set<std::string> expanded_roles(const Catalog& cat, bool* superuser) {
   std::set<std::string> roles{""};
-  std::vector<std::string> todo{cat.current_user};
+  std::vector<std::string> pending{cat.current_user};
   *superuser = false;
-  while (!todo.empty()) {
-    std::string name = todo.back();
-    todo.pop_back();
+  while (!pending.empty()) {
+    std::string name = pending.back();
+    pending.pop_back();
     if (!roles.insert(name).second) continue;
     for (const Role& r : cat.roles) {
       if (r.name != name) continue;
       *superuser |= r.superuser;
-      for (const std::string& m : r.member_of) todo.push_back(m);
+      for (const std::string& m : r.member_of) pending.push_back(m);
     }
   }
   return roles;
