@@ -144,8 +144,6 @@ struct Planner {
       return query_object(collect_subfields(schema.schema(), schema.schema().query_type, group,
                                             fragments, variables),
                           path);
-    size_t mark = params.size();
-    (void)mark;
     try {
       std::optional<std::string> sql = compiler.root_field(plan, group);
       if (!sql) return literal("null");

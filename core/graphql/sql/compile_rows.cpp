@@ -10,13 +10,6 @@ using build::FieldPlan;
 using catalog::Oid;
 using exec::FieldGroup;
 
-std::string Compiler::type_name_of(const FieldGroup& group, std::string_view parent_type) const {
-  const schema::NamedType* parent = built_.schema.find(parent_type);
-  const schema::Field* def = parent ? parent->field(group.first().name.value) : nullptr;
-  if (!def) throw CompileError("Unknown field " + group.first().name.value);
-  return def->type.name;
-}
-
 std::map<std::string, json::Value, std::less<>> Compiler::arguments(const FieldGroup& group,
                                                                     std::string_view parent_type) {
   std::map<std::string, json::Value, std::less<>> out;

@@ -106,7 +106,6 @@ class Compiler {
                                                             std::string_view parent_type);
   std::string param(const json::Value& value, catalog::Oid type);
   std::string alias(std::string_view base);
-  std::string type_name_of(const exec::FieldGroup& group, std::string_view parent_type) const;
 
   const build::BuiltSchema& built_;
   const catalog::Catalog& cat_;

@@ -52,7 +52,7 @@ std::optional<std::string> input_text(const catalog::Catalog& catalog, const jso
   Oid base = base_type(catalog, type);
   if (base == oid::kJson || base == oid::kJsonb) {
     // The JSON scalar carries any JSON value; PostgreSQL gets its text.
-    return value.is_string() ? json::Value::string(value.text()).dump() : value.dump();
+    return value.dump();
   }
   if (base == oid::kInterval && value.is_object()) return interval_text(value);
   const catalog::Type* t = catalog.find_type(base);
