@@ -31,6 +31,7 @@ char* schemas = nullptr;
 int plan_cache_size = 256;
 bool mask_errors = false;
 char* anonymous_role = nullptr;
+char* authenticator_role = nullptr;
 
 namespace {
 
@@ -202,6 +203,13 @@ void define_all() {
       "Must not be a superuser. Empty runs them as the workers' own (superuser) connection and "
       "logs a warning: for development only.",
       &anonymous_role, "", PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
+  DefineCustomStringVariable(
+      "pg_gateway.authenticator_role",
+      "Role whose privileges decide what the GraphQL schema offers.",
+      "Like the role PostGraphile connects as: the schema has the tables, columns, functions and "
+      "mutations that this role or any role it is a member of may use. Empty: "
+      "pg_gateway.anonymous_role.",
+      &authenticator_role, "", PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
   MarkGUCPrefixReserved("pg_gateway");
 }
 

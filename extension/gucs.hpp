@@ -30,7 +30,8 @@ extern char* graphql_path;  // "" disables the GraphQL endpoint
 extern char* schemas;       // comma-separated schema names the GraphQL schema reflects
 extern int plan_cache_size;
 extern bool mask_errors;
-extern char* anonymous_role;  // "" : the worker's own user (development only)
+extern char* anonymous_role;      // "" : the worker's own user (development only)
+extern char* authenticator_role;  // whose privileges shape the schema; "" : anonymous_role
 
 // Defines every parameter and reserves the pg_gateway. prefix. Called once
 // from _PG_init in the postmaster.

@@ -33,6 +33,18 @@ void on_relcache_invalidation(Datum arg, Oid relid) {
   if (relid == InvalidOid || relid == marker_relid) schema_stale = true;
 }
 
+// Roles and memberships are cluster-wide, so CREATE ROLE, GRANT role TO
+// role and ALTER ROLE ... SUPERUSER fire no event trigger; they do
+// invalidate the pg_authid and pg_auth_members caches in every backend of
+// every database, at commit. The schema follows the privileges of a role
+// and its memberships, so any such change makes it stale.
+void on_role_invalidation(Datum arg, int cacheid, uint32 hashvalue) {
+  (void)arg;
+  (void)cacheid;
+  (void)hashvalue;
+  schema_stale = true;
+}
+
 struct ReflectionText {
   bool extension_installed;
   const char* json;  // SPI memory, valid until the transaction ends
@@ -42,16 +54,44 @@ struct ReflectionText {
 
 SchemaCache::SchemaCache() {
   if (callback_registered) return;
-  pg::call([] { CacheRegisterRelcacheCallback(on_relcache_invalidation, Datum(0)); });
+  pg::call([] {
+    CacheRegisterRelcacheCallback(on_relcache_invalidation, Datum(0));
+    CacheRegisterSyscacheCallback(AUTHOID, on_role_invalidation, Datum(0));
+    CacheRegisterSyscacheCallback(AUTHMEMMEMROLE, on_role_invalidation, Datum(0));
+  });
   callback_registered = true;
 }
 
-// gateway.reflect(pg_gateway.schemas) as text, or nullopt when the
+// The role whose privileges the schema follows (PostGraphile: the role it
+// connects as): pg_gateway.authenticator_role, else the anonymous role;
+// "" (both unset: requests run as the workers' superuser) reflects as the
+// current user.
+// Throws http::HttpError (500) naming the setting when the role does not
+// exist, rather than letting reflect() fail with a bare "role does not
+// exist".
+std::string schema_role() {
+  bool authenticator = gucs::authenticator_role && *gucs::authenticator_role;
+  std::string name = authenticator ? gucs::authenticator_role
+                                   : (gucs::anonymous_role ? gucs::anonymous_role : "");
+  if (name.empty()) return name;
+  const char* c_name = name.c_str();
+  if (!OidIsValid(pg::call([c_name] { return get_role_oid(c_name, true); })))
+    throw http::HttpError(500, "PGGW500",
+                          std::string(authenticator ? "pg_gateway.authenticator_role"
+                                                    : "pg_gateway.anonymous_role") +
+                              " names a role that does not exist: " + name);
+  return name;
+}
+
+// gateway.reflect(pg_gateway.schemas, role) as text, or nullopt when the
 // extension is not installed. Schema names are split the way search_path is
-// (quotes keep case and commas).
-std::optional<std::string> SchemaCache::reflect() {
+// (quotes keep case and commas). An extension older than 0.3.0 (no marker
+// relation) has the one-argument reflect(), without privileges.
+std::optional<std::string> SchemaCache::reflect(bool with_privileges) {
   const char* setting = gucs::schemas ? gucs::schemas : "public";
-  ReflectionText r = pg::call([setting] {
+  std::string role_name = schema_role();
+  const char* role = role_name.c_str();
+  ReflectionText r = pg::call([setting, role, with_privileges] {
     ReflectionText out{false, nullptr};
     if (!OidIsValid(get_extension_oid("pg_gateway", true))) return out;
     out.extension_installed = true;
@@ -67,10 +107,13 @@ std::optional<std::string> SchemaCache::reflect() {
     foreach (cell, names)
       elems[i++] = DirectFunctionCall1(namein, CStringGetDatum(static_cast<char*>(lfirst(cell))));
     ArrayType* array = construct_array(elems, n, NAMEOID, NAMEDATALEN, false, TYPALIGN_CHAR);
-    Oid argtypes[1] = {NAMEARRAYOID};
-    Datum values[1] = {PointerGetDatum(array)};
-    int rc = SPI_execute_with_args("SELECT gateway.reflect($1)::text", 1, argtypes, values, nullptr,
-                                   true, 1);
+    Oid argtypes[2] = {NAMEARRAYOID, NAMEOID};
+    Datum values[2] = {PointerGetDatum(array), DirectFunctionCall1(namein, CStringGetDatum(role))};
+    const char* sql = !with_privileges ? "SELECT gateway.reflect($1)::text"
+                      : *role          ? "SELECT gateway.reflect($1, $2)::text"
+                                       : "SELECT gateway.reflect($1, current_user)::text";
+    int nargs = with_privileges && *role ? 2 : 1;
+    int rc = SPI_execute_with_args(sql, nargs, argtypes, values, nullptr, true, 1);
     if (rc != SPI_OK_SELECT || SPI_processed != 1)
       elog(ERROR, "gateway.reflect() returned an unexpected result");
     out.json = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
@@ -88,7 +131,8 @@ std::shared_ptr<const graphql::exec::ServedSchema> SchemaCache::current(const st
   // because PostGraphile's schema follows the privileges of the role it
   // serves (RBAC).
   const std::string setting = std::string(gucs::schemas ? gucs::schemas : "") + "\n" +
-                              (gucs::anonymous_role ? gucs::anonymous_role : "");
+                              (gucs::anonymous_role ? gucs::anonymous_role : "") + "\n" +
+                              (gucs::authenticator_role ? gucs::authenticator_role : "");
   if (schema_ && !schema_stale && setting == settings_) return schema_;
 
   // Cleared before reflecting: an invalidation processed from here on (by
@@ -102,7 +146,7 @@ std::shared_ptr<const graphql::exec::ServedSchema> SchemaCache::current(const st
   marker_relid = marker;
   std::optional<std::string> json;
   try {
-    json = reflect();
+    json = reflect(OidIsValid(marker));
   } catch (...) {
     schema_stale = true;  // the old schema must not be served as if current
     throw;

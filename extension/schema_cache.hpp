@@ -34,6 +34,10 @@
 // plans itself); the plan cache is flushed at each rebuild only because its
 // SQL texts came from the old schema.
 //
+// Roles and memberships (CREATE ROLE, GRANT role TO role, ALTER ROLE) are
+// cluster-wide and fire no event trigger; syscache callbacks on pg_authid
+// and pg_auth_members mark the schema stale instead.
+//
 // Not covered: DDL run while event triggers are off (session_replication_
 // role = replica, a disabled trigger, single-user mode). A worker restart,
 // or any later DDL, picks such changes up.
@@ -70,10 +74,10 @@ class SchemaCache {
   uint64_t builds() const { return builds_; }
 
  private:
-  std::optional<std::string> reflect();
+  std::optional<std::string> reflect(bool with_privileges);
 
   std::shared_ptr<const graphql::exec::ServedSchema> schema_;
-  std::string settings_;  // pg_gateway.schemas and .anonymous_role when schema_ was built
+  std::string settings_;  // pg_gateway.schemas, .anonymous_role, .authenticator_role at build
   uint64_t builds_ = 0;
   bool warned_no_marker_ = false;
 };

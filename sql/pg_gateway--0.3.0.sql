@@ -116,7 +116,14 @@ REVOKE ALL ON FUNCTION @extschema@.http_worker_stats() FROM PUBLIC;
 -- and all comments (smart tags are parsed by the worker). One query, one
 -- JSON document, so a worker rebuilds its schema in one round trip and an
 -- operator can look at exactly what the schema is built from.
-CREATE FUNCTION @extschema@.reflect(schemas name[])
+--
+-- Privileges are reported for as_role the way PostGraphile sees them for
+-- the role it connects as: owners and ACLs of relations, columns and
+-- functions, which of INSERT/UPDATE/DELETE a relation supports, and as_role
+-- with every role it is a member of (NOINHERIT memberships too: the API may
+-- switch to those roles). The worker passes pg_gateway.authenticator_role
+-- (or the anonymous role) so the schema offers what that role may do.
+CREATE FUNCTION @extschema@.reflect(schemas name[], as_role name DEFAULT current_user)
 RETURNS json
 LANGUAGE sql STABLE
 SET search_path = pg_catalog
@@ -125,8 +132,22 @@ SET search_path = pg_catalog
 SET jit = off
 AS $$
 WITH
+-- as_role must exist: a typo would otherwise give a schema with PUBLIC's
+-- privileges only, silently.
+role AS (
+  SELECT a.oid FROM pg_roles a WHERE a.oid = quote_ident(as_role)::regrole
+),
+-- as_role and every role it is a member of, directly or not.
+role_closure AS (
+  WITH RECURSIVE m(oid) AS (
+      SELECT oid FROM role
+    UNION SELECT am.roleid FROM pg_auth_members am JOIN m ON am.member = m.oid
+  )
+  SELECT oid FROM m
+),
 rels AS (
-  SELECT c.oid, c.relnamespace, n.nspname, c.relname, c.relkind, c.reltype
+  SELECT c.oid, c.relnamespace, n.nspname, c.relname, c.relkind, c.reltype,
+         c.relowner, c.relacl
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
    WHERE n.nspname = ANY (schemas) AND c.relkind IN ('r', 'v', 'm', 'p', 'f')
 ),
@@ -158,13 +179,25 @@ used_types AS (
 )
 SELECT json_build_object(
   'server_version_num', current_setting('server_version_num')::int,
+  'current_user', (SELECT a.rolname FROM pg_roles a JOIN role ON role.oid = a.oid),
+  'roles', coalesce((SELECT json_agg(json_build_object(
+      'name', a.rolname, 'superuser', a.rolsuper,
+      'member_of', coalesce((SELECT json_agg(g.rolname ORDER BY g.rolname)
+                               FROM pg_auth_members am JOIN pg_roles g ON g.oid = am.roleid
+                              WHERE am.member = a.oid), '[]'))
+      ORDER BY a.rolname)
+    FROM pg_roles a WHERE a.oid IN (SELECT oid FROM role_closure)), '[]'),
   'classes', coalesce((SELECT json_agg(json_build_object(
       'oid', r.oid::int8, 'schema', r.nspname, 'name', r.relname, 'kind', r.relkind, 'type', r.reltype::int8,
       'comment', obj_description(r.oid, 'pg_class'),
+      'owner', pg_get_userbyid(r.relowner), 'acl', r.relacl::text[],
+      -- Bit mask of what rules/triggers/auto-updatability allow (INSERT 8,
+      -- UPDATE 4, DELETE 16), as PostGraphile reads it for views.
+      'updatable_mask', pg_relation_is_updatable(r.oid, true),
       'columns', coalesce((SELECT json_agg(json_build_object(
           'num', a.attnum, 'name', a.attname, 'type', a.atttypid::int8, 'typmod', a.atttypmod,
           'not_null', a.attnotnull, 'has_default', a.atthasdef OR a.attidentity <> '',
-          'identity', a.attidentity, 'generated', a.attgenerated,
+          'identity', a.attidentity, 'generated', a.attgenerated, 'acl', a.attacl::text[],
           'comment', col_description(r.oid, a.attnum)) ORDER BY a.attnum)
         FROM pg_attribute a WHERE a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped),
         '[]'),
@@ -204,13 +237,14 @@ SELECT json_build_object(
       'arg_modes', p.proargmodes, 'arg_names', p.proargnames, 'arg_count', p.pronargs,
       'default_count', p.pronargdefaults, 'return_type', p.prorettype::int8, 'returns_set', p.proretset,
       'volatility', p.provolatile, 'strict', p.proisstrict, 'security_definer', p.prosecdef,
+      'owner', pg_get_userbyid(p.proowner), 'acl', p.proacl::text[],
       'comment', obj_description(p.oid, 'pg_proc')) ORDER BY p.nspname, p.proname, p.oid)
     FROM procs p), '[]')
 )
 $$;
-COMMENT ON FUNCTION @extschema@.reflect(name[]) IS
-    'Catalog snapshot of the given schemas that the GraphQL schema is built from';
-REVOKE ALL ON FUNCTION @extschema@.reflect(name[]) FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.reflect(name[], name) IS
+    'Catalog snapshot of the given schemas, with the privileges of the given role, that the GraphQL schema is built from';
+REVOKE ALL ON FUNCTION @extschema@.reflect(name[], name) FROM PUBLIC;
 
 -- GraphQL: per-worker schema and plan cache counters from shared memory.
 CREATE FUNCTION @extschema@.graphql_worker_stats(

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Regenerates test/unit/fixtures/compat_catalog.json: gateway.reflect('{app}')
-on a fresh cluster with schema.sql loaded. The core unit tests build the
+"""Regenerates test/unit/fixtures/compat_catalog.json: gateway.reflect('{app}',
+'app_authenticator') on a fresh cluster with schema.sql loaded (privileges as
+seen by the role graphile.config.mjs connects PostGraphile as). The core unit tests build the
 GraphQL schema from it and compare with PostGraphile's printed schema
 (expected/schema.graphql). Needs pg_gateway installed (make install) and the
 PostGIS package (scripts/install-deps.sh)."""
@@ -31,7 +32,7 @@ def main():
                                        "ON_ERROR_STOP=1", "-h", c.socket_dir, "-p", str(c.port),
                                        "-U", "postgres", "-d", "postgres", "-f", schema]),
                        check=True, capture_output=True, text=True)
-        snapshot = c.sql("SELECT gateway.reflect('{app}')")
+        snapshot = c.sql("SELECT gateway.reflect('{app}', 'app_authenticator')")
         os.makedirs(os.path.dirname(OUT), exist_ok=True)
         with open(OUT, "w") as f:
             f.write(snapshot + "\n")

@@ -3,7 +3,8 @@ test/graphql_compat/queries is POSTed to /graphql on a cluster holding the
 compat schema, and the answer must equal PostGraphile 5's (data exactly,
 error messages and locations; see test/graphql_compat/compare.py) with the
 same HTTP status. The cluster is configured as graphile.config.mjs
-configures PostGraphile: schema `app`, requests run as `app_anonymous`,
+configures PostGraphile: schema `app`, requests run as `app_anonymous`, the
+schema offers what `app_authenticator` (PostGraphile's login role) may do,
 errors masked (PostGraphile's default), session time zone UTC."""
 
 import json
@@ -23,20 +24,6 @@ sys.path.insert(0, COMPAT)
 from compare import load_cases, normalize  # noqa: E402
 
 
-# Cases that still differ, each with the reason. The test requires them to
-# differ (so fixing one means deleting its line here) and every other case
-# to match.
-KNOWN_DIFFERENCES = {
-    # PostGraphile's Mutation type follows the connecting role's privileges
-    # (RBAC); gateway.reflect() does not report privileges yet, so the served
-    # Mutation type has every mutation, purgeAllComments included.
-    "114_introspection_directives_and_type_list": "Mutation type without privilege filtering",
-    "115_introspection_full": "Mutation type without privilege filtering",
-    "137_error_mutation_denied_by_privileges_not_in_schema":
-        "Mutation type without privilege filtering",
-}
-
-
 class GraphqlCompat(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -44,6 +31,7 @@ class GraphqlCompat(unittest.TestCase):
             "timezone": "'UTC'",
             "pg_gateway.schemas": "'app'",
             "pg_gateway.anonymous_role": "'app_anonymous'",
+            "pg_gateway.authenticator_role": "'app_authenticator'",
             "pg_gateway.mask_errors": "on",
         }, database="compat")
         cls.cluster.init().start()
@@ -89,10 +77,6 @@ class GraphqlCompat(unittest.TestCase):
         for case in cases:
             with self.subTest(case=case.name):
                 status, body = self.post(case.request)
-                if case.name in KNOWN_DIFFERENCES:
-                    self.assertNotEqual(normalize(body), case.expected,
-                                        "now matches: remove it from KNOWN_DIFFERENCES")
-                    continue
                 self.assertEqual(normalize(body), case.expected)
                 self.assertEqual(status, case.http_status)
 

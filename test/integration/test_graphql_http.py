@@ -23,9 +23,15 @@ GRANT USAGE ON SCHEMA public TO gql_web;
 CREATE TABLE public.widget (id serial PRIMARY KEY, name text NOT NULL);
 INSERT INTO public.widget (name) VALUES ('alpha'), ('beta'), ('gamma');
 GRANT SELECT ON public.widget TO gql_web;
--- Reflected into the schema, but gql_web may not read it.
+-- Not in gql_web's schema (no privilege on it) ...
 CREATE TABLE public.vault (id int PRIMARY KEY, secret text NOT NULL);
 INSERT INTO public.vault VALUES (1, 'hidden');
+-- ... but this view over it is, while its owner may not read the table: a
+-- query on it passes validation and fails in SQL (42501).
+CREATE ROLE gql_view_owner NOLOGIN;
+CREATE VIEW public.strongroom AS SELECT * FROM public.vault;
+ALTER VIEW public.strongroom OWNER TO gql_view_owner;
+GRANT SELECT ON public.strongroom TO gql_web;
 CREATE FUNCTION public.nap(seconds float8) RETURNS int LANGUAGE sql STABLE
   AS 'SELECT 1 FROM pg_sleep(seconds)';
 """
@@ -211,20 +217,20 @@ class GraphqlOverHttp(GraphqlClient, ClusterTestCase):
 
     def test_sql_error_is_a_field_error_and_the_worker_survives(self):
         pids = self.cluster.worker_pids()
-        r = self.gql("{ allWidgets { totalCount } allVaults { totalCount } }")
+        r = self.gql("{ allWidgets { totalCount } allStrongrooms { totalCount } }")
         self.assertEqual(r.status, 200, r.body)
         doc = r.json()
         # PostGraphile runs root fields separately: one failing field keeps
         # the others' data.
-        self.assertEqual(doc["data"], {"allWidgets": {"totalCount": 3}, "allVaults": None})
+        self.assertEqual(doc["data"], {"allWidgets": {"totalCount": 3}, "allStrongrooms": None})
         self.assertEqual(len(doc["errors"]), 1, doc)
         err = doc["errors"][0]
-        self.assertEqual(err["path"], ["allVaults"])
+        self.assertEqual(err["path"], ["allStrongrooms"])
         self.assertEqual(err["message"], "permission denied for table vault")
         self.assertEqual(err["extensions"]["code"], "42501")
         # Same answer again (the plans are kept), and other requests go on.
-        self.assertEqual(self.gql("{ allVaults { totalCount } }").json()["data"],
-                         {"allVaults": None})
+        self.assertEqual(self.gql("{ allStrongrooms { totalCount } }").json()["data"],
+                         {"allStrongrooms": None})
         self.assertEqual(self.data("{ allWidgets { totalCount } }"),
                          {"allWidgets": {"totalCount": 3}})
         self.assertEqual(self.cluster.worker_pids(), pids)
@@ -247,7 +253,7 @@ class GraphqlOverHttp(GraphqlClient, ClusterTestCase):
         self.cluster.set_config(mask_errors="on")
         try:
             offset = log_size(self.cluster)
-            r = self.gql("{ allVaults { totalCount } }")
+            r = self.gql("{ allStrongrooms { totalCount } }")
             self.assertEqual(r.status, 200, r.body)
             err = r.json()["errors"][0]
             m = re.fullmatch(r"An error occurred \(logged with hash: '([A-Za-z0-9_-]{27})', "
@@ -392,10 +398,11 @@ class GraphqlSchemaFollowsDdl(GraphqlClient, ClusterTestCase):
         self.assert_everywhere("{ answer }", {"answer": 42})
 
     def test_5_grant_and_revoke(self):
+        # Without SELECT the table leaves the role's schema (PostGraphile's
+        # RBAC): a validation error instead of a permission error in SQL.
         self.cluster.sql("REVOKE SELECT ON public.gadget FROM gql_web")
-        for status, body in self.every_worker("{ allGadgets { totalCount } }"):
-            self.assertEqual(status, 200, body)
-            self.assertEqual(json.loads(body)["errors"][0]["extensions"]["code"], "42501")
+        self.assert_validation_error("{ allGadgets { totalCount } }",
+                                     'Cannot query field "allGadgets" on type "Query".')
         self.cluster.sql("GRANT SELECT ON public.gadget TO gql_web")
         self.assert_everywhere("{ allGadgets { totalCount } }", {"allGadgets": {"totalCount": 1}})
 
@@ -426,6 +433,38 @@ class GraphqlSchemaFollowsDdl(GraphqlClient, ClusterTestCase):
         self.assertGreater(after["builds"], before["builds"])
         # Each worker flushed its plans at the rebuild and kept only what ran since.
         self.assertLessEqual(after["entries"], 2, (before, after))
+
+    def test_9_privileges_and_role_memberships_shape_the_schema(self):
+        # The schema offers what the role may do (PostGraphile's RBAC): a
+        # function the role cannot execute is not in it. Role memberships
+        # are cluster-wide and fire no event trigger; they still count.
+        self.cluster.sql("CREATE FUNCTION public.secret() RETURNS int LANGUAGE sql STABLE "
+                         "AS 'SELECT 7'; REVOKE EXECUTE ON FUNCTION public.secret() FROM PUBLIC; "
+                         "CREATE ROLE gql_reader; "
+                         "GRANT EXECUTE ON FUNCTION public.secret() TO gql_reader")
+        missing = 'Cannot query field "secret" on type "Query".'
+        self.assert_validation_error("{ secret }", missing)
+        self.cluster.sql("GRANT gql_reader TO gql_web")
+        self.assert_everywhere("{ secret }", {"secret": 7})
+        self.cluster.sql("REVOKE gql_reader FROM gql_web")
+        self.assert_validation_error("{ secret }", missing)
+        # pg_gateway.authenticator_role: the schema follows that role instead
+        # (what PostGraphile's login role may do), while requests still run
+        # as the anonymous role.
+        self.cluster.sql("CREATE ROLE gql_login NOINHERIT; GRANT gql_reader TO gql_login; "
+                         "GRANT gql_web TO gql_login")
+        self.cluster.set_config(authenticator_role="gql_login")
+        denied = {(200, "42501")}  # in the schema, but gql_web may not execute it
+
+        def codes():
+            return {(status, json.loads(body)["errors"][0].get("extensions", {}).get("code"))
+                    for status, body in self.every_worker("{ secret }")}
+        try:
+            self.cluster.wait_for(lambda: codes() == denied, what="schema as gql_login")
+        finally:
+            self.cluster.set_config(authenticator_role="")
+        self.cluster.wait_for(lambda: codes() == {(400, None)}, what="schema as gql_web")
+        self.assert_validation_error("{ secret }", missing)
 
 
 if __name__ == "__main__":

@@ -61,6 +61,33 @@ SELECT p->>'name' AS name, p->'arg_names' AS args, p->>'default_count' AS defaul
        p->>'volatility' AS volatility, p->>'strict' AS strict,
        (p->>'return_type')::oid::regtype AS returns, p->>'returns_set' AS setof
   FROM snap, json_array_elements(j->'procs') p;
+-- Privileges as a role sees them: that role and its memberships (NOINHERIT
+-- ones too), owners and ACLs of relations, columns and functions, and what
+-- a relation supports. The bootstrap superuser's name is shown as OWNER.
+CREATE ROLE regress_reflect_web;
+CREATE ROLE regress_reflect_login NOINHERIT;
+GRANT regress_reflect_web TO regress_reflect_login;
+GRANT SELECT ON regress_app.users TO regress_reflect_web;
+GRANT UPDATE (title) ON regress_app.posts TO regress_reflect_web;
+REVOKE EXECUTE ON FUNCTION regress_app.publish(bigint) FROM PUBLIC;
+CREATE TEMP TABLE snap_login AS
+  SELECT replace(gateway.reflect('{regress_app}', 'regress_reflect_login')::text, current_user,
+                 'OWNER')::json AS j;
+SELECT j->'current_user' AS current_user, j->'roles' AS roles FROM snap_login;
+SELECT c->>'name' AS name, c->>'owner' AS owner, c->'acl' AS acl,
+       c->>'updatable_mask' AS updatable_mask
+  FROM snap_login, json_array_elements(j->'classes') c;
+SELECT col->>'name' AS column, col->'acl' AS acl
+  FROM snap_login, json_array_elements(j->'classes') c, json_array_elements(c->'columns') col
+ WHERE c->>'name' = 'posts' AND json_typeof(col->'acl') = 'array';
+SELECT p->>'name' AS name, p->>'owner' AS owner, p->'acl' AS acl
+  FROM snap_login, json_array_elements(j->'procs') p;
+-- The role defaults to the caller; a role that does not exist is an error.
+SELECT gateway.reflect('{regress_app}')->>'current_user' = current_user AS defaults_to_caller;
+SELECT gateway.reflect('{regress_app}', 'regress_no_such_role');
+DROP ROLE regress_reflect_login;
+DROP OWNED BY regress_reflect_web;
+DROP ROLE regress_reflect_web;
 -- Unknown schemas give an empty snapshot, not an error.
 SELECT json_array_length(gateway.reflect('{no_such_schema}')->'classes');
 -- Only administrators may read the snapshot.

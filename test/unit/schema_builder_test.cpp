@@ -9,7 +9,6 @@
 
 #include <fstream>
 #include <map>
-#include <set>
 #include <sstream>
 #include <string>
 
@@ -76,57 +75,14 @@ std::map<std::string, std::string> golden_types() {
   return out;
 }
 
-// The compat schema's privileges as PostgreSQL reports them for the role
-// PostGraphile connects as (app_authenticator; schema.sql, "Privileges").
-// gateway.reflect() does not report privileges yet; until it does and the
-// fixture is regenerated, the tests put them in by hand so that the RBAC
-// rules are checked against PostGraphile's Mutation type. Once the fixture
-// has its own, this is not used.
-void add_compat_privileges(catalog::Catalog& cat) {
-  cat.current_user = "app_authenticator";
-  cat.roles = {{"app_anonymous", false, {}},
-               {"app_authenticator", false, {"app_anonymous", "app_user"}},
-               {"app_user", false, {"app_anonymous"}}};
-  const std::map<std::string, std::string> app_user_grants = {{"comments", "awd"},
-                                                              {"follows", "awd"},
-                                                              {"posts", "awd"},
-                                                              {"post_tags", "ad"},
-                                                              {"tags", "aw"}};
-  for (catalog::Class& c : cat.classes) {
-    c.owner = "postgres";
-    c.updatable_mask = 28;  // insert, update, delete (simple views too)
-    c.acl = std::vector<std::string>{"postgres=arwdDxt/postgres"};
-    if (c.name != "internal_jobs") c.acl->push_back("app_anonymous=r/postgres");
-    auto grant = app_user_grants.find(c.name);
-    if (grant != app_user_grants.end()) c.acl->push_back("app_user=" + grant->second + "/postgres");
-    for (catalog::Column& col : c.columns) {
-      static const std::set<std::string> user_update = {
-          "username", "email", "first_name", "last_name", "bio", "birthday", "address", "settings"};
-      if (c.name == "users" && user_update.count(col.name))
-        col.acl = std::vector<std::string>{"app_user=w/postgres"};
-      if (c.name == "messages" && (col.name == "recipient_id" || col.name == "body"))
-        col.acl = std::vector<std::string>{"app_user=a/postgres"};
-    }
-  }
-  for (catalog::Function& f : cat.functions) {
-    f.owner = "postgres";
-    if (f.name == "purge_all_comments") {
-      f.acl = std::vector<std::string>{"postgres=X/postgres"};
-    } else if (f.name == "publish_post") {
-      f.acl = std::vector<std::string>{"postgres=X/postgres", "app_user=X/postgres"};
-    } else {
-      f.acl = std::vector<std::string>{"=X/postgres", "postgres=X/postgres",
-                                       "app_anonymous=X/postgres"};
-    }
-  }
-}
-
 class SchemaBuilderTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     catalog_ = new catalog::Catalog(
         catalog::from_reflection_json(read_file("test/unit/fixtures/compat_catalog.json")));
-    if (!catalog_->has_privileges()) add_compat_privileges(*catalog_);
+    // The fixture holds the privileges of app_authenticator, the role
+    // PostGraphile connects as (snapshot_catalog.py).
+    EXPECT_EQ(catalog_->current_user, "app_authenticator");
     built_ = new graphql::build::BuiltSchema(graphql::build::build_schema(*catalog_));
     golden_ = new std::map<std::string, std::string>(golden_types());
   }
@@ -388,14 +344,14 @@ TEST_F(SchemaBuilderTest, EveryPostGraphileTypeMatches) {
 }
 
 TEST_F(SchemaBuilderTest, WithoutPrivilegesEverythingIsGranted) {
-  // A snapshot without privileges (taken before reflect() reported them)
-  // offers every mutation the tables and functions allow.
+  // A snapshot without privileges (reflect(schemas, NULL), or one taken
+  // by an extension older than 0.3.0) offers every mutation the tables and
+  // functions allow.
   catalog::Catalog raw =
       catalog::from_reflection_json(read_file("test/unit/fixtures/compat_catalog.json"));
-  if (raw.has_privileges()) {
-    raw.current_user.clear();
-    raw.roles.clear();
-  }
+  ASSERT_TRUE(raw.has_privileges());
+  raw.current_user.clear();
+  raw.roles.clear();
   graphql::build::BuiltSchema open = graphql::build::build_schema(raw);
   const graphql::schema::NamedType* mutation = open.schema.find("Mutation");
   ASSERT_NE(mutation, nullptr);
