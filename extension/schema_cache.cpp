@@ -71,15 +71,15 @@ SchemaCache::SchemaCache() {
 // exist".
 std::string schema_role() {
   bool authenticator = gucs::authenticator_role && *gucs::authenticator_role;
-  std::string name = authenticator ? gucs::authenticator_role
-                                   : (gucs::anonymous_role ? gucs::anonymous_role : "");
+  std::string name =
+      authenticator ? gucs::authenticator_role : (gucs::anonymous_role ? gucs::anonymous_role : "");
   if (name.empty()) return name;
   const char* c_name = name.c_str();
   if (!OidIsValid(pg::call([c_name] { return get_role_oid(c_name, true); })))
-    throw http::HttpError(500, "PGGW500",
-                          std::string(authenticator ? "pg_gateway.authenticator_role"
-                                                    : "pg_gateway.anonymous_role") +
-                              " names a role that does not exist: " + name);
+    throw http::HttpError(
+        500, "PGGW500",
+        std::string(authenticator ? "pg_gateway.authenticator_role" : "pg_gateway.anonymous_role") +
+            " names a role that does not exist: " + name);
   return name;
 }
 
