@@ -104,6 +104,13 @@ struct Type {
   std::vector<std::string> enum_labels;
   std::vector<Column> attributes;  // composite attributes
   SmartTags tags;
+
+  // PostGIS's geometry and geography: base types (only C code, i.e. the
+  // extension, can make those) of these names. The API carries them as
+  // GeoJSON, converted by the PostGIS functions in the type's schema.
+  bool is_geometry() const { return kind == Kind::kBase && name == "geometry"; }
+  bool is_geography() const { return kind == Kind::kBase && name == "geography"; }
+  bool is_spatial() const { return is_geometry() || is_geography(); }
 };
 
 struct Argument {

@@ -132,6 +132,18 @@ LeafResult check_uuid(std::string s) {
   return ok(json::Value::string(std::move(s)));
 }
 
+// GeoJSON: an object whose "type" is a string; PostGIS checks the rest
+// (and names what is wrong) when the statement runs.
+LeafResult check_geojson(json::Value v) {
+  const json::Value* type = v.is_object() ? v.find("type") : nullptr;
+  if (!type || !type->is_string())
+    return fail(Status::kError,
+                "GeoJSON cannot represent a value that is not an object with a "
+                "string \"type\" member: " +
+                    inspect(v));
+  return ok(std::move(v));
+}
+
 // graphql-js valueFromASTUntyped; also PostGraphile JSON's parseLiteral
 // when `json_numbers` (numbers via parseFloat, enums undefined). A
 // variable that is not provided is "undefined": absent from an object,
@@ -419,6 +431,7 @@ ScalarCodec codec_for(std::string_view scalar_name, std::string_view base_name) 
       {"ID", Codec::kId},
       {"UUID", Codec::kPgUuid},
       {"JSON", Codec::kPgJson},
+      {"GeoJSON", Codec::kGeoJson},
       {"Oid", Codec::kPgInt},
       {"BigInt", Codec::kPgString},
       {"BigFloat", Codec::kPgString},
@@ -501,6 +514,8 @@ LeafResult parse_value(const ScalarCodec& codec, const json::Value& input) {
     case Codec::kPgInt:
       if (input.is_number()) return pg_to_int(std::floor(json_number_value(input.text())));
       return pg_to_int(js_parse_int(js_to_string(input)));
+    case Codec::kGeoJson:
+      return check_geojson(input);
     case Codec::kPgJson:
     case Codec::kCustom:
       return ok(input);
@@ -566,9 +581,11 @@ LeafResult parse_literal(const ScalarCodec& codec, const Value& literal,
       return fail(Status::kError, name + " can only parse string/integer values (kind='" +
                                       js_kind_name(kind) + "')");
     case Codec::kPgJson:
+    case Codec::kGeoJson:
     case Codec::kCustom: {
-      std::optional<json::Value> v = untyped(literal, variables, codec.codec == Codec::kPgJson);
+      std::optional<json::Value> v = untyped(literal, variables, codec.codec != Codec::kCustom);
       if (!v) return fail(Status::kUndefined, {});
+      if (codec.codec == Codec::kGeoJson) return check_geojson(*v);
       return ok(std::move(*v));
     }
   }

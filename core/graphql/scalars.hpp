@@ -66,6 +66,7 @@ enum class Codec : uint8_t {
   kPgString,  // graphile-build stringTypeSpec without a coercion (BigInt, Datetime, Cursor, ...)
   kPgUuid,    // stringTypeSpec with the UUID check
   kPgJson,    // CommonTypesPlugin's JSON (any value)
+  kGeoJson,   // pg_gateway's GeoJSON: an object with a string "type" member
   kPgInt,     // intTypeSpec (Oid)
   kCustom,    // graphql-js's defaults for a scalar nobody defined behaviour for
 };

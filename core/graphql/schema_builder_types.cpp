@@ -45,6 +45,13 @@ const ScalarSpec kJsonScalar{
 const ScalarSpec kUuidScalar{"UUID",
                              "A universally unique identifier as defined by [RFC "
                              "4122](https://tools.ietf.org/html/rfc4122)."};
+// Not PostGraphile's: PostGraphile 5 has no PostGIS support (its v4 plugin,
+// @graphile/postgis, had this scalar for the same values).
+const ScalarSpec kGeoJsonScalar{
+    "GeoJSON",
+    "A PostGIS geometry or geography value as a GeoJSON object "
+    "([RFC 7946](https://tools.ietf.org/html/rfc7946)); coordinates are WGS 84 unless the object "
+    "has a `crs` member naming another spatial reference system."};
 const ScalarSpec kDateScalar{"Date", "A calendar date in YYYY-MM-DD format."};
 const ScalarSpec kTimeScalar{
     "Time",
@@ -177,6 +184,10 @@ TypeRef Builder::output_type(Oid oid) {
   }
   const Type* t = cat_.find_type(oid);
   if (!t) return TypeRef{};
+  if (t->is_spatial()) {
+    add_scalar(kGeoJsonScalar.name, kGeoJsonScalar.description);
+    return TypeRef::named(kGeoJsonScalar.name);
+  }
   if (t->category == 'A' && t->element) {
     TypeRef inner = output_type(t->element);
     return inner.name.empty() ? TypeRef{} : inner.list();
@@ -390,6 +401,10 @@ void Builder::type_behaviors(Oid oid, Behavior& b) const {
   }
   if (t && t->kind == Type::Kind::kEnum) {
     b.add("-attribute:orderBy");
+    return;
+  }
+  if (t && t->is_spatial()) {  // no btree order or equality worth offering
+    b.add("-condition:attribute:filterBy -attribute:orderBy");
     return;
   }
   std::string_view name = t ? std::string_view(t->name) : std::string_view();

@@ -155,6 +155,39 @@ TEST(GraphqlCompiler, MutationsAreServedButNotExecutedYet) {
 
 namespace {
 
+TEST(GraphqlCompiler, PostgisColumnsAreGeojsonThroughPostgisFunctions) {
+  // The compat schema hides its PostGIS columns from PostGraphile (which has
+  // no PostGIS support); without those tags they are GeoJSON.
+  std::ifstream in(std::string(PG_GATEWAY_SOURCE_DIR) + "/test/unit/fixtures/compat_catalog.json");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  for (const char* tag : {"@behavior -*\\nWGS84 point.", "@behavior -*\\nOutline on the sphere."}) {
+    size_t at = text.find(tag);
+    ASSERT_NE(at, std::string::npos) << tag;
+    text.replace(at, std::string(tag).size(), "PostGIS");
+  }
+  auto schema = ServedSchema::from_reflection_json(text);
+  auto p = graphql::exec::prepare(*schema, "{ allPlaces { nodes { location area } } }", nullptr,
+                                  std::nullopt, RequestOptions());
+  ASSERT_FALSE(p.is_request_error()) << respond_null(p);
+  const std::string& sql = p.statement()->sql;
+  size_t first = sql.find("\"public\".st_asgeojson(");
+  ASSERT_NE(first, std::string::npos) << sql;
+  EXPECT_NE(sql.find("\"public\".st_asgeojson(", first + 1), std::string::npos) << sql;
+  // GeoJSON values come back as JSON, not as text.
+  EXPECT_EQ(p.respond({FieldResult{std::string(R"({"nodes":[{"location":{"type":"Point",)"
+                                               R"("coordinates":[1,2]},"area":null}]})"),
+                                   {}}},
+                      RequestOptions()),
+            R"({"data":{"allPlaces":{"nodes":[{"location":{"type":"Point","coordinates":[1,2]},)"
+            R"("area":null}]}}})");
+  auto bad =
+      graphql::exec::prepare(*schema, "{ allPlaces(condition: {location: null}) { totalCount } }",
+                             nullptr, std::nullopt, RequestOptions());
+  EXPECT_TRUE(bad.is_request_error());
+}
+
 TEST(GraphqlCompiler, DomainScalarsCoerceAsTheirBaseType) {
   auto bad = prepare("{ userByEmail(email: 5) { rowId } }");
   ASSERT_TRUE(bad.is_request_error());

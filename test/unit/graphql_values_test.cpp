@@ -211,6 +211,17 @@ TEST(GraphqlScalars, PostGraphileScalarsAsItsCodecs) {
             "error BigInt can only parse string values (kind='IntValue')");
   // A scalar nobody defined: graphql-js's defaults (identity, untyped literals).
   EXPECT_EQ(lit("Mystery", "{a: ENUM, b: 1e3}"), "ok {\"a\":\"ENUM\",\"b\":1000}");
+  // pg_gateway's GeoJSON: objects with a string "type"; PostGIS checks the rest.
+  EXPECT_EQ(value("GeoJSON", "{\"type\":\"Point\",\"coordinates\":[1,2]}"),
+            "ok {\"type\":\"Point\",\"coordinates\":[1,2]}");
+  EXPECT_EQ(lit("GeoJSON", "{type: \"Point\", coordinates: [1.5, 2]}"),
+            "ok {\"type\":\"Point\",\"coordinates\":[1.5,2]}");
+  const std::string geo_error =
+      "error GeoJSON cannot represent a value that is not an object with a string \"type\" "
+      "member: ";
+  EXPECT_EQ(value("GeoJSON", "[1,2]"), geo_error + "[1, 2]");
+  EXPECT_EQ(value("GeoJSON", "{\"type\":1}"), geo_error + "{ type: 1 }");
+  EXPECT_EQ(lit("GeoJSON", "\"POINT(1 2)\""), geo_error + "\"POINT(1 2)\"");
 }
 
 TEST(GraphqlScalars, EnumsWithSuggestions) {

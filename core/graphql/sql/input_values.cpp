@@ -118,6 +118,19 @@ std::string build_object(const std::vector<std::pair<std::string, std::string>>&
 }
 
 std::string Compiler::param(const json::Value& value, Oid type) {
+  const catalog::Type* t = cat_.find_type(base_type(cat_, type));
+  if (t && t->is_spatial()) {
+    // GeoJSON in, through PostGIS's parser (SRID 4326 unless the object
+    // names another crs); the domain cast keeps a domain's checks.
+    std::string geojson = params_.add(input_text(cat_, value, oid::kJson), oid::kText);
+    std::string geom = quote_ident(t->schema) + ".st_geomfromgeojson(" + geojson + ")";
+    if (t->is_geography()) geom = "(" + geom + ")::" + qualified(t->schema, t->name);
+    if (t->oid != type) {
+      const catalog::Type* domain = cat_.find_type(type);
+      if (domain) geom = "(" + geom + ")::" + qualified(domain->schema, domain->name);
+    }
+    return geom;
+  }
   return params_.add(input_text(cat_, value, type), type);
 }
 

@@ -70,6 +70,8 @@ std::string output_json(const catalog::Catalog& catalog, Oid type, const std::st
       break;
   }
   const catalog::Type* t = catalog.find_type(type);
+  if (t && t->is_spatial())  // GeoJSON (RFC 7946; a crs member when the SRID is not 4326)
+    return "(" + quote_ident(t->schema) + ".st_asgeojson(" + expr + "))::json";
   if (t && t->category == 'A' && t->element) {
     Oid element = base_type(catalog, t->element);
     const catalog::Type* et = catalog.find_type(element);
