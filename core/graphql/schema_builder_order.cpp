@@ -469,11 +469,29 @@ class Gather {
 
   static bool out_mode(char m) { return m == 'o' || m == 'b' || m == 't'; }
 
+  // pg_gateway's own: PostGIS geometry/geography (and arrays of them) are
+  // GeoJSON, so functions taking or returning them are served. PostGraphile
+  // 5 finds no codec for them; the codec is supplied only where a missing
+  // one would drop a function, and without awaiting, so that the order of
+  // everything PostGraphile does serve stays its order.
+  const Codec* spatial_codec(Oid oid) {
+    const catalog::Type* t = cat_.find_type(oid);
+    for (int depth = 0; t && t->kind == catalog::Type::Kind::kDomain && depth < 32; ++depth)
+      t = cat_.find_type(t->base);
+    if (t && t->category == 'A' && t->element) {
+      const catalog::Type* e = cat_.find_type(t->element);
+      if (e && e->is_spatial()) return make_codec(false, make_codec(false, nullptr));
+      return nullptr;
+    }
+    return t && t->is_spatial() ? make_codec(false, nullptr) : nullptr;
+  }
+
   // makeCodecFromReturn(): the record of a RETURNS TABLE / OUT function.
   Async<const Codec*> record_codec(const catalog::Function* f) {
     for (const catalog::Argument& a : f->arguments) {
       if (!out_mode(a.mode)) continue;
       const Codec* c = co_await await(codec_from_type(a.type));
+      if (!c) c = spatial_codec(a.type);
       if (!c) {
         co_await await(get_entity().promise);  // getType, for the warning
         co_return nullptr;
@@ -493,12 +511,14 @@ class Gather {
       ret = co_await await(record_codec(f).promise);
     } else {
       ret = co_await await(codec_from_type(f->return_type));
+      if (!ret) ret = spatial_codec(f->return_type);
     }
     if (!ret) co_return nullptr;
     for (const catalog::Argument& a : f->arguments) {
       if (a.mode == 'v') co_return nullptr;
       if (a.mode != 'i' && a.mode != 'b') continue;
       const Codec* c = co_await await(codec_from_type(a.type));
+      if (!c) c = spatial_codec(a.type);
       if (!c) {
         co_await await(get_entity().promise);  // getType, for the warning
         co_return nullptr;
