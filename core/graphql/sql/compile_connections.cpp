@@ -334,6 +334,10 @@ std::string Compiler::connection_json(const build::ConnectionPlan& conn, const S
   };
 
   bool needs_rows = false;  // some member reads the page
+  // The row past the page is fetched only to answer hasNextPage (forward)
+  // or hasPreviousPage (backward); without them, building its node would
+  // be wasted work.
+  bool needs_row_past_page = false;
   for (const FieldGroup& sub :
        exec::collect_subfields(built_.schema, conn.type_name, group, fragments_, vars_)) {
     const std::string& name = sub.first().name.value;
@@ -384,7 +388,9 @@ std::string Compiler::connection_json(const build::ConnectionPlan& conn, const S
         } else if (pn == "hasNextPage") {
           v = (first && !last && *first > 0) ? "to_json(count(*) > " + p_first + ")"
                                              : std::string("to_json(false)");
+          needs_row_past_page |= first && !last && *first > 0;
         } else if (pn == "hasPreviousPage") {
+          needs_row_past_page |= backward;
           if (backward)
             v = "to_json(count(*) > " + p_last + ")";
           else
@@ -419,10 +425,10 @@ std::string Compiler::connection_json(const build::ConnectionPlan& conn, const S
     if (offset) inner += " offset " + p_offset;
     inner = "select * from (" + inner + ") as __w order by __i desc limit " + p_last;
   } else if (first) {
-    inner += " limit " + p_first + " + 1";
+    inner += " limit " + p_first + (needs_row_past_page ? " + 1" : "");
     if (offset) inner += " offset " + p_offset;
   } else if (last) {
-    inner += " limit " + p_last + " + 1";
+    inner += " limit " + p_last + (needs_row_past_page ? " + 1" : "");
   } else if (offset) {
     inner += " offset " + p_offset;
   }
