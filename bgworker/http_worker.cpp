@@ -69,7 +69,7 @@ class RequestScope : public http::RequestHandler {
   MemoryContext context_;
 };
 
-void publish_stats(shared::HttpWorkerSlot* slot, const http::ServerStats& s) {
+void publish_stats(shared::WorkerSlot* slot, const http::ServerStats& s) {
   using shared::StatCounter;
   auto put = [slot](StatCounter c, uint64_t v) { pg_atomic_write_u64(&slot->stats[int(c)], v); };
   put(StatCounter::kRequests, s.requests);
@@ -85,7 +85,7 @@ void publish_stats(shared::HttpWorkerSlot* slot, const http::ServerStats& s) {
   put(StatCounter::kOpenConnections, s.open_connections);
 }
 
-void publish_graphql_stats(shared::HttpWorkerSlot* slot, const graphql_pg::GraphqlStats& s) {
+void publish_graphql_stats(shared::WorkerSlot* slot, const graphql_pg::GraphqlStats& s) {
   using shared::StatCounter;
   auto put = [slot](StatCounter c, uint64_t v) { pg_atomic_write_u64(&slot->stats[int(c)], v); };
   put(StatCounter::kSchemaBuilds, s.schema_builds);
@@ -95,13 +95,13 @@ void publish_graphql_stats(shared::HttpWorkerSlot* slot, const graphql_pg::Graph
   put(StatCounter::kPlanCacheEvictions, s.plans.evictions);
 }
 
-void set_state(shared::HttpWorkerSlot* slot, shared::WorkerState s) {
+void set_state(shared::WorkerSlot* slot, shared::WorkerState s) {
   pg_atomic_write_u32(&slot->state, uint32(s));
 }
 
 class HttpWorker {
  public:
-  HttpWorker(WorkerStatus status, shared::HttpWorkerSlot* slot)
+  HttpWorker(WorkerStatus status, shared::WorkerSlot* slot)
       : status_(std::move(status)),
         slot_(slot),
         sql_routes_(status_),
@@ -132,7 +132,7 @@ class HttpWorker {
   std::string name() const { return "pg_gateway http worker " + std::to_string(status_.index + 1); }
 
   WorkerStatus status_;
-  shared::HttpWorkerSlot* slot_;
+  shared::WorkerSlot* slot_;
   routes::SqlRoutes sql_routes_;
   graphql_pg::GraphqlRoutes graphql_routes_;  // pg_gateway.graphql_path, else the SQL routes
   http::Application app_;
@@ -268,7 +268,7 @@ void HttpWorker::run() {
 // ProcessUtility hook could signal.
 void clear_slot(int code, Datum arg) {
   (void)code;
-  shared::HttpWorkerSlot* slot = shared::http_slot(DatumGetInt32(arg));
+  shared::WorkerSlot* slot = shared::http_slot(DatumGetInt32(arg));
   if (!slot || pg_atomic_read_u32(&slot->pid) != uint32(MyProcPid)) return;
   set_state(slot, shared::WorkerState::kNotRunning);
   pg_atomic_write_u32(&slot->pid, 0);
@@ -280,14 +280,14 @@ void http_worker_main(int index) {
     pqsignal(SIGHUP, SignalHandlerForConfigReload);
     BackgroundWorkerUnblockSignals();
   });
-  shared::HttpWorkerSlot* slot = shared::http_slot(index);
+  shared::WorkerSlot* slot = shared::http_slot(index);
   if (!slot) throw std::out_of_range("HTTP worker index out of range");
   pg::call([index] { before_shmem_exit(clear_slot, Int32GetDatum(index)); });
   pg_atomic_write_u32(&slot->pid, uint32(MyProcPid));
   set_state(slot, shared::WorkerState::kStarting);
   for (pg_atomic_uint64& c : slot->stats) pg_atomic_write_u64(&c, 0);
 
-  WorkerStatus status = connect_worker(index, slot);
+  WorkerStatus status = connect_worker(index, slot, WorkerKind::kHttp);
   request::install_shutdown_watchdog(&shutdown_requested, &shutdown_requested_at);
   std::string appname = "pg_gateway http worker " + std::to_string(index + 1);
   pg::call([&] { pgstat_report_appname(appname.c_str()); });

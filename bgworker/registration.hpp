@@ -6,5 +6,6 @@ namespace pg_gateway::bgworker {
 // Registers pg_gateway.http_workers HTTP workers, or as many as
 // max_worker_processes leaves room for, with one log line saying so.
 void register_http_workers();
+void register_job_workers();
 
 }  // namespace pg_gateway::bgworker

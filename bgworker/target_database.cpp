@@ -106,7 +106,7 @@ int64_t backoff_ms(uint32 failures) {
 
 }  // namespace
 
-WorkerStatus connect_worker(int index, shared::HttpWorkerSlot* slot) {
+WorkerStatus connect_worker(int index, shared::WorkerSlot* slot, WorkerKind kind) {
   WorkerStatus st;
   st.index = index;
   st.database = gucs::database;
@@ -137,34 +137,35 @@ WorkerStatus connect_worker(int index, shared::HttpWorkerSlot* slot) {
   uint32 failures =
       previous_died_connecting ? pg_atomic_add_fetch_u32(&slot->connect_failures, 1) : 0;
   pg::call([] { BackgroundWorkerInitializeConnection(nullptr, nullptr, 0); });
-  const std::string worker = "pg_gateway http worker " + std::to_string(index + 1) + ": ";
+  const bool http = kind == WorkerKind::kHttp;
+  const std::string worker =
+      std::string(http ? "pg_gateway http worker " : "pg_gateway job worker ") +
+      std::to_string(index + 1) + ": ";
+  const std::string meanwhile = http ? "serving /live, and 503 on other routes" : "running no jobs";
   if (busy) {
     describe_busy(st, shared_state);
-    pg::log(worker + st.unavailable_message +
-            "; not connecting to it, serving /live, and 503 on other routes until the statement "
-            "ends");
+    pg::log(worker + st.unavailable_message + "; not connecting to it, " + meanwhile +
+            " until the statement ends");
     return st;
   }
   TargetLookup t = look_up_target(db);
   describe_unavailable(st, t);
   if (previous_died_connecting) {
     // One line per failed connection, with the retry plan; no loop of FATALs.
-    pg::log_warning(worker + st.unavailable_message +
-                        "; serving /live, and 503 on other routes until it can connect (attempt " +
-                        std::to_string(failures) + ")",
+    pg::log_warning(worker + st.unavailable_message + "; " + meanwhile +
+                        " until it can connect (attempt " + std::to_string(failures) + ")",
                     st.unavailable_hint);
   } else if (!t.exists || !t.allows_connections) {
     // Gone by a DROP or RENAME this cluster saw commit.
-    pg::log_warning(worker + st.unavailable_message +
-                        " (it was dropped or renamed); serving /live, and 503 on other routes "
-                        "until it exists again",
+    pg::log_warning(worker + st.unavailable_message + " (it was dropped or renamed); " + meanwhile +
+                        " until it exists again",
                     st.unavailable_hint);
   }
   // Otherwise the database is back already; the first poll reconnects.
   return st;
 }
 
-bool target_database_available(WorkerStatus& st, shared::HttpWorkerSlot* slot) {
+bool target_database_available(WorkerStatus& st, shared::WorkerSlot* slot) {
   shared::SharedState* shared_state = shared::get();
   if (pg_atomic_read_u32(&shared_state->target_database_busy) != 0) {
     describe_busy(st, shared_state);

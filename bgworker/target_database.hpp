@@ -22,13 +22,15 @@
 
 namespace pg_gateway::bgworker {
 
+enum class WorkerKind { kHttp, kJob };
+
 // Connects this process (to the target database or to none) and returns
 // what /ready should say.
-WorkerStatus connect_worker(int index, shared::HttpWorkerSlot* slot);
+WorkerStatus connect_worker(int index, shared::WorkerSlot* slot, WorkerKind kind);
 
 // For a worker connected to no database: true when the target database now
 // accepts connections and enough back-off time has passed since the last
 // failed attempt. Updates the status text as the situation changes.
-bool target_database_available(WorkerStatus& status, shared::HttpWorkerSlot* slot);
+bool target_database_available(WorkerStatus& status, shared::WorkerSlot* slot);
 
 }  // namespace pg_gateway::bgworker

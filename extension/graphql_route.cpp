@@ -13,6 +13,7 @@ extern "C" {
 #include "core/http/http_error.hpp"
 #include "extension/gucs.hpp"
 #include "extension/pg_guard.hpp"
+#include "extension/subtransaction.hpp"
 #include "extension/pg_log.hpp"
 #include "extension/request_transaction.hpp"
 
@@ -20,6 +21,12 @@ namespace pg_gateway::graphql_pg {
 
 namespace transport = graphql::transport;
 namespace exec = graphql::exec;
+using pg::begin_subtransaction;
+using pg::end_subtransaction;
+using pg::enter_role;
+using pg::leave_role;
+using pg::SavedUser;
+using pg::SubtransactionScope;
 
 namespace {
 
@@ -45,56 +52,6 @@ void log_masked_error(const exec::SqlError& e, const http::Request& request) {
   pg::log("pg_gateway: masked GraphQL error (hash: '" + key.hash + "', id: '" + key.id + "') in " +
           request.method_text + " " + request.path + ": SQLSTATE " + e.sqlstate + ": " + e.message +
           (e.detail.empty() ? "" : " DETAIL: " + e.detail));
-}
-
-// Subtransaction boundaries, as PL/pgSQL's exception blocks draw them: the
-// caller's memory context and resource owner are restored after each.
-struct SubtransactionScope {
-  MemoryContext context;
-  ResourceOwner owner;
-};
-
-SubtransactionScope begin_subtransaction() {
-  return pg::call([] {
-    SubtransactionScope s{CurrentMemoryContext, CurrentResourceOwner};
-    BeginInternalSubTransaction(nullptr);
-    MemoryContextSwitchTo(s.context);
-    return s;
-  });
-}
-
-void end_subtransaction(SubtransactionScope s, bool commit) {
-  pg::call([s, commit] {
-    if (commit)
-      ReleaseCurrentSubTransaction();
-    else
-      RollbackAndReleaseCurrentSubTransaction();
-    MemoryContextSwitchTo(s.context);
-    CurrentResourceOwner = s.owner;
-  });
-}
-
-// The user a request's statements run as, and the one to go back to.
-struct SavedUser {
-  Oid user;
-  int security_context;
-};
-
-// As SECURITY DEFINER does, with SECURITY_LOCAL_USERID_CHANGE so that SQL
-// the operation reaches cannot SET ROLE out of it. An error before
-// leave_role() leaves the restoring to the (sub)transaction abort.
-SavedUser enter_role(Oid role) {
-  return pg::call([role] {
-    SavedUser saved;
-    GetUserIdAndSecContext(&saved.user, &saved.security_context);
-    if (OidIsValid(role))
-      SetUserIdAndSecContext(role, saved.security_context | SECURITY_LOCAL_USERID_CHANGE);
-    return saved;
-  });
-}
-
-void leave_role(SavedUser saved) {
-  pg::call([saved] { SetUserIdAndSecContext(saved.user, saved.security_context); });
 }
 
 }  // namespace

@@ -16,6 +16,9 @@ char* database = nullptr;
 char* listen_addresses = nullptr;
 int port = 8080;
 int http_workers = 2;
+int job_workers = 1;
+int job_poll_interval_ms = 2000;
+int job_retention_s = 7 * 24 * 3600;
 int max_connections = 256;
 int max_body_size = 1024 * 1024;
 int max_header_size = 16 * 1024;
@@ -132,6 +135,22 @@ void define_all() {
       "127.0.0.1", PGC_POSTMASTER, 0, check_listen_addresses, nullptr, nullptr);
   DefineCustomIntVariable("pg_gateway.port", "TCP port of the HTTP API.", nullptr, &port, 8080, 1,
                           65535, PGC_POSTMASTER, 0, nullptr, nullptr, nullptr);
+  DefineCustomIntVariable(
+      "pg_gateway.job_workers", "Number of job queue background workers.",
+      "Each runs one SQL task at a time; 0 runs no jobs (they wait in gateway.jobs).", &job_workers,
+      1, 0, 32, PGC_POSTMASTER, 0, nullptr, nullptr, nullptr);
+  DefineCustomIntVariable(
+      "pg_gateway.job_poll_interval", "How often idle job workers look for due jobs.",
+      "Enqueuing wakes them at commit; polling finds jobs whose run_at arrives and rows "
+      "inserted into gateway.jobs by hand.",
+      &job_poll_interval_ms, 2000, 10, 3600 * 1000, PGC_SIGHUP, GUC_UNIT_MS, nullptr, nullptr,
+      nullptr);
+  DefineCustomIntVariable(
+      "pg_gateway.job_retention", "How long finished jobs are kept.",
+      "Succeeded and permanently failed jobs older than this are deleted by the job workers; "
+      "0 deletes them at once.",
+      &job_retention_s, 7 * 24 * 3600, 0, INT_MAX, PGC_SIGHUP, GUC_UNIT_S, nullptr, nullptr,
+      nullptr);
   DefineCustomIntVariable("pg_gateway.http_workers", "Number of HTTP background workers.",
                           "Each is a background worker counted against max_worker_processes.",
                           &http_workers, 2, 0, 64, PGC_POSTMASTER, 0, nullptr, nullptr, nullptr);

@@ -15,6 +15,9 @@ extern char* database;
 extern char* listen_addresses;
 extern int port;
 extern int http_workers;
+extern int job_workers;           // job queue workers (restart)
+extern int job_poll_interval_ms;  // idle job workers look for due jobs this often
+extern int job_retention_s;       // finished jobs are deleted after this
 extern int max_connections;
 extern int max_body_size;
 extern int max_header_size;

@@ -31,4 +31,5 @@ void _PG_init(void) {
   pg_gateway::shared::install_hooks();
   pg_gateway::utility_hook::install();
   pg_gateway::bgworker::register_http_workers();
+  pg_gateway::bgworker::register_job_workers();
 }

@@ -24,13 +24,19 @@ void startup_shmem() {
     pg_atomic_init_u32(&state->target_database_busy, 0);
     pg_atomic_init_u32(&state->target_database_change, uint32(TargetDatabaseChange::kNone));
     pg_atomic_init_u32(&state->target_database_gone, 0);
-    for (HttpWorkerSlot& s : state->http) {
+    auto init = [](WorkerSlot& s) {
       pg_atomic_init_u32(&s.pid, 0);
       pg_atomic_init_u32(&s.state, uint32(WorkerState::kNotRunning));
       pg_atomic_init_u32(&s.connect_in_progress, 0);
       pg_atomic_init_u32(&s.connect_failures, 0);
       for (pg_atomic_uint64& c : s.stats) pg_atomic_init_u64(&c, 0);
-    }
+      for (pg_atomic_uint64& c : s.jobs) pg_atomic_init_u64(&c, 0);
+      pg_atomic_init_u64(&s.latch, 0);
+    };
+    for (WorkerSlot& s : state->http) init(s);
+    for (WorkerSlot& s : state->job) init(s);
+    if (!pg_strong_random(&state->incarnation, sizeof state->incarnation))
+      state->incarnation = uint64(GetCurrentTimestamp()) ^ uint64(MyProcPid);
   }
   LWLockRelease(AddinShmemInitLock);
 }
@@ -55,9 +61,14 @@ SharedState* get() {
   return state;
 }
 
-HttpWorkerSlot* http_slot(int index) {
+WorkerSlot* http_slot(int index) {
   if (index < 0 || index >= kMaxHttpWorkers) return nullptr;
   return &get()->http[index];
+}
+
+WorkerSlot* job_slot(int index) {
+  if (index < 0 || index >= kMaxJobWorkers) return nullptr;
+  return &get()->job[index];
 }
 
 const char* state_name(WorkerState s) {

@@ -1,4 +1,4 @@
-// Shared memory of pg_gateway: one slot per HTTP worker.
+// Shared memory of pg_gateway: one slot per HTTP worker and per job worker.
 //
 // Slots are written only by their own worker (counters with atomics, so
 // readers such as pg_gateway.http_worker_stats() need no lock) and survive
@@ -12,6 +12,7 @@
 namespace pg_gateway::shared {
 
 constexpr int kMaxHttpWorkers = 64;  // upper bound of pg_gateway.http_workers
+constexpr int kMaxJobWorkers = 32;   // upper bound of pg_gateway.job_workers
 
 enum class WorkerState : uint32 {
   kNotRunning = 0,
@@ -43,7 +44,19 @@ enum class StatCounter : int {
   kCount
 };
 
-struct HttpWorkerSlot {
+// Job workers' counters (extension/job_runner.cpp).
+enum class JobCounter : int {
+  kClaimed = 0,
+  kSucceeded,
+  kRetried,
+  kFailed,
+  kWakeups,  // latch wake-ups (enqueues committed, shutdown)
+  kCount
+};
+
+// One worker process, HTTP or job: HTTP workers use `stats`, job workers
+// `jobs` and `latch`.
+struct WorkerSlot {
   pg_atomic_uint32 pid;
   pg_atomic_uint32 state;
   // Set just before connecting to the target database, cleared right after.
@@ -51,6 +64,11 @@ struct HttpWorkerSlot {
   pg_atomic_uint32 connect_in_progress;
   pg_atomic_uint32 connect_failures;
   pg_atomic_uint64 stats[int(StatCounter::kCount)];
+  pg_atomic_uint64 jobs[int(JobCounter::kCount)];
+  // The worker's process latch (a Latch* into the shared PGPROC array), 0
+  // when no worker runs. Setting a stale one only wakes whichever process
+  // now owns that PGPROC, which latches tolerate.
+  pg_atomic_uint64 latch;
 };
 
 // A statement that needs pg_gateway.database free of other sessions
@@ -71,12 +89,18 @@ struct SharedState {
   // workers then know it is gone without a FATAL connection attempt. A
   // worker clears it once it sees the database exist again.
   pg_atomic_uint32 target_database_gone;
-  HttpWorkerSlot http[kMaxHttpWorkers];
+  // Random, chosen each time shared memory is created (server start and
+  // every crash-restart): job workers' lock ids start with it, so a job
+  // locked under an older incarnation belongs to a worker that is gone.
+  uint64 incarnation;
+  WorkerSlot http[kMaxHttpWorkers];
+  WorkerSlot job[kMaxJobWorkers];
 };
 
 void install_hooks();  // from _PG_init
 SharedState* get();    // attached in every backend after startup
-HttpWorkerSlot* http_slot(int index);
+WorkerSlot* http_slot(int index);
+WorkerSlot* job_slot(int index);
 const char* state_name(WorkerState s);
 
 }  // namespace pg_gateway::shared

@@ -24,7 +24,7 @@ PG_GATEWAY_SQL_FUNCTION(pg_gateway_http_worker_stats) {
   ReturnSetInfo* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
   int workers = pg_gateway::gucs::http_workers;
   for (int i = 0; i < workers && i < shared::kMaxHttpWorkers; ++i) {
-    shared::HttpWorkerSlot* slot = shared::http_slot(i);
+    shared::WorkerSlot* slot = shared::http_slot(i);
     call([rsinfo, slot, i] {
       using shared::StatCounter;
       Datum values[12];
@@ -76,7 +76,7 @@ PG_GATEWAY_SQL_FUNCTION(pg_gateway_graphql_worker_stats) {
   ReturnSetInfo* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
   int workers = pg_gateway::gucs::http_workers;
   for (int i = 0; i < workers && i < shared::kMaxHttpWorkers; ++i) {
-    shared::HttpWorkerSlot* slot = shared::http_slot(i);
+    shared::WorkerSlot* slot = shared::http_slot(i);
     call([rsinfo, slot, i] {
       using shared::StatCounter;
       Datum values[7];

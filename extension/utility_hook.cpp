@@ -180,19 +180,22 @@ void at_backend_exit(int code, Datum arg) noexcept {
   release(false);
 }
 
-// SIGTERM to every HTTP worker that may hold (or be opening) a session on
-// the target database. Workers already serving without a database are
-// left alone. Returns how many were signalled.
+// SIGTERM to every HTTP and job worker that may hold (or be opening) a
+// session on the target database. Workers already running without a
+// database are left alone. Returns how many were signalled.
 int stop_http_workers() noexcept {
   int stopped = 0;
-  for (int i = 0; i < gucs::http_workers && i < shared::kMaxHttpWorkers; ++i) {
-    shared::HttpWorkerSlot* slot = shared::http_slot(i);
+  auto stop = [&stopped](shared::WorkerSlot* slot) {
     pid_t pid = pid_t(pg_atomic_read_u32(&slot->pid));
-    if (pid == 0 || pid == MyProcPid) continue;
+    if (pid == 0 || pid == MyProcPid) return;
     if (shared::WorkerState(pg_atomic_read_u32(&slot->state)) == shared::WorkerState::kDegraded)
-      continue;
+      return;
     if (kill(pid, SIGTERM) == 0) ++stopped;
-  }
+  };
+  for (int i = 0; i < gucs::http_workers && i < shared::kMaxHttpWorkers; ++i)
+    stop(shared::http_slot(i));
+  for (int i = 0; i < gucs::job_workers && i < shared::kMaxJobWorkers; ++i)
+    stop(shared::job_slot(i));
   return stopped;
 }
 

@@ -92,6 +92,33 @@ CREATE TYPE @extschema@.job_spec AS (
     flags        text[]
 );
 
+-- Enqueuing functions call this: the job workers' latches are set when the
+-- transaction commits (extension/job_wakeup.cpp), so a job starts within
+-- milliseconds of the commit instead of at the next poll.
+CREATE FUNCTION @extschema@.wake_job_workers()
+RETURNS void
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'pg_gateway_wake_job_workers';
+COMMENT ON FUNCTION @extschema@.wake_job_workers() IS
+    'Wakes the job workers when the current transaction commits';
+REVOKE ALL ON FUNCTION @extschema@.wake_job_workers() FROM PUBLIC;
+
+CREATE FUNCTION @extschema@.job_worker_stats(
+    OUT worker integer,
+    OUT pid integer,
+    OUT state text,
+    OUT claimed bigint,
+    OUT succeeded bigint,
+    OUT retried bigint,
+    OUT failed bigint,
+    OUT wakeups bigint)
+RETURNS SETOF record
+LANGUAGE c STRICT VOLATILE
+AS 'MODULE_PATHNAME', 'pg_gateway_job_worker_stats';
+COMMENT ON FUNCTION @extschema@.job_worker_stats() IS
+    'Per-job-worker counters from shared memory: jobs claimed, succeeded, retried, failed; wake-ups';
+REVOKE ALL ON FUNCTION @extschema@.job_worker_stats() FROM PUBLIC;
+
 -- The completion notification: one per job reaching 'succeeded' or
 -- 'failed', sent at commit of the transaction that finished it.
 CREATE FUNCTION @extschema@.notify_job_finished(job @extschema@.jobs)
@@ -126,6 +153,7 @@ BEGIN
       USING ERRCODE = 'null_value_not_allowed',
             HINT = 'Pass the task identifier as the first argument of add_job().';
   END IF;
+  PERFORM @extschema@.wake_job_workers();
   INSERT INTO @extschema@.job_queues (queue_name)
   SELECT DISTINCT s.queue_name FROM unnest(specs) s WHERE s.queue_name IS NOT NULL
   ON CONFLICT DO NOTHING;
@@ -200,6 +228,7 @@ BEGIN
     IF identifier IS NULL THEN
       RAISE EXCEPTION 'a job needs a task identifier' USING ERRCODE = 'null_value_not_allowed';
     END IF;
+    PERFORM @extschema@.wake_job_workers();
     IF queue_name IS NOT NULL THEN
       INSERT INTO @extschema@.job_queues (queue_name) VALUES (add_job.queue_name)
       ON CONFLICT DO NOTHING;

@@ -3,9 +3,10 @@ SELECT name, setting, unit, context
   FROM pg_settings
  WHERE name LIKE 'pg\_gateway.%'
  ORDER BY name;
--- The regress instance sets these two.
+-- The regress instance sets these three.
 SHOW pg_gateway.http_workers;
 SHOW pg_gateway.port;
+SHOW pg_gateway.job_workers;
 -- The prefix is reserved: typos are errors, not silent placeholders.
 SET pg_gateway.prot = 8081;
 -- Restart-only and reload-only parameters cannot be SET in a session.

@@ -1,0 +1,280 @@
+// pg_gateway's job workers: background workers that run the job queue's
+// jobs (extension/job_runner.hpp does the database work).
+//
+// Each worker loops: claim a due job and run it, until none is due; then
+// sleep in WaitEventSetWait on its latch (set at commit by every enqueue,
+// see extension/job_wakeup.cpp) and postmaster death, for at most
+// pg_gateway.job_poll_interval or until the next job's run_at. Every
+// minute, and at start, worker 1 gives back the jobs of workers that are
+// gone (a crash-restart changes the shared-memory incarnation in their lock
+// ids; a worker that exited no longer has a slot) and deletes finished
+// jobs past pg_gateway.job_retention.
+//
+// SIGTERM: the job in progress finishes (its SQL is cancelled once
+// pg_gateway.shutdown_timeout has passed, like a request's, and the job is
+// then retried by the next worker), no new job is claimed.
+#include "extension/pg_api.hpp"
+
+#include <csignal>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "bgworker/target_database.hpp"
+#include "core/util/clock.hpp"
+#include "extension/gucs.hpp"
+#include "extension/job_runner.hpp"
+#include "extension/pg_guard.hpp"
+#include "extension/pg_log.hpp"
+#include "extension/request_transaction.hpp"
+#include "extension/shared_state.hpp"
+
+extern "C" {
+PGDLLEXPORT void pg_gateway_job_worker_main(Datum main_arg);
+}
+
+namespace pg_gateway::bgworker {
+
+namespace {
+
+constexpr int64_t kHousekeepingMs = 60 * 1000;
+constexpr int64_t kNoQueuePollMs = 10 * 1000;  // extension missing or older than 0.4.0
+
+volatile sig_atomic_t shutdown_requested = false;
+volatile int64_t shutdown_requested_at = 0;
+
+void handle_sigterm(SIGNAL_ARGS) {
+  int save_errno = errno;
+  if (!shutdown_requested) shutdown_requested_at = GetCurrentTimestamp();
+  shutdown_requested = true;
+  SetLatch(MyLatch);
+  errno = save_errno;
+}
+
+void count(shared::WorkerSlot* slot, shared::JobCounter c) {
+  pg_atomic_fetch_add_u64(&slot->jobs[int(c)], 1);
+}
+
+std::string worker_id_for(uint32 pid) {
+  char buf[64];
+  snprintf(buf, sizeof buf, "%016llx:%u",
+           static_cast<unsigned long long>(shared::get()->incarnation), pid);
+  return buf;
+}
+
+// Lock ids of the job workers alive now.
+std::vector<std::string> live_workers() {
+  std::vector<std::string> ids;
+  for (int i = 0; i < gucs::job_workers && i < shared::kMaxJobWorkers; ++i) {
+    uint32 pid = pg_atomic_read_u32(&shared::job_slot(i)->pid);
+    if (pid != 0) ids.push_back(worker_id_for(pid));
+  }
+  return ids;
+}
+
+class JobWorker {
+ public:
+  JobWorker(int index, shared::WorkerSlot* slot)
+      : index_(index), slot_(slot), runner_(worker_id_for(uint32(MyProcPid))) {}
+
+  void run();
+
+ private:
+  std::string name() const { return "pg_gateway job worker " + std::to_string(index_ + 1); }
+  // Runs due jobs until none is left or shutdown; false if the queue is
+  // not installed.
+  bool drain();
+  void housekeeping();
+  void sleep(int64_t ms, WaitEventSet* set);
+
+  int index_;
+  shared::WorkerSlot* slot_;
+  jobs_pg::JobRunner runner_;
+  bool queue_known_ = false;
+  bool warned_missing_ = false;
+  int64_t next_housekeeping_ = 0;
+};
+
+bool JobWorker::drain() {
+  if (!queue_known_) {
+    queue_known_ = runner_.queue_installed();
+    if (!queue_known_) {
+      if (!warned_missing_)
+        pg::log(name() + ": the job queue is not installed in database \"" +
+                std::string(gucs::database) +
+                "\" (CREATE EXTENSION pg_gateway, version 0.4.0 or later); checking again every "
+                "10 s");
+      warned_missing_ = true;
+      return false;
+    }
+    pg::log(name() + " running jobs of database \"" + std::string(gucs::database) + "\"");
+  }
+  while (!shutdown_requested) {
+    std::optional<jobs_pg::ClaimedJob> job = runner_.claim();
+    if (!job) break;
+    count(slot_, shared::JobCounter::kClaimed);
+    switch (runner_.run(*job)) {
+      case jobs_pg::Outcome::kSucceeded:
+        count(slot_, shared::JobCounter::kSucceeded);
+        break;
+      case jobs_pg::Outcome::kRetried:
+        count(slot_, shared::JobCounter::kRetried);
+        break;
+      case jobs_pg::Outcome::kFailed:
+        count(slot_, shared::JobCounter::kFailed);
+        break;
+      case jobs_pg::Outcome::kLost:
+        break;
+    }
+    try {
+      pg::call([] { CHECK_FOR_INTERRUPTS(); });
+    } catch (const pg::PgError& e) {
+      pg::log(name() + ": ignored interrupt between jobs: " + e.message);
+    }
+    if (ConfigReloadPending) {
+      ConfigReloadPending = false;
+      pg::call([] { ProcessConfigFile(PGC_SIGHUP); });
+    }
+  }
+  return true;
+}
+
+void JobWorker::housekeeping() {
+  if (!queue_known_ || index_ != 0) return;
+  int released = runner_.release_jobs_of_dead_workers(live_workers());
+  if (released > 0)
+    pg::log(name() + ": returned " + std::to_string(released) +
+            " job(s) of stopped job workers to the queue");
+  while (runner_.delete_finished_jobs(gucs::job_retention_s) >= 1000 && !shutdown_requested) {
+  }
+}
+
+void JobWorker::run() {
+  WaitEventSet* set = pg::call([] {
+    WaitEventSet* s = CreateWaitEventSet(TopMemoryContext, 2);
+    AddWaitEventToSet(s, WL_LATCH_SET, PGINVALID_SOCKET, MyLatch, nullptr);
+    AddWaitEventToSet(s, WL_EXIT_ON_PM_DEATH, PGINVALID_SOCKET, nullptr, nullptr);
+    return s;
+  });
+  while (!shutdown_requested) {
+    int64_t now = util::monotonic_ms();
+    bool installed = false;
+    try {
+      if (now >= next_housekeeping_ && queue_known_) {
+        housekeeping();
+        next_housekeeping_ = now + kHousekeepingMs;
+      }
+      installed = drain();
+      if (installed && next_housekeeping_ == 0) {
+        housekeeping();
+        next_housekeeping_ = util::monotonic_ms() + kHousekeepingMs;
+        installed = drain();
+      }
+    } catch (const pg::PgError& e) {
+      // The queue's functions failed (extension dropped meanwhile, say):
+      // look again at the next round.
+      pg::log_warning(name() + ": " + e.message, e.hint);
+      queue_known_ = false;
+    }
+    if (shutdown_requested) break;
+    int64_t wait = installed ? gucs::job_poll_interval_ms : kNoQueuePollMs;
+    if (installed) {
+      try {
+        std::optional<int64_t> due = runner_.ms_until_next_due();
+        if (due && *due < wait) wait = *due;
+      } catch (const pg::PgError& e) {
+        pg::log_warning(name() + ": " + e.message, e.hint);
+      }
+    }
+    sleep(wait, set);
+  }
+  pg::log(name() + ": shutting down");
+}
+
+void JobWorker::sleep(int64_t ms, WaitEventSet* set) {
+  if (ms <= 0) return;
+  WaitEvent events[2];
+  long timeout = long(ms);
+  int n = pg::call([&] { return WaitEventSetWait(set, timeout, events, 2, PG_WAIT_EXTENSION); });
+  for (int i = 0; i < n; ++i) {
+    if (events[i].events & WL_LATCH_SET) {
+      pg::call([] { ResetLatch(MyLatch); });
+      count(slot_, shared::JobCounter::kWakeups);
+    }
+  }
+  try {
+    pg::call([] { CHECK_FOR_INTERRUPTS(); });
+  } catch (const pg::PgError& e) {
+    pg::log(name() + ": ignored interrupt while idle: " + e.message);
+  }
+  if (ConfigReloadPending) {
+    ConfigReloadPending = false;
+    pg::call([] { ProcessConfigFile(PGC_SIGHUP); });
+  }
+}
+
+// On every exit, FATAL included: the slot must not name a dead process.
+void clear_job_slot(int code, Datum arg) {
+  (void)code;
+  shared::WorkerSlot* slot = shared::job_slot(DatumGetInt32(arg));
+  if (!slot || pg_atomic_read_u32(&slot->pid) != uint32(MyProcPid)) return;
+  pg_atomic_write_u64(&slot->latch, 0);
+  pg_atomic_write_u32(&slot->state, uint32(shared::WorkerState::kNotRunning));
+  pg_atomic_write_u32(&slot->pid, 0);
+}
+
+void job_worker_main(int index) {
+  pg::call([] {
+    pqsignal(SIGTERM, handle_sigterm);
+    pqsignal(SIGHUP, SignalHandlerForConfigReload);
+    BackgroundWorkerUnblockSignals();
+  });
+  shared::WorkerSlot* slot = shared::job_slot(index);
+  if (!slot) throw std::out_of_range("job worker index out of range");
+  pg::call([index] { before_shmem_exit(clear_job_slot, Int32GetDatum(index)); });
+  pg_atomic_write_u32(&slot->pid, uint32(MyProcPid));
+  pg_atomic_write_u32(&slot->state, uint32(shared::WorkerState::kStarting));
+  for (pg_atomic_uint64& c : slot->jobs) pg_atomic_write_u64(&c, 0);
+
+  WorkerStatus status = connect_worker(index, slot, WorkerKind::kJob);
+  std::string appname = "pg_gateway job worker " + std::to_string(index + 1);
+  pg::call([&] { pgstat_report_appname(appname.c_str()); });
+  if (!status.connected) {
+    // No database to run jobs in: wait for it as the HTTP workers do, then
+    // exit so that the postmaster starts a worker that connects.
+    pg_atomic_write_u32(&slot->state, uint32(shared::WorkerState::kDegraded));
+    while (!shutdown_requested) {
+      if (target_database_available(status, slot)) break;
+      pg::call([] {
+        (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, 2000,
+                        PG_WAIT_EXTENSION);
+        ResetLatch(MyLatch);
+      });
+    }
+    return;
+  }
+  request::install_shutdown_watchdog(&shutdown_requested, &shutdown_requested_at);
+  pg_atomic_write_u64(&slot->latch, uint64(uintptr_t(MyLatch)));
+  pg_atomic_write_u32(&slot->state, uint32(shared::WorkerState::kServing));
+  JobWorker(index, slot).run();
+}
+
+}  // namespace
+}  // namespace pg_gateway::bgworker
+
+// Entry guard, as for the HTTP workers: nothing C++ escapes, exit code 1
+// so that the postmaster restarts the worker.
+void pg_gateway_job_worker_main(Datum main_arg) {
+  pg_gateway::pg::CaughtError err;
+  try {
+    pg_gateway::bgworker::job_worker_main(DatumGetInt32(main_arg));
+  } catch (const std::exception& e) {
+    err.set(e);
+  } catch (...) {
+    err.set_unknown();
+  }
+  if (err.caught)
+    ereport(LOG, (errcode(err.sqlerrcode), errmsg("pg_gateway job worker failed: %s", err.message),
+                  err.detail[0] ? errdetail_internal("%s", err.detail) : 0));
+  proc_exit(1);
+}

@@ -1,0 +1,240 @@
+#include "extension/job_runner.hpp"
+
+extern "C" {
+#include "utils/acl.h"
+}
+
+#include "extension/gucs.hpp"
+#include "extension/pg_guard.hpp"
+#include "extension/request_transaction.hpp"
+#include "extension/subtransaction.hpp"
+
+namespace pg_gateway::jobs_pg {
+
+namespace {
+
+using Row = std::vector<std::optional<std::string>>;
+using Params = std::vector<std::optional<std::string>>;
+
+// Runs `sql` with text parameters (cast them in the SQL) through SPI in the
+// current transaction and copies the rows out. Every PostgreSQL call is its
+// own pg::call, so no C++ object lives in a frame an ereport could skip.
+std::vector<Row> query(const char* sql, const Params& params) {
+  std::vector<Oid> types(params.size(), TEXTOID);
+  std::vector<Datum> values(params.size(), Datum(0));
+  std::string nulls(params.size(), ' ');
+  for (size_t i = 0; i < params.size(); ++i) {
+    if (!params[i]) {
+      nulls[i] = 'n';
+      continue;
+    }
+    const char* text = params[i]->c_str();
+    values[i] = pg::call([text] { return CStringGetTextDatum(text); });
+  }
+  int nargs = int(params.size());
+  pg::call([&] {
+    int rc = SPI_execute_with_args(sql, nargs, nargs ? types.data() : nullptr,
+                                   nargs ? values.data() : nullptr, nargs ? nulls.data() : nullptr,
+                                   false, 0);
+    if (rc < 0) elog(ERROR, "SPI_execute_with_args failed: %s", SPI_result_code_string(rc));
+  });
+  std::vector<Row> rows;
+  uint64 count = SPI_processed;
+  SPITupleTable* table = SPI_tuptable;
+  if (!table) return rows;
+  int columns = table->tupdesc->natts;
+  for (uint64 r = 0; r < count; ++r) {
+    Row row;
+    for (int c = 1; c <= columns; ++c) {
+      char* v = pg::call([table, r, c] { return SPI_getvalue(table->vals[r], table->tupdesc, c); });
+      row.push_back(v ? std::optional<std::string>(v) : std::nullopt);
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+request::TransactionOptions write_transaction(const char* activity) {
+  request::TransactionOptions tx;
+  tx.read_only = false;
+  tx.statement_timeout_ms = gucs::statement_timeout_ms;
+  tx.activity = activity;
+  return tx;
+}
+
+// A task's handler, resolved in the job's transaction (it can change
+// between jobs).
+struct TaskHandler {
+  Oid run_as = InvalidOid;
+  std::string call_sql;  // SELECT to_jsonb(<schema>.<function>($1::jsonb))::text
+};
+
+}  // namespace
+
+bool JobRunner::queue_installed() {
+  bool installed = false;
+  request::run_in_transaction(
+      [] {
+        request::TransactionOptions tx;
+        tx.activity = "pg_gateway job worker: checking the job queue";
+        return tx;
+      }(),
+      [&] {
+        installed = pg::call([] {
+          Oid nsp = get_namespace_oid("gateway", true);
+          return OidIsValid(nsp) && OidIsValid(get_relname_relid("jobs", nsp)) &&
+                 OidIsValid(get_extension_oid("pg_gateway", true));
+        });
+        if (installed)
+          installed = !query(
+                           "SELECT 1 FROM pg_proc WHERE oid = "
+                           "to_regprocedure('gateway.claim_jobs(text,integer,text[])')",
+                           {})
+                           .empty();
+      });
+  return installed;
+}
+
+std::optional<ClaimedJob> JobRunner::claim() {
+  std::optional<ClaimedJob> job;
+  request::run_in_transaction(write_transaction("pg_gateway job worker: claiming a job"), [&] {
+    std::vector<Row> rows = query(
+        "SELECT id, task_identifier, payload::text, attempts, max_attempts "
+        "FROM gateway.claim_jobs($1::text, 1, NULL)",
+        {worker_id_});
+    if (rows.empty()) return;
+    const Row& r = rows[0];
+    ClaimedJob j;
+    j.id = std::stoll(r[0].value_or("0"));
+    j.task = r[1].value_or("");
+    j.payload = r[2].value_or("{}");
+    j.attempts = std::stoi(r[3].value_or("0"));
+    j.max_attempts = std::stoi(r[4].value_or("0"));
+    job = std::move(j);
+  });
+  return job;
+}
+
+Outcome JobRunner::run(const ClaimedJob& job) {
+  if (job.task == "http" || job.task == "email")
+    return record_failure(
+        job,
+        "the built-in \"" + job.task + "\" task is not available in this version of pg_gateway",
+        false);
+  return run_sql_task(job);
+}
+
+// The task's function runs as the role that registered it, in a
+// subtransaction of the transaction that also records the outcome: its
+// effects and the job's success commit together, or neither does.
+Outcome JobRunner::run_sql_task(const ClaimedJob& job) {
+  std::optional<Outcome> outcome;
+  std::string failure;
+  bool retryable = true;
+  std::string activity = "pg_gateway job " + std::to_string(job.id) + ": " + job.task;
+  request::run_in_transaction(write_transaction(activity.c_str()), [&] {
+    std::vector<Row> task = query(
+        "SELECT t.run_as::oid::text, "
+        "'SELECT to_jsonb(' || quote_ident(n.nspname) || '.' || quote_ident(p.proname) || "
+        "'($1::jsonb))::text' "
+        "FROM gateway.tasks t JOIN pg_proc p ON p.oid = t.handler "
+        "JOIN pg_namespace n ON n.oid = p.pronamespace WHERE t.identifier = $1::text",
+        {job.task});
+    if (task.empty()) {
+      failure =
+          "no task is registered under the identifier \"" + job.task + "\" (gateway.register_task)";
+      return;
+    }
+    TaskHandler handler;
+    handler.run_as = Oid(std::stoul(task[0][0].value_or("0")));
+    handler.call_sql = task[0][1].value_or("");
+    Oid role = handler.run_as;
+    if (pg::call([role] { return superuser_arg(role); })) {
+      failure = "task \"" + job.task +
+                "\" is registered to run as a superuser; pg_gateway never "
+                "runs jobs as one";
+      retryable = false;
+      return;
+    }
+    pg::SubtransactionScope scope = pg::begin_subtransaction();
+    std::optional<std::string> result;
+    try {
+      pg::SavedUser saved = pg::enter_role(role);
+      std::vector<Row> rows = query(handler.call_sql.c_str(), {job.payload});
+      pg::leave_role(saved);
+      if (!rows.empty()) result = rows[0][0];
+    } catch (const pg::PgError& e) {
+      pg::end_subtransaction(scope, false);
+      failure = e.message + (e.detail.empty() ? "" : " (" + e.detail + ")");
+      if (e.sqlstate != "XX000") failure += " [SQLSTATE " + e.sqlstate + "]";
+      return;
+    }
+    pg::end_subtransaction(scope, true);
+    std::vector<Row> done = query("SELECT gateway.finish_job($1::bigint, $2::text, $3::jsonb)",
+                                  {std::to_string(job.id), worker_id_, result});
+    outcome = (!done.empty() && done[0][0] == std::optional<std::string>("t")) ? Outcome::kSucceeded
+                                                                               : Outcome::kLost;
+  });
+  if (outcome) return *outcome;
+  return record_failure(job, failure, retryable);
+}
+
+Outcome JobRunner::record_failure(const ClaimedJob& job, const std::string& error, bool retryable) {
+  Outcome outcome = Outcome::kLost;
+  request::run_in_transaction(write_transaction("pg_gateway job worker: recording a failure"), [&] {
+    std::vector<Row> rows =
+        query("SELECT status FROM gateway.fail_job($1::bigint, $2::text, $3::text, $4::boolean)",
+              {std::to_string(job.id), worker_id_, error, std::string(retryable ? "t" : "f")});
+    if (rows.empty() || !rows[0][0]) return;
+    outcome = *rows[0][0] == "queued" ? Outcome::kRetried : Outcome::kFailed;
+  });
+  return outcome;
+}
+
+int JobRunner::release_jobs_of_dead_workers(const std::vector<std::string>& live) {
+  std::string list = "{";
+  for (size_t i = 0; i < live.size(); ++i) list += (i ? "," : "") + live[i];
+  list += "}";
+  int released = 0;
+  request::run_in_transaction(
+      write_transaction("pg_gateway job worker: releasing jobs of dead workers"), [&] {
+        std::vector<Row> rows = query(
+            "SELECT count(*) FROM gateway.force_unlock_workers("
+            "  ARRAY(SELECT DISTINCT locked_by FROM gateway.jobs WHERE status = 'running' "
+            "         AND locked_by <> ALL ($1::text[]) "
+            "        UNION SELECT locked_by FROM gateway.job_queues WHERE locked_by IS NOT NULL "
+            "         AND locked_by <> ALL ($1::text[])),"
+            "  'its job worker stopped while running it')",
+            {list});
+        if (!rows.empty()) released = std::stoi(rows[0][0].value_or("0"));
+      });
+  return released;
+}
+
+int JobRunner::delete_finished_jobs(int retention_seconds) {
+  int deleted = 0;
+  request::run_in_transaction(
+      write_transaction("pg_gateway job worker: deleting finished jobs"), [&] {
+        std::vector<Row> rows =
+            query("SELECT gateway.delete_finished_jobs(make_interval(secs => $1::int), 1000)",
+                  {std::to_string(retention_seconds)});
+        if (!rows.empty()) deleted = std::stoi(rows[0][0].value_or("0"));
+      });
+  return deleted;
+}
+
+std::optional<int64_t> JobRunner::ms_until_next_due() {
+  std::optional<int64_t> ms;
+  request::TransactionOptions tx;
+  tx.activity = "pg_gateway job worker: looking for due jobs";
+  request::run_in_transaction(tx, [&] {
+    std::vector<Row> rows = query(
+        "SELECT greatest(0, ceil(extract(epoch FROM min(run_at) - clock_timestamp()) * 1000))"
+        "::bigint FROM gateway.jobs WHERE status = 'queued'",
+        {});
+    if (!rows.empty() && rows[0][0]) ms = std::stoll(*rows[0][0]);
+  });
+  return ms;
+}
+
+}  // namespace pg_gateway::jobs_pg

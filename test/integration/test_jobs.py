@@ -1,0 +1,140 @@
+"""The job queue run by real job workers on a real cluster: SQL tasks run
+as the role that registered them, failures retried with backoff, the
+workers woken at commit (polling is set to 10 minutes here, so a job that
+runs at all was started by the wake-up), completion seen by a LISTENing
+psql, and jobs of a worker killed with SIGKILL run again after the
+cluster's crash-restart."""
+
+import json
+import os
+import signal
+import subprocess
+import time
+import unittest
+
+from harness import PG_BIN, ClusterTestCase, as_server_user
+
+SETUP_SQL = r"""
+ALTER EXTENSION pg_gateway UPDATE TO '0.4.0';
+CREATE ROLE job_runner;
+CREATE TABLE public.done (n int, ran_as text);
+GRANT INSERT, SELECT ON public.done TO job_runner;  -- RETURNING reads
+CREATE TABLE public.hold (on_off boolean);
+GRANT SELECT ON public.hold TO job_runner;
+CREATE FUNCTION public.record(payload jsonb) RETURNS jsonb LANGUAGE sql AS $$
+  INSERT INTO public.done VALUES ((payload->>'n')::int, current_user)
+  RETURNING jsonb_build_object('n', n, 'ran_as', ran_as) $$;
+CREATE FUNCTION public.explode(payload jsonb) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO public.done VALUES (-1, 'must be rolled back');
+  RAISE EXCEPTION 'exploded on %', payload->>'n' USING ERRCODE = 'P0001';
+END $$;
+-- Sleeps while public.hold has a true row.
+CREATE FUNCTION public.slow(payload jsonb) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+  WHILE EXISTS (SELECT 1 FROM public.hold WHERE on_off) LOOP
+    PERFORM pg_sleep(0.1);
+  END LOOP;
+  RETURN 'finished';
+END $$;
+SELECT gateway.register_task('record', 'public.record(jsonb)', 'job_runner');
+SELECT gateway.register_task('explode', 'public.explode(jsonb)', 'job_runner');
+SELECT gateway.register_task('slow', 'public.slow(jsonb)', 'job_runner');
+"""
+
+
+class JobWorkers(ClusterTestCase):
+    settings = {"pg_gateway.http_workers": "1",
+                "pg_gateway.job_workers": "2",
+                "pg_gateway.job_poll_interval": "'10min'"}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.cluster.sql(SETUP_SQL)
+
+    def job(self, job_id):
+        row = self.cluster.sql(
+            "SELECT row_to_json(j) FROM (SELECT status, attempts, last_error, result, "
+            f"run_at > now() AS later FROM gateway.jobs WHERE id = {job_id}) j")
+        return json.loads(row) if row else None
+
+    def wait_status(self, job_id, statuses, timeout=30):
+        self.cluster.wait_for(lambda: (self.job(job_id) or {}).get("status") in statuses,
+                              timeout=timeout, what=f"job {job_id} {statuses}")
+        return self.job(job_id)
+
+    def test_sql_task_runs_as_its_role_and_keeps_its_result(self):
+        job_id = self.cluster.sql("SELECT id FROM gateway.add_job('record', '{\"n\": 7}')")
+        job = self.wait_status(job_id, {"succeeded"})
+        self.assertEqual(job["result"], {"n": 7, "ran_as": "job_runner"})
+        self.assertEqual(job["attempts"], 1)
+        self.assertEqual(self.cluster.sql("SELECT ran_as FROM public.done WHERE n = 7"),
+                         "job_runner")
+
+    def test_failure_is_retried_with_backoff_and_rolled_back(self):
+        job_id = self.cluster.sql(
+            "SELECT id FROM gateway.add_job('explode', '{\"n\": 1}', max_attempts => 2)")
+        self.cluster.wait_for(lambda: (self.job(job_id) or {}).get("attempts") == 1 and
+                              self.job(job_id)["status"] == "queued", what="first failure")
+        job = self.job(job_id)
+        self.assertIn("exploded on 1", job["last_error"])
+        self.assertTrue(job["later"], job)  # backoff: exp(1) s
+        self.assertEqual(self.cluster.sql("SELECT count(*) FROM public.done WHERE n = -1"), "0")
+        # The retry is due in about 2.7 s; polling is 10 minutes, so make it
+        # due now and wake the workers the way an enqueue does.
+        self.cluster.sql(f"SELECT gateway.reschedule_jobs(ARRAY[{job_id}]::bigint[], now()); "
+                         "SELECT gateway.add_job('record', '{\"n\": 100}')")
+        job = self.wait_status(job_id, {"failed"})
+        self.assertEqual(job["attempts"], 2)
+
+    def test_unknown_task_is_an_error_on_the_job(self):
+        job_id = self.cluster.sql("SELECT id FROM gateway.add_job('no_such_task')")
+        self.cluster.wait_for(lambda: (self.job(job_id) or {}).get("last_error"),
+                              what="unknown task error")
+        self.assertIn('no task is registered under the identifier "no_such_task"',
+                      self.job(job_id)["last_error"])
+
+    def test_completion_is_seen_by_a_listening_client(self):
+        listener = subprocess.Popen(
+            as_server_user([os.path.join(PG_BIN, "psql"), "-X", "-h", self.cluster.socket_dir,
+                            "-p", str(self.cluster.port), "-U", "postgres", "-d", "postgres",
+                            "-c", "LISTEN pg_gateway_jobs", "-c", "SELECT pg_sleep(4)",
+                            "-c", "SELECT 1"]),
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        time.sleep(1)
+        job_id = self.cluster.sql("SELECT id FROM gateway.add_job('record', '{\"n\": 9}')")
+        out, _ = listener.communicate(timeout=30)
+        self.assertIn('Asynchronous notification "pg_gateway_jobs" with payload', out)
+        payload = out.split('with payload "', 1)[1].split('" received', 1)[0]
+        self.assertEqual(json.loads(payload), {"id": int(job_id), "task": "record",
+                                               "queue": None, "status": "succeeded",
+                                               "attempts": 1})
+
+    def test_workers_are_visible_and_counted(self):
+        rows = self.cluster.sql("SELECT backend_type, application_name FROM pg_stat_activity "
+                                "WHERE backend_type = 'pg_gateway jobs' ORDER BY 2")
+        self.assertEqual(rows.split("\n"), ["pg_gateway jobs|pg_gateway job worker 1",
+                                            "pg_gateway jobs|pg_gateway job worker 2"])
+        self.cluster.sql("SELECT gateway.add_job('record', '{\"n\": 11}')")
+        self.cluster.wait_for(
+            lambda: int(self.cluster.sql("SELECT sum(succeeded) FROM gateway.job_worker_stats()"))
+            >= 1, what="a success counted")
+
+    def test_z_killed_worker_job_runs_again_after_crash_restart(self):
+        self.cluster.sql("INSERT INTO public.hold VALUES (true)")
+        job_id = self.cluster.sql("SELECT id FROM gateway.add_job('slow')")
+        self.wait_status(job_id, {"running"})
+        holder = self.cluster.sql(f"SELECT locked_by FROM gateway.jobs WHERE id = {job_id}")
+        pid = int(holder.split(":")[1])
+        os.kill(pid, signal.SIGKILL)  # the postmaster restarts the whole cluster
+        self.cluster.wait_for(lambda: self.cluster.psql("SELECT 1", check=False).returncode == 0,
+                              timeout=60, what="cluster back after the crash")
+        self.cluster.sql("UPDATE public.hold SET on_off = false")
+        job = self.wait_status(job_id, {"succeeded"}, timeout=120)
+        self.assertEqual(job["attempts"], 2)
+        self.assertEqual(job["result"], "finished")
+
+
+if __name__ == "__main__":
+    unittest.main()
