@@ -1,4 +1,5 @@
-// Waking the job workers when jobs are enqueued, and their counters.
+// Waking the job workers when jobs are enqueued, waking SQL sessions that
+// wait for a job to finish, and the job workers' counters.
 //
 // add_jobs() calls gateway.wake_job_workers(), which only notes that this
 // transaction enqueued something. A transaction callback, registered once
@@ -12,7 +13,9 @@
 
 extern "C" {
 #include "access/xact.h"
+#include "storage/condition_variable.h"
 #include "storage/latch.h"
+#include "utils/timestamp.h"
 }
 
 #include "extension/gucs.hpp"
@@ -25,6 +28,7 @@ namespace shared = pg_gateway::shared;
 namespace {
 
 bool wake_at_commit = false;
+bool finished_at_commit = false;  // this transaction finished a job
 bool callback_registered = false;
 
 // Plain C territory: called by PostgreSQL at transaction end, where an
@@ -39,10 +43,19 @@ void at_transaction_end(XactEvent event, void* arg) noexcept {
         if (latch) SetLatch(latch);
       }
     }
+    if (finished_at_commit) ConditionVariableBroadcast(&shared::get()->job_finished);
     wake_at_commit = false;
+    finished_at_commit = false;
   } else if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT) {
     wake_at_commit = false;
+    finished_at_commit = false;
   }
+}
+
+void register_callback() {
+  if (callback_registered) return;
+  call([] { RegisterXactCallback(at_transaction_end, nullptr); });
+  callback_registered = true;
 }
 
 }  // namespace
@@ -51,12 +64,95 @@ void at_transaction_end(XactEvent event, void* arg) noexcept {
 // commits.
 PG_GATEWAY_SQL_FUNCTION(pg_gateway_wake_job_workers) {
   (void)fcinfo;
-  if (!callback_registered) {
-    call([] { RegisterXactCallback(at_transaction_end, nullptr); });
-    callback_registered = true;
-  }
+  register_callback();
   wake_at_commit = true;
   return Datum(0);
+}
+
+// gateway.announce_job_finished(): sessions in wait_for_job() look again
+// when this transaction commits. Called by notify_job_finished().
+PG_GATEWAY_SQL_FUNCTION(pg_gateway_announce_job_finished) {
+  (void)fcinfo;
+  register_callback();
+  finished_at_commit = true;
+  return Datum(0);
+}
+
+// gateway.wait_for_job(id, timeout): the job's row once it has succeeded
+// or failed, or as it is when the timeout passes; NULL if there is no such
+// job. Sleeps on a condition variable broadcast at the commit of every
+// transaction that finishes a job, so it neither polls nor misses one: the
+// sleep is prepared before the row is read, and a broadcast after that
+// read ends the sleep. Each read takes a new snapshot, which needs READ
+// COMMITTED.
+PG_GATEWAY_SQL_FUNCTION(pg_gateway_wait_for_job) {
+  int64 id = call([fcinfo] { return PG_GETARG_INT64(0); });
+  Interval* timeout = call([fcinfo] { return PG_GETARG_INTERVAL_P(1); });
+  if (call([] { return IsolationUsesXactSnapshot(); }))
+    call([] {
+      ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                      errmsg("gateway.wait_for_job() needs the READ COMMITTED isolation level"),
+                      errdetail("Under REPEATABLE READ or SERIALIZABLE the transaction's snapshot "
+                                "never shows the job finishing."),
+                      errhint("Call it outside an explicit transaction, or in a READ COMMITTED "
+                              "one.")));
+    });
+  int64 timeout_ms = call([timeout] {
+    return int64(timeout->time / 1000 +
+                 (int64(timeout->day) + int64(timeout->month) * DAYS_PER_MONTH) *
+                     (USECS_PER_DAY / 1000));
+  });
+  TimestampTz deadline =
+      call([timeout_ms] { return TimestampTzPlusMilliseconds(GetCurrentTimestamp(), timeout_ms); });
+  ConditionVariable* cv = &shared::get()->job_finished;
+  call([] {
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+  });
+  Datum result = Datum(0);
+  bool found = false;
+  while (true) {
+    call([cv] { ConditionVariablePrepareToSleep(cv); });
+    bool done = call([id, &result, &found] {
+      Oid argtypes[1] = {INT8OID};
+      Datum values[1] = {Int64GetDatum(id)};
+      int rc = SPI_execute_with_args(
+          "SELECT j, j.status IN ('succeeded', 'failed') "
+          "FROM gateway.jobs j WHERE j.id = $1",
+          1, argtypes, values, nullptr, false, 1);
+      if (rc != SPI_OK_SELECT) elog(ERROR, "could not read gateway.jobs");
+      if (SPI_processed == 0) {
+        found = false;
+        return true;
+      }
+      bool isnull = false;
+      result = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+      found = !isnull;
+      return DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+    });
+    if (done) break;
+    int64 left = call([deadline] {
+      long secs;
+      int usecs;
+      TimestampDifference(GetCurrentTimestamp(), deadline, &secs, &usecs);
+      return int64(secs) * 1000 + usecs / 1000;
+    });
+    if (left <= 0) break;
+    call([cv, left] { (void)ConditionVariableTimedSleep(cv, long(left), PG_WAIT_EXTENSION); });
+  }
+  call([] { ConditionVariableCancelSleep(); });
+  if (!found) {
+    call([] { SPI_finish(); });
+    fcinfo->isnull = true;
+    return Datum(0);
+  }
+  // The row lives in SPI memory: copy it out before SPI_finish frees it.
+  Datum copy = call([result] {
+    HeapTupleHeader row = DatumGetHeapTupleHeader(result);
+    Datum out = SPI_datumTransfer(PointerGetDatum(row), false, -1);
+    SPI_finish();
+    return out;
+  });
+  return copy;
 }
 
 // gateway.job_worker_stats(): one row per configured job worker, from

@@ -35,6 +35,7 @@ void startup_shmem() {
     };
     for (WorkerSlot& s : state->http) init(s);
     for (WorkerSlot& s : state->job) init(s);
+    ConditionVariableInit(&state->job_finished);
     if (!pg_strong_random(&state->incarnation, sizeof state->incarnation))
       state->incarnation = uint64(GetCurrentTimestamp()) ^ uint64(MyProcPid);
   }

@@ -9,6 +9,10 @@
 
 #include "extension/pg_api.hpp"
 
+extern "C" {
+#include "storage/condition_variable.h"
+}
+
 namespace pg_gateway::shared {
 
 constexpr int kMaxHttpWorkers = 64;  // upper bound of pg_gateway.http_workers
@@ -93,6 +97,9 @@ struct SharedState {
   // every crash-restart): job workers' lock ids start with it, so a job
   // locked under an older incarnation belongs to a worker that is gone.
   uint64 incarnation;
+  // Broadcast at the commit of every transaction that finished a job
+  // (extension/job_wakeup.cpp); gateway.wait_for_job() sleeps on it.
+  ConditionVariable job_finished;
   WorkerSlot http[kMaxHttpWorkers];
   WorkerSlot job[kMaxJobWorkers];
 };

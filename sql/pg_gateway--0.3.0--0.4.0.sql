@@ -121,16 +121,40 @@ REVOKE ALL ON FUNCTION @extschema@.job_worker_stats() FROM PUBLIC;
 
 -- The completion notification: one per job reaching 'succeeded' or
 -- 'failed', sent at commit of the transaction that finished it.
+CREATE FUNCTION @extschema@.announce_job_finished()
+RETURNS void
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'pg_gateway_announce_job_finished';
+COMMENT ON FUNCTION @extschema@.announce_job_finished() IS
+    'Sessions in wait_for_job() look again when the current transaction commits';
+REVOKE ALL ON FUNCTION @extschema@.announce_job_finished() FROM PUBLIC;
+
 CREATE FUNCTION @extschema@.notify_job_finished(job @extschema@.jobs)
 RETURNS void
 LANGUAGE sql
 SET search_path = pg_catalog
 AS $$
+  SELECT @extschema@.announce_job_finished();
   SELECT pg_notify('pg_gateway_jobs', json_build_object(
       'id', job.id, 'task', job.task_identifier, 'queue', job.queue_name,
       'status', job.status, 'attempts', job.attempts)::text)
 $$;
 REVOKE ALL ON FUNCTION @extschema@.notify_job_finished(@extschema@.jobs) FROM PUBLIC;
+
+-- Waits, without polling, until the job has succeeded or failed (or the
+-- timeout passes) and returns its row; NULL when there is no such job.
+-- Needs READ COMMITTED (each look takes a new snapshot); the caller's
+-- transaction stays open while it waits.
+CREATE FUNCTION @extschema@.wait_for_job(job_id bigint, timeout interval DEFAULT '30 seconds')
+RETURNS @extschema@.jobs
+LANGUAGE c
+STRICT
+SECURITY DEFINER
+SET search_path = pg_catalog
+AS 'MODULE_PATHNAME', 'pg_gateway_wait_for_job';
+COMMENT ON FUNCTION @extschema@.wait_for_job(bigint, interval) IS
+    'Waits until the job has succeeded or failed, or the timeout passes, and returns its row';
+REVOKE ALL ON FUNCTION @extschema@.wait_for_job(bigint, interval) FROM PUBLIC;
 
 -- Graphile Worker's add_jobs(): inserts the jobs; a spec whose job_key
 -- names a waiting job replaces it (payload, queue, run_at, priority, ...;

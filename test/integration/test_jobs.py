@@ -111,6 +111,23 @@ class JobWorkers(ClusterTestCase):
                                                "queue": None, "status": "succeeded",
                                                "attempts": 1})
 
+    def test_wait_for_job(self):
+        # Returns when the job finishes (woken at its commit, no polling).
+        job_id = self.cluster.sql("SELECT id FROM gateway.add_job('record', '{\"n\": 21}')")
+        self.assertEqual(self.cluster.sql(
+            f"SELECT status || ' ' || result::text FROM gateway.wait_for_job({job_id}, '60s')"),
+            'succeeded {"n": 21, "ran_as": "job_runner"}')
+        # A job that does not finish in time comes back as it is.
+        later = self.cluster.sql(
+            "SELECT id FROM gateway.add_job('record', run_at => now() + interval '1 hour')")
+        self.assertEqual(self.cluster.sql(
+            f"SELECT status FROM gateway.wait_for_job({later}, '300ms')"), "queued")
+        self.assertEqual(self.cluster.sql(
+            "SELECT gateway.wait_for_job(-1, '1s') IS NULL"), "t")
+        r = self.cluster.psql("BEGIN ISOLATION LEVEL REPEATABLE READ; "
+                              f"SELECT gateway.wait_for_job({later}, '1s'); COMMIT", check=False)
+        self.assertIn("needs the READ COMMITTED isolation level", r.stderr)
+
     def test_workers_are_visible_and_counted(self):
         rows = self.cluster.sql("SELECT backend_type, application_name FROM pg_stat_activity "
                                 "WHERE backend_type = 'pg_gateway jobs' ORDER BY 2")
