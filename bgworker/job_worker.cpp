@@ -10,18 +10,23 @@
 // ids; a worker that exited no longer has a slot) and deletes finished
 // jobs past pg_gateway.job_retention.
 //
+// Worker 1 also enqueues recurring jobs (gateway.crontab) each minute they
+// match (extension/cron_scheduler.hpp).
+//
 // SIGTERM: the job in progress finishes (its SQL is cancelled once
 // pg_gateway.shutdown_timeout has passed, like a request's, and the job is
 // then retried by the next worker), no new job is claimed.
 #include "extension/pg_api.hpp"
 
 #include <csignal>
+#include <ctime>
 #include <cstdio>
 #include <string>
 #include <vector>
 
 #include "bgworker/target_database.hpp"
 #include "core/util/clock.hpp"
+#include "extension/cron_scheduler.hpp"
 #include "extension/gucs.hpp"
 #include "extension/job_runner.hpp"
 #include "extension/pg_guard.hpp"
@@ -75,7 +80,10 @@ std::vector<std::string> live_workers() {
 class JobWorker {
  public:
   JobWorker(int index, shared::WorkerSlot* slot)
-      : index_(index), slot_(slot), runner_(worker_id_for(uint32(MyProcPid))) {}
+      : index_(index),
+        slot_(slot),
+        runner_(worker_id_for(uint32(MyProcPid))),
+        cron_(int64_t(time(nullptr))) {}
 
   void run();
 
@@ -90,6 +98,7 @@ class JobWorker {
   int index_;
   shared::WorkerSlot* slot_;
   jobs_pg::JobRunner runner_;
+  jobs_pg::CronScheduler cron_;  // worker 1 only
   bool queue_known_ = false;
   bool warned_missing_ = false;
   int64_t next_housekeeping_ = 0;
@@ -180,6 +189,12 @@ void JobWorker::run() {
     int64_t wait = installed ? gucs::job_poll_interval_ms : kNoQueuePollMs;
     if (installed) {
       try {
+        // Recurring jobs: what it enqueues wakes every worker at commit,
+        // this one included, so they run without waiting for the poll.
+        if (index_ == 0) {
+          std::optional<int64_t> next_cron = cron_.run();
+          if (next_cron && *next_cron < wait) wait = *next_cron;
+        }
         std::optional<int64_t> due = runner_.ms_until_next_due();
         if (due && *due < wait) wait = *due;
       } catch (const pg::PgError& e) {

@@ -128,6 +128,36 @@ class JobWorkers(ClusterTestCase):
                               f"SELECT gateway.wait_for_job({later}, '1s'); COMMIT", check=False)
         self.assertIn("needs the READ COMMITTED isolation level", r.stderr)
 
+    def test_recurring_job_backfills_each_missed_minute_once(self):
+        self.cluster.sql("SELECT gateway.add_cron("
+                         "'* * * * * record ?fill=1h&id=every_minute {\"n\": 500}')")
+        # As if the server had been down: last run five minutes ago.
+        minute = self.cluster.sql("SELECT date_trunc('minute', now())")
+        self.cluster.sql("UPDATE gateway.crontab SET "
+                         f"known_since = '{minute}'::timestamptz - interval '10 minutes', "
+                         f"last_execution = '{minute}'::timestamptz - interval '5 minutes' "
+                         "WHERE identifier = 'every_minute'; "
+                         "SELECT gateway.add_job('record', '{\"n\": 501}')")  # wakes them
+        iso = "to_char(m AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.000\"Z\"')"
+        missed = self.cluster.sql(
+            f"SELECT {iso} FROM generate_series('{minute}'::timestamptz - interval '4 minutes', "
+            f"'{minute}'::timestamptz, interval '1 minute') m").split("\n")
+
+        def slots():
+            out = self.cluster.sql(
+                "SELECT payload->'_cron'->>'ts' FROM gateway.jobs "
+                "WHERE payload ? '_cron' AND payload->>'n' = '500' ORDER BY 1")
+            return out.split("\n") if out else []
+        self.cluster.wait_for(lambda: set(missed) <= set(slots()), what="the five missed minutes")
+        got = slots()
+        self.assertEqual(len(got), len(set(got)), got)  # each minute once
+        self.assertEqual(got[0], missed[0], got)  # nothing before the last run
+        # A bad line is refused with the parser's reason.
+        r = self.cluster.psql("SELECT gateway.add_cron('61 * * * * record')", check=False)
+        self.assertIn("invalid crontab", r.stderr)
+        self.assertIn("line 1", r.stderr)
+        self.cluster.sql("SELECT gateway.remove_cron('every_minute')")
+
     def test_workers_are_visible_and_counted(self):
         rows = self.cluster.sql("SELECT backend_type, application_name FROM pg_stat_activity "
                                 "WHERE backend_type = 'pg_gateway jobs' ORDER BY 2")

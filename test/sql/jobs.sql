@@ -136,6 +136,20 @@ SELECT gateway.register_task('http', 'regress_task(jsonb)', 'regress_task_runner
 SELECT gateway.register_task('no spaces', 'regress_task(jsonb)', 'regress_task_runner');
 SELECT gateway.unregister_task('regress'), gateway.unregister_task('regress');
 
+-- Recurring jobs: crontab lines (Graphile Worker syntax) are checked when stored.
+SELECT * FROM gateway.parse_crontab(
+  E'# nightly digest\n0 4 * * * digest ?id=nightly&fill=2h {"full": true}\r\n*/5 * * * * ping\n');
+SELECT gateway.parse_crontab('61 * * * * ping');
+SELECT gateway.parse_crontab(E'* * * * * ping\n* * * * * ping');
+SELECT gateway.set_crontab(E'0 4 * * * digest\n*/5 * * * * ping');
+SELECT identifier, line, last_execution FROM gateway.crontab ORDER BY 1;
+SELECT gateway.set_crontab('*/10 * * * * ping');
+SELECT identifier, line FROM gateway.crontab ORDER BY 1;
+SELECT gateway.add_cron('0 * * * * hourly ?max=3');
+SELECT gateway.add_cron(E'* * * * * a\n* * * * * b');
+SELECT gateway.remove_cron('hourly'), gateway.remove_cron('hourly');
+SELECT gateway.set_crontab('');
+
 DROP FUNCTION regress_task(jsonb), regress_not_a_task(int);
 DROP ROLE regress_task_runner;
 REVOKE ALL ON FUNCTION gateway.add_job(text, jsonb, text, timestamptz, integer, text, integer, text[], text)
