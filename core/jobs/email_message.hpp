@@ -6,10 +6,11 @@
 // MIME-Version, the payload's extra headers, then a text/plain or text/html
 // part (charset utf-8, quoted-printable or base64), or both in a
 // multipart/alternative (text first, html preferred). Bcc recipients are in
-// the envelope only. The output is 7-bit ASCII with CRLF line ends, header
-// lines of at most 76 characters (a single over-long address excepted, still
-// far below 998) and body lines of at most 76; no field of the spec can add
-// a line break of its own (see mime_encoding.hpp).
+// the envelope only. The output is 7-bit ASCII with CRLF line ends; header
+// lines are folded to 76 characters where a space allows it (a long address
+// or a long ASCII word such as a URL keeps a longer line, always within
+// RFC 5322's 998) and body lines have at most 76; no field of the spec can
+// add a line break of its own (see mime_encoding.hpp).
 #pragma once
 #include "core/core_zone.hpp"
 

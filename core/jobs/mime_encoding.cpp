@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <vector>
 
 #include "core/util/base64.hpp"
 #include "core/util/utf8.hpp"
@@ -87,6 +88,32 @@ void add_words(FoldedHeader& header, std::string_view s) {
     if (space == std::string_view::npos) return;
     s.remove_prefix(space + 1);
   }
+}
+
+/* Cuts unstructured text into the tokens FoldedHeader::add joins with one
+ * space: each token is a word with the extra spaces that preceded it (all
+ * of them for the first word, whose separator is the conventional space
+ * after the colon, which readers drop), and spaces after the last word stay
+ * on the last token. Unfolding then gives back the text exactly, and no
+ * folded line is white space alone. Returns no tokens for text without a
+ * word. */
+std::vector<std::string_view> spaced_tokens(std::string_view s) {
+  std::vector<std::string_view> tokens;
+  size_t pos = 0;
+  while (true) {
+    size_t word = s.find_first_not_of(' ', pos);
+    if (word == std::string_view::npos) break;
+    size_t begin = tokens.empty() ? 0 : pos + 1;
+    size_t end = s.find(' ', word);
+    if (end == std::string_view::npos) end = s.size();
+    tokens.push_back(s.substr(begin, end - begin));
+    pos = end;
+  }
+  if (!tokens.empty() && pos < s.size()) {
+    std::string_view& last = tokens.back();
+    last = std::string_view(last.data(), s.data() + s.size() - last.data());
+  }
+  return tokens;
 }
 
 // RFC 5322 atext.
@@ -185,15 +212,20 @@ FoldedHeader::FoldedHeader(std::string_view name) {
 }
 
 /* Folding is only ever done right before a token, so no line consists of
- * white space alone; an empty token is ignored for the same reason. */
+ * white space alone; an empty token is ignored for the same reason. A token
+ * too long for any line is not moved off the field name's line, where
+ * folding would only add a line; after another token it is, so long tokens
+ * never pile up on one line. */
 void FoldedHeader::add(std::string_view token) {
   if (token.empty()) return;
-  if (column() + 1 + token.size() > kMaxHeaderLine) {
+  bool fits_fresh_line = 1 + token.size() <= kMaxHeaderLine;
+  if (column() + 1 + token.size() > kMaxHeaderLine && (fits_fresh_line || has_token_)) {
     out_ += "\r\n";
     line_start_ = out_.size();
   }
   out_ += ' ';
   out_.append(token);
+  has_token_ = true;
 }
 
 void FoldedHeader::attach(std::string_view text) { out_.append(text); }
@@ -250,12 +282,23 @@ void add_encoded_words(FoldedHeader& header, std::string_view text) {
   }
 }
 
+/* Text is kept as written when it is printable ASCII without "=?" and no
+ * token is longer than kMaxLongWord: structured headers passed as extra
+ * headers (List-Unsubscribe: <https://...long URL...>) must not be turned
+ * into encoded-words, which only unstructured text and phrases may carry.
+ * A long token makes a line longer than 76 (RFC 5322 2.1.1's SHOULD) but
+ * within the 998 it requires. Anything else is encoded. */
 void add_unstructured(FoldedHeader& header, std::string_view text) {
   if (text.empty()) return;
-  if (is_plain_words(text, [](char c) { return c > 0x20 && c < 0x7F; }))
-    add_words(header, text);
-  else
+  std::vector<std::string_view> tokens = spaced_tokens(text);
+  bool plain =
+      !tokens.empty() && is_printable_ascii(text) && text.find("=?") == std::string_view::npos;
+  for (std::string_view t : tokens) plain = plain && t.size() <= kMaxLongWord;
+  if (!plain) {
     add_encoded_words(header, text);
+    return;
+  }
+  for (std::string_view t : tokens) header.add(t);
 }
 
 /* Atoms when the name is ordinary words; a quoted-string when it is

@@ -3,8 +3,8 @@
 // folded to 76 columns, and encoded-words for header text that is not plain
 // ASCII. Everything produced is 7-bit ASCII with CRLF line ends, and no
 // input can put a bare CR or LF into the output: text that is not safe as
-// is (controls, non-ASCII, "=?" sequences, over-long words) is carried in
-// encoded-words or in the transfer encoding.
+// is (controls, non-ASCII, "=?" sequences, words beyond 900 characters) is
+// carried in encoded-words or in the transfer encoding.
 #pragma once
 #include "core/core_zone.hpp"
 
@@ -18,9 +18,12 @@ namespace pg_gateway::jobs::mime {
 // encoded-words, at most 75 per encoded-word. We fold every header to 76.
 inline constexpr size_t kMaxHeaderLine = 76;
 inline constexpr size_t kMaxEncodedWord = 75;
-// The longest plain word a header keeps as is; longer words are encoded so
-// that the line limit holds (RFC 5322 allows no folding inside a word).
+// The longest word a display name keeps as an atom or quoted-string, so it
+// fits a folded line; longer names are encoded.
 inline constexpr size_t kMaxPlainWord = 70;
+// The longest word unstructured text keeps as is: with a header name of at
+// most 64 characters the line stays within RFC 5322's hard 998.
+inline constexpr size_t kMaxLongWord = 900;
 
 // Text with every line break (CRLF, lone CR, lone LF) made CRLF: the
 // canonical form of text/* bodies (RFC 2046 4.1.1).
@@ -46,7 +49,8 @@ class FoldedHeader {
 
   // Appends `token` after one space, or after CRLF SP when the line would
   // grow beyond kMaxHeaderLine. A token longer than a whole line (an
-  // address of 200 characters) gets a line of its own.
+  // address of 200 characters) stays after the field name if it is the
+  // first, and gets a line of its own otherwise.
   void add(std::string_view token);
   // Appends `text` to the last token, without space or fold (a ',').
   void attach(std::string_view text);
@@ -57,11 +61,13 @@ class FoldedHeader {
 
  private:
   std::string out_;
-  size_t line_start_ = 0;  // offset of the current line in out_
+  size_t line_start_ = 0;   // offset of the current line in out_
+  bool has_token_ = false;  // a token follows the field name
 };
 
-// Unstructured text (Subject, extra headers): plain words when the value is
-// printable ASCII in ordinary words, else encoded-words for the whole value.
+// Unstructured text (Subject, extra headers): kept as written, folded at
+// spaces, when it is printable ASCII; encoded-words for the whole value
+// otherwise (control characters, non-ASCII, "=?", a word beyond 900).
 void add_unstructured(FoldedHeader& header, std::string_view text);
 
 // A display name (RFC 5322 phrase): atoms, a quoted-string, or encoded-words.

@@ -17,7 +17,11 @@ EmailAddress read_mailbox_string(const ObjectReader& r, const std::string& what,
                                  const json::Value& v) {
   if (v.text().size() > kMaxMailboxTextBytes) r.fail(what, "is too long");
   ParsedMailbox parsed = parse_mailbox(v.text());
-  if (!parsed.ok()) r.fail(what, detail::quote_for_message(v.text()) + " " + parsed.error);
+  if (!parsed.ok()) {
+    std::string hint =
+        v.text().find(',') == std::string::npos ? "" : " (give several addresses as a JSON array)";
+    r.fail(what, detail::quote_for_message(v.text()) + " " + parsed.error + hint);
+  }
   return std::move(*parsed.mailbox);
 }
 

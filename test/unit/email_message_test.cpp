@@ -297,12 +297,28 @@ TEST(EmailMessage, LongAsciiSubjectIsFoldedNotEncoded) {
   Parsed p = parse_message(m.data);
   EXPECT_EQ(*p.get("Subject"), s.subject);  // plain words, only folded
   EXPECT_EQ(p.get("Subject")->find("=?"), std::string::npos);
-  // A word too long for any line, double spaces, "=?" and tabs go encoded.
-  for (std::string subject : {std::string(100, 'a'), std::string("a  b"), std::string("=?x?= y"),
-                              std::string("tab\there"), std::string(" lead"), std::string("")}) {
+  // Long words (a URL), runs of spaces and leading/trailing spaces stay as
+  // written; the line may pass 76 but not 998.
+  std::string url = "<https://acme.example/unsubscribe?token=" + std::string(120, 't') + ">";
+  for (std::string subject : {std::string(100, 'a'), std::string("a  b   c"), std::string(" lead"),
+                              std::string("trail  "), url + " " + url}) {
+    s.subject = subject;
+    m = build_email_message(s, options());
+    expect_clean_lines(m.data, 998);
+    EXPECT_EQ(*parse_message(m.data).get("Subject"), subject);
+  }
+  s.subject = "";
+  s.headers = {{"List-Unsubscribe", url}};
+  m = build_email_message(s, options());
+  EXPECT_NE(m.data.find("\r\nList-Unsubscribe: " + url + "\r\n"), std::string::npos);
+  s.headers.clear();
+  // "=?", tabs, non-ASCII, white space alone and words beyond 900 go encoded.
+  for (std::string subject : {std::string("=?x?= y"), std::string("tab\there"), std::string("é"),
+                              std::string("   "), std::string(901, 'w')}) {
     s.subject = subject;
     m = build_email_message(s, options());
     expect_clean_lines(m.data);
+    EXPECT_NE(parse_message(m.data).get("Subject")->find("=?UTF-8?"), std::string::npos);
     EXPECT_EQ(decode_words(*parse_message(m.data).get("Subject")), subject);
   }
 }

@@ -350,6 +350,9 @@ TEST(EmailTaskSpec, AddressValidation) {
       email_error(
           R"({"from": "Evil\r\nBcc: y@z.w <a@b.c>", "to": "b@c.d", "subject": "", "text": ""})"),
       "display name that must not contain control characters");
+  EXPECT_CONTAINS(
+      email_error(R"({"from": "a@b.c", "to": "b@c.d, e@f.g", "subject": "", "text": ""})"),
+      "(give several addresses as a JSON array)");
   EXPECT_CONTAINS(email_error(R"({"from": "a@b.c>", "to": "b@c.d", "subject": "", "text": ""})"),
                   "'>' without a matching '<'");
   EXPECT_CONTAINS(email_error(R"({"from": 1, "to": "b@c.d", "subject": "", "text": ""})"),
