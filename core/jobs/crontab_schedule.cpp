@@ -207,7 +207,9 @@ std::optional<int64_t> next_slot(const CronItem& item, int64_t after) {
 
 std::vector<DueSlot> due_slots(const CronItem& item, const DueSlotsQuery& q) {
   std::vector<DueSlot> slots;
-  if (q.max_slots == 0) return slots;
+  // Before the supported range nothing can be due (clamping `now` up to it
+  // would invent slots later than now).
+  if (q.max_slots == 0 || q.now < kMinCronTimestamp) return slots;
   const int64_t upper = floor_minute(clamp_timestamp(q.now));
   const int64_t start = clamp_timestamp(q.scheduler_start);
   // Graphile Worker's notBefore: the last execution when there is one (and

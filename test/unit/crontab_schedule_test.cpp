@@ -417,6 +417,7 @@ TEST(CrontabDueSlots, HostileNumbersStayBounded) {
         for (size_t i = 0; i < slots.size(); ++i) {
           ASSERT_GE(slots[i].ts, kMinCronTimestamp);
           ASSERT_LE(slots[i].ts, kMaxCronTimestamp);
+          ASSERT_LE(slots[i].ts, now);  // never later than now, even below the range
           if (i > 0) {
             ASSERT_GT(slots[i].ts, slots[i - 1].ts);
           }
