@@ -25,6 +25,8 @@
 #include <vector>
 
 #include "bgworker/target_database.hpp"
+#include "core/jobs/task_specs.hpp"
+#include "core/jobs/transfers.hpp"
 #include "core/util/clock.hpp"
 #include "extension/cron_scheduler.hpp"
 #include "extension/gucs.hpp"
@@ -92,6 +94,15 @@ class JobWorker {
   // Runs due jobs until none is left or shutdown; false if the queue is
   // not installed.
   bool drain();
+  // Starts the request of an "http" job (or fails the job when its payload
+  // is not a valid http task).
+  void start_http(const jobs_pg::ClaimedJob& job);
+  // Records the transfers libcurl finished; returns how many.
+  size_t collect_transfers();
+  // After SIGTERM: lets transfers in flight finish until shutdown_timeout,
+  // then gives the rest back to the queue as failed attempts.
+  void finish_transfers(WaitEventSet* set);
+  void counted(jobs_pg::Outcome outcome);
   void housekeeping();
   void sleep(int64_t ms, WaitEventSet* set);
 
@@ -99,6 +110,7 @@ class JobWorker {
   shared::WorkerSlot* slot_;
   jobs_pg::JobRunner runner_;
   jobs_pg::CronScheduler cron_;  // worker 1 only
+  jobs::TransferSet transfers_;  // http tasks in flight
   bool queue_known_ = false;
   bool warned_missing_ = false;
   int64_t next_housekeeping_ = 0;
@@ -118,23 +130,20 @@ bool JobWorker::drain() {
     }
     pg::log(name() + " running jobs of database \"" + std::string(gucs::database) + "\"");
   }
-  while (!shutdown_requested) {
+  while (!shutdown_requested && transfers_.in_flight() < size_t(gucs::job_concurrency)) {
     std::optional<jobs_pg::ClaimedJob> job = runner_.claim();
     if (!job) break;
     count(slot_, shared::JobCounter::kClaimed);
-    switch (runner_.run(*job)) {
-      case jobs_pg::Outcome::kSucceeded:
-        count(slot_, shared::JobCounter::kSucceeded);
-        break;
-      case jobs_pg::Outcome::kRetried:
-        count(slot_, shared::JobCounter::kRetried);
-        break;
-      case jobs_pg::Outcome::kFailed:
-        count(slot_, shared::JobCounter::kFailed);
-        break;
-      case jobs_pg::Outcome::kLost:
-        break;
+    if (job->task == "http") {
+      start_http(*job);
+    } else if (job->task == "email") {
+      counted(runner_.record_failure(
+          job->id, "the built-in \"email\" task is not available in this version of pg_gateway",
+          false));
+    } else {
+      counted(runner_.run(*job));
     }
+    collect_transfers();
     try {
       pg::call([] { CHECK_FOR_INTERRUPTS(); });
     } catch (const pg::PgError& e) {
@@ -148,6 +157,63 @@ bool JobWorker::drain() {
   return true;
 }
 
+void JobWorker::counted(jobs_pg::Outcome outcome) {
+  switch (outcome) {
+    case jobs_pg::Outcome::kSucceeded:
+      count(slot_, shared::JobCounter::kSucceeded);
+      break;
+    case jobs_pg::Outcome::kRetried:
+      count(slot_, shared::JobCounter::kRetried);
+      break;
+    case jobs_pg::Outcome::kFailed:
+      count(slot_, shared::JobCounter::kFailed);
+      break;
+    case jobs_pg::Outcome::kLost:
+      break;
+  }
+}
+
+void JobWorker::start_http(const jobs_pg::ClaimedJob& job) {
+  jobs::TaskSpecResult<jobs::HttpTaskSpec> spec =
+      jobs::parse_http_task(std::string_view(job.payload), std::to_string(job.id));
+  if (!spec.ok()) {
+    counted(runner_.record_failure(job.id, spec.error, false));  // the payload will not change
+    return;
+  }
+  try {
+    transfers_.start_http(job.id, *spec.spec, int64_t(time(nullptr)), util::monotonic_ms());
+  } catch (const std::exception& e) {
+    counted(runner_.record_failure(job.id, std::string("could not start the request: ") + e.what(),
+                                   true));
+  }
+}
+
+size_t JobWorker::collect_transfers() {
+  if (transfers_.in_flight() == 0) return 0;
+  std::vector<jobs::TransferResult> done = transfers_.poll(util::monotonic_ms());
+  for (const jobs::TransferResult& t : done) counted(runner_.record_transfer(t));
+  return done.size();
+}
+
+void JobWorker::finish_transfers(WaitEventSet* set) {
+  int64_t deadline = util::monotonic_ms() + gucs::shutdown_timeout_ms;
+  while (transfers_.in_flight() > 0) {
+    int64_t now = util::monotonic_ms();
+    if (now >= deadline) break;
+    collect_transfers();
+    if (transfers_.in_flight() == 0) break;
+    int64_t wait = deadline - now;
+    int64_t curl_wait = transfers_.next_timeout_ms(now);
+    if (curl_wait >= 0 && curl_wait < wait) wait = curl_wait;
+    sleep(wait < 1 ? 1 : wait, set);
+  }
+  if (transfers_.in_flight() == 0) return;
+  pg::log(name() + ": pg_gateway.shutdown_timeout reached, returning " +
+          std::to_string(transfers_.in_flight()) + " http job(s) to the queue");
+  for (const jobs::TransferResult& t : transfers_.abort_all("stopped by the job worker's shutdown"))
+    counted(runner_.record_failure(t.job_id, "the job worker stopped during the request", true));
+}
+
 void JobWorker::housekeeping() {
   if (!queue_known_ || index_ != 0) return;
   int released = runner_.release_jobs_of_dead_workers(live_workers());
@@ -159,10 +225,13 @@ void JobWorker::housekeeping() {
 }
 
 void JobWorker::run() {
-  WaitEventSet* set = pg::call([] {
-    WaitEventSet* s = CreateWaitEventSet(TopMemoryContext, 2);
+  int transfer_fd = transfers_.epoll_fd();
+  WaitEventSet* set = pg::call([transfer_fd] {
+    WaitEventSet* s = CreateWaitEventSet(TopMemoryContext, 3);
     AddWaitEventToSet(s, WL_LATCH_SET, PGINVALID_SOCKET, MyLatch, nullptr);
     AddWaitEventToSet(s, WL_EXIT_ON_PM_DEATH, PGINVALID_SOCKET, nullptr, nullptr);
+    // Every transfer socket, through libcurl's epoll set (transfers.hpp).
+    AddWaitEventToSet(s, WL_SOCKET_READABLE, transfer_fd, nullptr, nullptr);
     return s;
   });
   while (!shutdown_requested) {
@@ -195,22 +264,42 @@ void JobWorker::run() {
           std::optional<int64_t> next_cron = cron_.run();
           if (next_cron && *next_cron < wait) wait = *next_cron;
         }
-        std::optional<int64_t> due = runner_.ms_until_next_due();
-        if (due && *due < wait) wait = *due;
+        // A full worker claims nothing until a transfer finishes.
+        if (transfers_.in_flight() < size_t(gucs::job_concurrency)) {
+          std::optional<int64_t> due = runner_.ms_until_next_due();
+          if (due && *due < wait) wait = *due;
+        }
+        if (collect_transfers() > 0) wait = 0;
       } catch (const pg::PgError& e) {
         pg::log_warning(name() + ": " + e.message, e.hint);
       }
     }
+    int64_t curl_wait = transfers_.next_timeout_ms(util::monotonic_ms());
+    if (curl_wait >= 0 && curl_wait < wait) wait = curl_wait;
     sleep(wait, set);
+    if (transfers_.in_flight() > 0) {
+      try {
+        collect_transfers();
+      } catch (const pg::PgError& e) {
+        pg::log_warning(name() + ": " + e.message, e.hint);
+      }
+    }
+  }
+  if (transfers_.in_flight() > 0) {
+    try {
+      finish_transfers(set);
+    } catch (const pg::PgError& e) {
+      pg::log_warning(name() + ": " + e.message, e.hint);
+    }
   }
   pg::log(name() + ": shutting down");
 }
 
 void JobWorker::sleep(int64_t ms, WaitEventSet* set) {
   if (ms <= 0) return;
-  WaitEvent events[2];
+  WaitEvent events[3];
   long timeout = long(ms);
-  int n = pg::call([&] { return WaitEventSetWait(set, timeout, events, 2, PG_WAIT_EXTENSION); });
+  int n = pg::call([&] { return WaitEventSetWait(set, timeout, events, 3, PG_WAIT_EXTENSION); });
   for (int i = 0; i < n; ++i) {
     if (events[i].events & WL_LATCH_SET) {
       pg::call([] { ResetLatch(MyLatch); });

@@ -17,6 +17,7 @@ char* listen_addresses = nullptr;
 int port = 8080;
 int http_workers = 2;
 int job_workers = 1;
+int job_concurrency = 10;
 int job_poll_interval_ms = 2000;
 int job_retention_s = 7 * 24 * 3600;
 int max_connections = 256;
@@ -139,6 +140,11 @@ void define_all() {
       "pg_gateway.job_workers", "Number of job queue background workers.",
       "Each runs one SQL task at a time; 0 runs no jobs (they wait in gateway.jobs).", &job_workers,
       1, 0, 32, PGC_POSTMASTER, 0, nullptr, nullptr, nullptr);
+  DefineCustomIntVariable(
+      "pg_gateway.job_concurrency", "Network tasks (http) each job worker runs at once.",
+      "SQL tasks run one at a time; http requests are started while fewer than this are in "
+      "flight.",
+      &job_concurrency, 10, 1, 1000, PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
   DefineCustomIntVariable(
       "pg_gateway.job_poll_interval", "How often idle job workers look for due jobs.",
       "Enqueuing wakes them at commit; polling finds jobs whose run_at arrives and rows "

@@ -115,13 +115,30 @@ std::optional<ClaimedJob> JobRunner::claim() {
   return job;
 }
 
-Outcome JobRunner::run(const ClaimedJob& job) {
-  if (job.task == "http" || job.task == "email")
-    return record_failure(
-        job,
-        "the built-in \"" + job.task + "\" task is not available in this version of pg_gateway",
-        false);
-  return run_sql_task(job);
+Outcome JobRunner::run(const ClaimedJob& job) { return run_sql_task(job); }
+
+// 2xx/3xx: the job succeeded with the response as its result; otherwise
+// the retry policy (core/jobs/task_specs.hpp) says retry or give up, and
+// the response, if any, is kept on the job to show what the peer said.
+Outcome JobRunner::record_transfer(const jobs::TransferResult& t) {
+  jobs::AttemptVerdict verdict = jobs::classify_http_attempt(t.error, t.status);
+  std::optional<std::string> result;
+  if (t.error == jobs::TransportError::kNone) result = t.result_json();
+  if (verdict.outcome == jobs::AttemptOutcome::kSuccess) {
+    Outcome outcome = Outcome::kLost;
+    request::run_in_transaction(
+        write_transaction("pg_gateway job worker: recording a response"), [&] {
+          std::vector<Row> done =
+              query("SELECT gateway.finish_job($1::bigint, $2::text, $3::jsonb)",
+                    {std::to_string(t.job_id), worker_id_, result});
+          if (!done.empty() && done[0][0] == std::optional<std::string>("t"))
+            outcome = Outcome::kSucceeded;
+        });
+    return outcome;
+  }
+  std::string error = verdict.reason;
+  if (!t.error_text.empty()) error += " (" + t.error_text + ")";
+  return record_failure(t.job_id, error, verdict.outcome == jobs::AttemptOutcome::kRetry, result);
 }
 
 // The task's function runs as the role that registered it, in a
@@ -176,15 +193,18 @@ Outcome JobRunner::run_sql_task(const ClaimedJob& job) {
                                                                                : Outcome::kLost;
   });
   if (outcome) return *outcome;
-  return record_failure(job, failure, retryable);
+  return record_failure(job.id, failure, retryable);
 }
 
-Outcome JobRunner::record_failure(const ClaimedJob& job, const std::string& error, bool retryable) {
+Outcome JobRunner::record_failure(int64_t job_id, const std::string& error, bool retryable,
+                                  const std::optional<std::string>& result_json) {
   Outcome outcome = Outcome::kLost;
   request::run_in_transaction(write_transaction("pg_gateway job worker: recording a failure"), [&] {
-    std::vector<Row> rows =
-        query("SELECT status FROM gateway.fail_job($1::bigint, $2::text, $3::text, $4::boolean)",
-              {std::to_string(job.id), worker_id_, error, std::string(retryable ? "t" : "f")});
+    std::vector<Row> rows = query(
+        "SELECT status FROM gateway.fail_job($1::bigint, $2::text, $3::text, $4::boolean, "
+        "$5::jsonb)",
+        {std::to_string(job_id), worker_id_, error, std::string(retryable ? "t" : "f"),
+         result_json});
     if (rows.empty() || !rows[0][0]) return;
     outcome = *rows[0][0] == "queued" ? Outcome::kRetried : Outcome::kFailed;
   });

@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "core/jobs/transfers.hpp"
+
 namespace pg_gateway::jobs_pg {
 
 struct ClaimedJob {
@@ -42,7 +44,13 @@ class JobRunner {
   // True when the installed extension has the job queue (0.4.0 or later).
   bool queue_installed();
   std::optional<ClaimedJob> claim();
+  // Runs a SQL task (in this process, now).
   Outcome run(const ClaimedJob& job);
+  // Records how a network task's attempt ended (the worker ran the transfer).
+  Outcome record_transfer(const jobs::TransferResult& transfer);
+  // Records a failed attempt; `retryable` false fails the job for good.
+  Outcome record_failure(int64_t job_id, const std::string& error, bool retryable,
+                         const std::optional<std::string>& result_json = std::nullopt);
   // Returns to the queue the running jobs locked by workers other than
   // `live` (workers of an earlier incarnation, or that exited); returns
   // how many.
@@ -57,7 +65,6 @@ class JobRunner {
 
  private:
   Outcome run_sql_task(const ClaimedJob& job);
-  Outcome record_failure(const ClaimedJob& job, const std::string& error, bool retryable);
 
   std::string worker_id_;
 };

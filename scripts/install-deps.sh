@@ -8,6 +8,7 @@ packages=(
   build-essential g++ make cmake pkg-config
   postgresql-15 postgresql-server-dev-15
   postgresql-15-postgis-3  # GraphQL compat reference schema (test/graphql_compat)
+  libcurl4-openssl-dev  # job workers' http and email tasks (libcurl multi)
   # tests: GoogleTest, pgTAP + pg_prove, libFuzzer and sanitizers (clang-14), HTTP client
   googletest libgtest-dev
   postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl

@@ -5,10 +5,15 @@ runs at all was started by the wake-up), completion seen by a LISTENing
 psql, and jobs of a worker killed with SIGKILL run again after the
 cluster's crash-restart."""
 
+import base64
+import hashlib
+import hmac
+import http.server
 import json
 import os
 import signal
 import subprocess
+import threading
 import time
 import unittest
 
@@ -181,6 +186,123 @@ class JobWorkers(ClusterTestCase):
         job = self.wait_status(job_id, {"succeeded"}, timeout=120)
         self.assertEqual(job["attempts"], 2)
         self.assertEqual(job["result"], "finished")
+
+
+class Receiver(http.server.BaseHTTPRequestHandler):
+    """A webhook receiver on loopback: records every request; /flaky answers
+    503 to its first request and 200 after; /gone answers 410; /slow takes
+    3 seconds."""
+
+    requests = []
+    flaky_seen = 0
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        Receiver.requests.append((self.path, dict(self.headers), body))
+        if self.path == "/slow":
+            time.sleep(3)
+        if self.path == "/flaky":
+            Receiver.flaky_seen += 1
+            status = 503 if Receiver.flaky_seen == 1 else 200
+        elif self.path == "/gone":
+            status = 410
+        else:
+            status = 200
+        out = json.dumps({"got": len(body)}).encode()
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("X-Receiver", "test")
+            self.send_header("Content-Length", str(len(out)))
+            self.end_headers()
+            self.wfile.write(out)
+        except BrokenPipeError:
+            pass  # /slow: the client timed out and left
+
+    do_PUT = do_POST
+
+    def log_message(self, *args):
+        pass
+
+
+class HttpTasks(ClusterTestCase):
+    """The built-in "http" task against a real HTTP server on loopback."""
+
+    settings = {"pg_gateway.http_workers": "1", "pg_gateway.job_workers": "1",
+                "pg_gateway.job_poll_interval": "'10min'"}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+        threading.Thread(target=cls.server.serve_forever, daemon=True).start()
+        cls.base = f"http://127.0.0.1:{cls.server.server_address[1]}"
+        cls.cluster.sql("ALTER EXTENSION pg_gateway UPDATE TO '0.4.0'")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.shutdown()
+        super().tearDownClass()
+
+    def add(self, payload, **kw):
+        extra = "".join(f", {k} => {v}" for k, v in kw.items())
+        return self.cluster.sql("SELECT id FROM gateway.add_job('http', "
+                                f"'{json.dumps(payload)}'::jsonb{extra})")
+
+    def job(self, job_id):
+        return json.loads(self.cluster.sql(
+            "SELECT row_to_json(j) FROM (SELECT status, attempts, last_error, result "
+            f"FROM gateway.jobs WHERE id = {job_id}) j"))
+
+    def wait(self, job_id, predicate, what):
+        self.cluster.wait_for(lambda: predicate(self.job(job_id)), timeout=30, what=what)
+        return self.job(job_id)
+
+    def test_signed_request_and_response_kept(self):
+        secret = base64.b64encode(b"0123456789abcdef0123456789abcdef").decode()
+        job_id = self.add({"url": self.base + "/hook", "body": {"event": "signup", "id": 7},
+                           "headers": {"X-Tenant": "acme"}, "sign": {"secret": "whsec_" + secret}})
+        job = self.wait(job_id, lambda j: j["status"] == "succeeded", "signed request")
+        self.assertEqual(job["result"]["status"], 200)
+        self.assertEqual(job["result"]["headers"]["x-receiver"], "test")
+        self.assertEqual(json.loads(job["result"]["body"]), {"got": 25})  # {"event":"signup","id":7}, compact
+        path, headers, body = [r for r in Receiver.requests if r[0] == "/hook"][-1]
+        self.assertEqual(json.loads(body), {"event": "signup", "id": 7})
+        self.assertEqual(headers["Content-Type"], "application/json")
+        self.assertEqual(headers["X-Tenant"], "acme")
+        # Standard Webhooks: v1,base64(HMAC-SHA256(secret, id.timestamp.body)).
+        self.assertEqual(headers["webhook-id"], str(job_id))
+        signed = f"{headers['webhook-id']}.{headers['webhook-timestamp']}.".encode() + body
+        expected = base64.b64encode(hmac.new(base64.b64decode(secret), signed,
+                                             hashlib.sha256).digest()).decode()
+        self.assertEqual(headers["webhook-signature"], "v1," + expected)
+        self.assertLess(abs(int(headers["webhook-timestamp"]) - time.time()), 60)
+
+    def test_5xx_is_retried_4xx_fails(self):
+        flaky = self.add({"url": self.base + "/flaky", "method": "PUT", "body": "x"})
+        job = self.wait(flaky, lambda j: j["attempts"] == 1 and j["status"] == "queued",
+                        "the 503 recorded")
+        self.assertIn("503", job["last_error"])
+        self.assertEqual(job["result"]["status"], 503)
+        self.cluster.sql(f"SELECT gateway.reschedule_jobs(ARRAY[{flaky}]::bigint[], now()); "
+                         "SELECT gateway.wake_job_workers()")
+        self.wait(flaky, lambda j: j["status"] == "succeeded", "the retry succeeded")
+        gone = self.add({"url": self.base + "/gone", "body": "x"})
+        job = self.wait(gone, lambda j: j["status"] == "failed", "410 fails for good")
+        self.assertEqual(job["attempts"], 1)
+        self.assertIn("410", job["last_error"])
+
+    def test_timeout_and_bad_payloads(self):
+        slow = self.add({"url": self.base + "/slow", "body": "x", "timeout_ms": 300})
+        job = self.wait(slow, lambda j: j["attempts"] == 1 and j["status"] == "queued",
+                        "the timeout recorded, to be retried")
+        self.assertIn("timed out", job["last_error"].lower())
+        bad = self.add({"url": "file:///etc/passwd"})
+        job = self.wait(bad, lambda j: j["status"] == "failed", "refused payload")
+        self.assertIn("invalid http task payload", job["last_error"])
+        refused = self.add({"url": "http://127.0.0.1:1/"}, max_attempts=1)
+        job = self.wait(refused, lambda j: j["status"] == "failed", "connection refused")
+        self.assertTrue(job["last_error"], job)
 
 
 if __name__ == "__main__":
