@@ -97,6 +97,7 @@ class JobWorker {
   // Starts the request of an "http" job (or fails the job when its payload
   // is not a valid http task).
   void start_http(const jobs_pg::ClaimedJob& job);
+  void start_email(const jobs_pg::ClaimedJob& job);
   // Records the transfers libcurl finished; returns how many.
   size_t collect_transfers();
   // After SIGTERM: lets transfers in flight finish until shutdown_timeout,
@@ -137,9 +138,7 @@ bool JobWorker::drain() {
     if (job->task == "http") {
       start_http(*job);
     } else if (job->task == "email") {
-      counted(runner_.record_failure(
-          job->id, "the built-in \"email\" task is not available in this version of pg_gateway",
-          false));
+      start_email(*job);
     } else {
       counted(runner_.run(*job));
     }
@@ -185,6 +184,27 @@ void JobWorker::start_http(const jobs_pg::ClaimedJob& job) {
   } catch (const std::exception& e) {
     counted(runner_.record_failure(job.id, std::string("could not start the request: ") + e.what(),
                                    true));
+  }
+}
+
+void JobWorker::start_email(const jobs_pg::ClaimedJob& job) {
+  jobs::TaskSpecResult<jobs::EmailTaskSpec> spec =
+      jobs::parse_email_task(std::string_view(job.payload));
+  if (!spec.ok()) {
+    counted(runner_.record_failure(job.id, spec.error, false));
+    return;
+  }
+  jobs::SmtpSettings smtp;
+  smtp.url = gucs::smtp_url ? gucs::smtp_url : "";
+  smtp.username = gucs::smtp_username ? gucs::smtp_username : "";
+  smtp.password = gucs::smtp_password ? gucs::smtp_password : "";
+  try {
+    transfers_.start_email(job.id, *spec.spec, smtp, int64_t(time(nullptr)), util::monotonic_ms());
+  } catch (const std::exception& e) {
+    // No server configured (or a message that cannot be built): retrying
+    // lets an operator fix the setting without losing the job.
+    counted(
+        runner_.record_failure(job.id, std::string("could not send the email: ") + e.what(), true));
   }
 }
 

@@ -18,6 +18,9 @@ int port = 8080;
 int http_workers = 2;
 int job_workers = 1;
 int job_concurrency = 10;
+char* smtp_url = nullptr;
+char* smtp_username = nullptr;
+char* smtp_password = nullptr;
 int job_poll_interval_ms = 2000;
 int job_retention_s = 7 * 24 * 3600;
 int max_connections = 256;
@@ -145,6 +148,18 @@ void define_all() {
       "SQL tasks run one at a time; http requests are started while fewer than this are in "
       "flight.",
       &job_concurrency, 10, 1, 1000, PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
+  DefineCustomStringVariable(
+      "pg_gateway.smtp_url", "SMTP server the email task sends through.",
+      "smtp://host:port (STARTTLS when offered) or smtps://host:port; empty: email jobs fail.",
+      &smtp_url, "", PGC_SIGHUP, GUC_SUPERUSER_ONLY, nullptr, nullptr, nullptr);
+  DefineCustomStringVariable("pg_gateway.smtp_username", "User name for SMTP AUTH.",
+                             "Empty: no authentication.", &smtp_username, "", PGC_SIGHUP,
+                             GUC_SUPERUSER_ONLY, nullptr, nullptr, nullptr);
+  // A secret: only superusers can read or set it (PGC_SUSET semantics via
+  // GUC_SUPERUSER_ONLY for reading; postgresql.conf / ALTER SYSTEM to set).
+  DefineCustomStringVariable("pg_gateway.smtp_password", "Password for SMTP AUTH.", nullptr,
+                             &smtp_password, "", PGC_SIGHUP, GUC_SUPERUSER_ONLY | GUC_NO_SHOW_ALL,
+                             nullptr, nullptr, nullptr);
   DefineCustomIntVariable(
       "pg_gateway.job_poll_interval", "How often idle job workers look for due jobs.",
       "Enqueuing wakes them at commit; polling finds jobs whose run_at arrives and rows "

@@ -15,8 +15,11 @@ extern char* database;
 extern char* listen_addresses;
 extern int port;
 extern int http_workers;
-extern int job_workers;           // job queue workers (restart)
-extern int job_concurrency;       // network tasks in flight per job worker
+extern int job_workers;      // job queue workers (restart)
+extern int job_concurrency;  // network tasks in flight per job worker
+extern char* smtp_url;       // the email task's SMTP server ("" : none)
+extern char* smtp_username;
+extern char* smtp_password;       // superuser-only
 extern int job_poll_interval_ms;  // idle job workers look for due jobs this often
 extern int job_retention_s;       // finished jobs are deleted after this
 extern int max_connections;

@@ -121,7 +121,8 @@ Outcome JobRunner::run(const ClaimedJob& job) { return run_sql_task(job); }
 // the retry policy (core/jobs/task_specs.hpp) says retry or give up, and
 // the response, if any, is kept on the job to show what the peer said.
 Outcome JobRunner::record_transfer(const jobs::TransferResult& t) {
-  jobs::AttemptVerdict verdict = jobs::classify_http_attempt(t.error, t.status);
+  jobs::AttemptVerdict verdict = t.email ? jobs::classify_smtp_attempt(t.error, t.status)
+                                         : jobs::classify_http_attempt(t.error, t.status);
   std::optional<std::string> result;
   if (t.error == jobs::TransportError::kNone) result = t.result_json();
   if (verdict.outcome == jobs::AttemptOutcome::kSuccess) {

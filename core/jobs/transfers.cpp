@@ -19,8 +19,12 @@ constexpr size_t kMaxResponseHeaderBytes = 64 * 1024;
 
 struct TransferSet::Transfer {
   int64_t job_id = 0;
+  bool email = false;
+  std::string message_id;
+  size_t recipients = 0;
+  size_t upload_offset = 0;  // email: how much of request_body libcurl has read
   CURL* easy = nullptr;
-  curl_slist* headers = nullptr;
+  curl_slist* headers = nullptr;  // http headers, or email recipients
   std::string request_body;
   size_t max_body = 0;
   int64_t started_ms = 0;
@@ -51,6 +55,18 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
   if (n > room) t->truncated = true;
   t->body.append(data, n < room ? n : room);
   return n;  // keep reading (and dropping): the status and timing still count
+}
+
+// The SMTP upload: the message, in the pieces libcurl asks for (it does
+// the dot-stuffing and the final "." itself).
+size_t on_upload(char* buffer, size_t size, size_t count, void* user) {
+  auto* t = static_cast<TransferSet::Transfer*>(user);
+  size_t room = size * count;
+  size_t left = t->request_body.size() - t->upload_offset;
+  size_t n = left < room ? left : room;
+  std::memcpy(buffer, t->request_body.data() + t->upload_offset, n);
+  t->upload_offset += n;
+  return n;
 }
 
 size_t on_header(char* data, size_t size, size_t count, void* user) {
@@ -145,6 +161,14 @@ int on_curl_timer(void* multi, long timeout_ms, void* user) {
 std::string TransferResult::result_json() const {
   json::Writer w;
   w.begin_object();
+  if (email) {
+    w.key("smtp_reply").value(int64_t(status));
+    w.key("message_id").value(message_id);
+    w.key("recipients").value(int64_t(recipients));
+    w.key("elapsed_ms").value(elapsed_ms);
+    w.end_object();
+    return w.take();
+  }
   w.key("status").value(int64_t(status));
   w.key("headers").begin_object();
   for (const http::Header& h : headers) w.key(h.name).value(h.value);
@@ -246,6 +270,56 @@ void TransferSet::start_http(int64_t job_id, const HttpTaskSpec& spec, int64_t n
   }
 }
 
+void TransferSet::start_email(int64_t job_id, const EmailTaskSpec& spec, const SmtpSettings& smtp,
+                              int64_t now_unix_seconds, int64_t now_ms) {
+  if (smtp.url.empty())
+    throw std::runtime_error("pg_gateway.smtp_url is not set, so email tasks cannot be sent");
+  EmailMessageOptions options;
+  options.date_unix_seconds = now_unix_seconds;
+  options.job_id = std::to_string(job_id);
+  EmailMessage message = build_email_message(spec, options);
+  last_now_ms_ = now_ms;
+  auto t = std::make_unique<Transfer>();
+  t->job_id = job_id;
+  t->email = true;
+  t->message_id = message.message_id;
+  t->recipients = message.envelope.recipients.size();
+  t->request_body = std::move(message.data);
+  t->started_ms = now_ms;
+  t->easy = curl_easy_init();
+  if (!t->easy) throw std::runtime_error("curl_easy_init failed");
+  CURL* e = t->easy;
+  curl_easy_setopt(e, CURLOPT_URL, smtp.url.c_str());
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, long(spec.timeout_ms));
+  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->error);
+  if (!smtp.username.empty()) {
+    curl_easy_setopt(e, CURLOPT_USERNAME, smtp.username.c_str());
+    curl_easy_setopt(e, CURLOPT_PASSWORD, smtp.password.c_str());
+  }
+  // smtp:// upgrades with STARTTLS when the server offers it.
+  curl_easy_setopt(e, CURLOPT_USE_SSL, long(CURLUSESSL_TRY));
+  curl_easy_setopt(e, CURLOPT_MAIL_FROM, message.envelope.mail_from.c_str());
+  for (const std::string& rcpt : message.envelope.recipients)
+    t->headers = curl_slist_append(t->headers, rcpt.c_str());
+  curl_easy_setopt(e, CURLOPT_MAIL_RCPT, t->headers);
+  curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
+  curl_easy_setopt(e, CURLOPT_READFUNCTION, on_upload);
+  curl_easy_setopt(e, CURLOPT_READDATA, t.get());
+  curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, curl_off_t(t->request_body.size()));
+  curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
+  CURL* key = e;
+  transfers_.emplace(key, std::move(t));
+  if (curl_multi_add_handle(multi_, key) != CURLM_OK) {
+    auto it = transfers_.find(key);
+    curl_slist_free_all(it->second->headers);
+    curl_easy_cleanup(key);
+    transfers_.erase(it);
+    throw std::runtime_error("curl_multi_add_handle failed");
+  }
+}
+
 std::vector<TransferResult> TransferSet::poll(int64_t now_ms) {
   last_now_ms_ = now_ms;
   int running = 0;
@@ -272,8 +346,19 @@ std::vector<TransferResult> TransferSet::poll(int64_t now_ms) {
     Transfer& t = *it->second;
     TransferResult r;
     r.job_id = t.job_id;
+    r.email = t.email;
+    r.message_id = t.message_id;
+    r.recipients = t.recipients;
     r.error = transport_error(msg->data.result);
-    if (r.error != TransportError::kNone)
+    // An SMTP server's refusal is a reply code, not a transport failure:
+    // the retry policy decides on the code.
+    if (t.email && (msg->data.result == CURLE_RECV_ERROR || msg->data.result == CURLE_SEND_ERROR ||
+                    msg->data.result == CURLE_LOGIN_DENIED)) {
+      long code = 0;
+      curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &code);
+      if (code >= 400) r.error = TransportError::kNone;
+    }
+    if (msg->data.result != CURLE_OK)
       r.error_text = t.error[0] ? t.error : curl_easy_strerror(msg->data.result);
     long status = 0;
     curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
@@ -296,6 +381,7 @@ std::vector<TransferResult> TransferSet::abort_all(const std::string& reason) {
   for (auto& [key, t] : transfers_) {
     TransferResult r;
     r.job_id = t->job_id;
+    r.email = t->email;
     r.error = TransportError::kOther;
     r.error_text = reason;
     curl_multi_remove_handle(multi_, t->easy);

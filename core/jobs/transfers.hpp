@@ -20,12 +20,22 @@
 #include <vector>
 
 #include "core/http/message.hpp"
+#include "core/jobs/email_message.hpp"
 #include "core/jobs/task_specs.hpp"
 
 namespace pg_gateway::jobs {
 
+// Where the email task sends mail (superuser-set GUCs, see gucs.cpp).
+struct SmtpSettings {
+  std::string url;  // smtp://host:port or smtps://host:port
+  std::string username;
+  std::string password;
+};
+
 struct TransferResult {
   int64_t job_id = 0;
+  bool email = false;      // an SMTP transfer: status is the last SMTP reply code
+  std::string message_id;  // email: the Message-ID header sent
   TransportError error = TransportError::kNone;
   std::string error_text;             // libcurl's message when error != kNone
   int status = 0;                     // HTTP status of the response
@@ -34,9 +44,11 @@ struct TransferResult {
   bool body_truncated = false;
   int64_t elapsed_ms = 0;
 
-  // {"status": 200, "headers": {...}, "body": "...", "truncated": false,
+  // http: {"status": 200, "headers": {...}, "body": "...", "truncated": false,
   //  "elapsed_ms": 12}; a body that is not UTF-8 is "body_base64".
+  // email: {"smtp_reply": 250, "message_id": "<...>", "recipients": n, "elapsed_ms": 12}.
   std::string result_json() const;
+  size_t recipients = 0;  // email
 };
 
 class TransferSet {
@@ -57,6 +69,9 @@ class TransferSet {
   // Standard Webhooks timestamp when the spec signs.
   void start_http(int64_t job_id, const HttpTaskSpec& spec, int64_t now_unix_seconds,
                   int64_t now_ms);
+  // Starts sending the message of `spec` for the job over SMTP.
+  void start_email(int64_t job_id, const EmailTaskSpec& spec, const SmtpSettings& smtp,
+                   int64_t now_unix_seconds, int64_t now_ms);
   // Lets libcurl work on ready sockets and due timers; returns the
   // transfers that finished.
   std::vector<TransferResult> poll(int64_t now_ms);

@@ -11,6 +11,7 @@ import hmac
 import http.server
 import json
 import os
+import shutil
 import signal
 import subprocess
 import threading
@@ -303,6 +304,95 @@ class HttpTasks(ClusterTestCase):
         refused = self.add({"url": "http://127.0.0.1:1/"}, max_attempts=1)
         job = self.wait(refused, lambda j: j["status"] == "failed", "connection refused")
         self.assertTrue(job["last_error"], job)
+
+
+SMTP_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "smtp_peer")
+
+
+def start_smtp_peer():
+    """npm ci test/smtp_peer if needed, start server.mjs; returns (process, port)."""
+    if not os.path.exists(os.path.join(SMTP_DIR, "node_modules", "smtp-server")):
+        subprocess.run([shutil.which("npm") or "npm", "ci", "--no-audit", "--no-fund",
+                        "--loglevel=error"], cwd=SMTP_DIR, check=True, capture_output=True,
+                       timeout=300)
+    proc = subprocess.Popen([os.environ.get("NODE") or shutil.which("node") or "node",
+                             "server.mjs"], cwd=SMTP_DIR, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    line = proc.stdout.readline()
+    if not line.startswith("LISTENING "):
+        proc.kill()
+        raise RuntimeError("smtp peer did not start: " + line + proc.stdout.read())
+    return proc, int(line.split()[1])
+
+
+class EmailTasks(ClusterTestCase):
+    """The built-in "email" task against a real SMTP server on loopback
+    (npm smtp-server, with AUTH)."""
+
+    settings = {"pg_gateway.http_workers": "1", "pg_gateway.job_workers": "1",
+                "pg_gateway.job_poll_interval": "'10min'",
+                "pg_gateway.smtp_username": "'jobs'", "pg_gateway.smtp_password": "'s3cret'"}
+
+    @classmethod
+    def setUpClass(cls):
+        cls.smtp, port = start_smtp_peer()
+        cls.settings = dict(cls.settings, **{"pg_gateway.smtp_url": f"'smtp://127.0.0.1:{port}'"})
+        super().setUpClass()
+        cls.cluster.sql("ALTER EXTENSION pg_gateway UPDATE TO '0.4.0'")
+        cls.received = []
+        threading.Thread(target=cls.read_messages, daemon=True).start()
+
+    @classmethod
+    def read_messages(cls):
+        for line in cls.smtp.stdout:
+            if line.startswith("{"):
+                cls.received.append(json.loads(line))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.smtp.kill()
+        super().tearDownClass()
+
+    def add(self, payload, **kw):
+        extra = "".join(f", {k} => {v}" for k, v in kw.items())
+        return self.cluster.sql("SELECT id FROM gateway.add_job('email', "
+                                f"$${json.dumps(payload)}$$::jsonb{extra})")
+
+    def job(self, job_id):
+        return json.loads(self.cluster.sql(
+            "SELECT row_to_json(j) FROM (SELECT status, attempts, last_error, result "
+            f"FROM gateway.jobs WHERE id = {job_id}) j"))
+
+    def test_message_delivered_with_bcc_only_in_the_envelope(self):
+        job_id = self.add({"from": "Shop <shop@example.com>", "to": ["ann@example.com"],
+                           "bcc": "audit@example.com", "subject": "Grüße, Ann",
+                           "text": "Hello Ann", "html": "<p>Hello <b>Ann</b></p>"})
+        self.cluster.wait_for(lambda: self.job(job_id)["status"] == "succeeded",
+                              what="email sent")
+        job = self.job(job_id)
+        self.assertEqual(job["result"]["smtp_reply"], 250)
+        self.assertEqual(job["result"]["recipients"], 2)
+        msg = [m for m in self.received if job["result"]["message_id"] in m["data"]][0]
+        self.assertEqual(msg["from"], "shop@example.com")
+        self.assertEqual(sorted(msg["to"]), ["ann@example.com", "audit@example.com"])
+        self.assertNotIn("audit@example.com", msg["data"])  # Bcc: envelope only
+        self.assertIn("Subject: =?UTF-8?", msg["data"])
+        self.assertIn("multipart/alternative", msg["data"])
+
+    def test_smtp_refusals_follow_the_reply_code(self):
+        busy = self.add({"from": "shop@example.com", "to": "busy@example.com",
+                         "subject": "x", "text": "x"})
+        self.cluster.wait_for(lambda: self.job(busy)["attempts"] == 1 and
+                              self.job(busy)["status"] == "queued", what="451 retried")
+        self.assertIn("451", self.job(busy)["last_error"])
+        nobody = self.add({"from": "shop@example.com", "to": "nobody@example.com",
+                           "subject": "x", "text": "x"})
+        self.cluster.wait_for(lambda: self.job(nobody)["status"] == "failed", what="550 fails")
+        self.assertIn("550", self.job(nobody)["last_error"])
+        bad = self.add({"from": "not an address", "to": "a@example.com", "subject": "x",
+                        "text": "x"})
+        self.cluster.wait_for(lambda: self.job(bad)["status"] == "failed", what="bad payload")
+        self.assertIn("invalid email task payload", self.job(bad)["last_error"])
 
 
 if __name__ == "__main__":

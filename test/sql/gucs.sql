@@ -27,3 +27,11 @@ SET ROLE regress_gucs_user;
 SET pg_gateway.debug_fault = 'pg_error';
 RESET ROLE;
 DROP ROLE regress_gucs_user;
+-- SMTP settings, the password above all, are for superusers' eyes only.
+CREATE ROLE regress_guc_reader;
+SET ROLE regress_guc_reader;
+SHOW pg_gateway.smtp_password;
+SHOW pg_gateway.smtp_url;
+SELECT count(*) FROM pg_settings WHERE name LIKE 'pg_gateway.smtp%';
+RESET ROLE;
+DROP ROLE regress_guc_reader;
