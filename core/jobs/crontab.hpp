@@ -35,6 +35,7 @@ namespace pg_gateway::jobs {
 inline constexpr size_t kMaxCrontabBytes = 1024 * 1024;
 inline constexpr size_t kMaxCrontabLineBytes = 64 * 1024;
 inline constexpr size_t kMaxCrontabPayloadDepth = 64;
+inline constexpr size_t kMaxCrontabErrors = 100;  // collected by parse_crontab_all
 // Fill windows saturate here (about 31.7 million years): longer than any
 // distance between supported instants, so "saturated" still means "all".
 inline constexpr int64_t kMaxFillSeconds = int64_t(1000000000000000);
@@ -100,7 +101,8 @@ CronItem parse_crontab_line(std::string_view line, int line_number = 1);
 
 // Every problem at once, for an editor or a validation function: the items
 // of the lines that parse, and one error per bad line (plus one with line 0
-// for duplicate identifiers among the good lines).
+// for duplicate identifiers among the good lines). After kMaxCrontabErrors - 1
+// bad lines it stops, with a last error (line 0) saying where.
 struct CrontabParseResult {
   std::vector<CronItem> items;
   std::vector<CrontabError> errors;

@@ -8,6 +8,7 @@
 #include <bit>
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <utility>
 
 #include "core/jobs/crontab.hpp"
@@ -325,13 +326,13 @@ void normalize_like_javascript(json::Value& v) {
   if (!v.is_object()) return;
   auto& members = v.members();
   std::vector<json::Value::Member> unique;
+  std::unordered_map<std::string, size_t> position;  // a hash, so 10k keys stay linear
   for (auto& m : members) {
-    auto it = std::find_if(unique.begin(), unique.end(),
-                           [&](const json::Value::Member& u) { return u.first == m.first; });
-    if (it != unique.end()) {
-      it->second = std::move(m.second);
-    } else {
+    auto [it, inserted] = position.emplace(m.first, unique.size());
+    if (inserted) {
       unique.push_back(std::move(m));
+    } else {
+      unique[it->second].second = std::move(m.second);
     }
   }
   auto index_of = [](const std::string& key) -> std::optional<uint64_t> {
@@ -454,9 +455,10 @@ CronItem parse_trimmed_line(std::string_view line_text, int line) {
   return item;
 }
 
-// Splits like JavaScript's text.split(/\r?\n/) and calls visit(line, number)
-// for each line that is neither blank nor a comment, after size and UTF-8
-// checks; each line is trimmed first.
+// Splits like JavaScript's text.split(/\r?\n/) and calls visit(item) for
+// each line that is neither blank nor a comment, after size and UTF-8 checks
+// (each line is trimmed first), or on_error(error); stops when on_error
+// returns false.
 template <typename Visit, typename OnError>
 void for_each_line(std::string_view text, Visit&& visit, OnError&& on_error) {
   size_t start = 0;
@@ -473,7 +475,7 @@ void for_each_line(std::string_view text, Visit&& visit, OnError&& on_error) {
       std::string_view trimmed = crontab_text::js_trim(raw);
       if (!is_blank_or_comment(trimmed)) visit(parse_trimmed_line(trimmed, number));
     } catch (const CrontabError& e) {
-      on_error(e);
+      if (!on_error(e)) return;
     }
     if (nl == std::string_view::npos) break;
     start = nl + 1;
@@ -515,7 +517,7 @@ std::vector<CronItem> parse_crontab(std::string_view text) {
   std::vector<CronItem> items;
   for_each_line(
       text, [&](CronItem item) { items.push_back(std::move(item)); },
-      [](const CrontabError& e) { throw e; });
+      [](const CrontabError& e) -> bool { throw e; });
   if (auto message = duplicate_identifiers_message(items)) fail(0, *message);
   return items;
 }
@@ -530,7 +532,17 @@ CrontabParseResult parse_crontab_all(std::string_view text) {
   }
   for_each_line(
       text, [&](CronItem item) { result.items.push_back(std::move(item)); },
-      [&](const CrontabError& e) { result.errors.push_back(e); });
+      [&](const CrontabError& e) {
+        // Each error costs a throw and a message: a megabyte of bad lines
+        // would be ~90k of them. Stop collecting (and parsing) early.
+        if (result.errors.size() + 1 < kMaxCrontabErrors) {
+          result.errors.push_back(e);
+          return true;
+        }
+        result.errors.emplace_back(
+            0, "Too many errors in crontab; stopped at line " + std::to_string(e.line()) + ".");
+        return false;
+      });
   if (auto message = duplicate_identifiers_message(result.items)) {
     result.errors.emplace_back(0, *message);
   }

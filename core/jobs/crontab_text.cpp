@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <optional>
+#include <unordered_map>
 
 #include "core/util/utf8.hpp"
 
@@ -245,16 +246,16 @@ std::string decode_utf8_lossy(std::string_view bytes) {
 // the key while scanning for the value's escapes).
 std::vector<QueryEntry> parse_querystring(std::string_view qs) {
   std::vector<QueryEntry> entries;
+  std::unordered_map<std::string, size_t> position;  // key -> index in entries
   auto add = [&](std::string key, std::string value, bool key_encoded, bool value_encoded) {
     if (!key.empty() && key_encoded) key = node_unescape(key);
     if (!value.empty() && value_encoded) value = node_unescape(value);
-    for (auto& e : entries) {
-      if (e.key == key) {
-        e.values.push_back(std::move(value));
-        return;
-      }
+    auto [it, inserted] = position.emplace(key, entries.size());
+    if (inserted) {
+      entries.push_back({std::move(key), {std::move(value)}});
+    } else {
+      entries[it->second].values.push_back(std::move(value));
     }
-    entries.push_back({std::move(key), {std::move(value)}});
   };
 
   int pairs = 1000;  // Node's default maxKeys

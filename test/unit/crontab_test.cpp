@@ -404,6 +404,16 @@ TEST(CrontabParse, AllErrorsAtOnce) {
   EXPECT_EQ(result.errors[2].line(), 0);  // the duplicate 'a'
 }
 
+TEST(CrontabParse, AllErrorsStopsAfterAHundred) {
+  std::string text;
+  for (int i = 0; i < 500; ++i) text += "* * * * 9 t\n";
+  auto result = parse_crontab_all(text);
+  ASSERT_EQ(result.errors.size(), kMaxCrontabErrors);
+  EXPECT_EQ(result.errors[98].line(), 99);
+  EXPECT_EQ(result.errors.back().line(), 0);
+  EXPECT_STREQ(result.errors.back().what(), "Too many errors in crontab; stopped at line 100.");
+}
+
 TEST(CrontabParse, CommentsBlankLinesAndLineEnds) {
   auto items = parse_crontab("\r\n  # indented comment\n\t\n0 0 * * * a\r\n#* * * * * b\n");
   ASSERT_EQ(items.size(), 1u);
