@@ -18,7 +18,7 @@ import threading
 import time
 import unittest
 
-from harness import PG_BIN, ClusterTestCase, as_server_user
+from harness import PG_BIN, ClusterTestCase, as_server_user, free_port
 
 SETUP_SQL = r"""
 ALTER EXTENSION pg_gateway UPDATE TO '0.4.0';
@@ -174,6 +174,32 @@ class JobWorkers(ClusterTestCase):
             lambda: int(self.cluster.sql("SELECT sum(succeeded) FROM gateway.job_worker_stats()"))
             >= 1, what="a success counted")
 
+    def test_y_sigterm_gives_the_running_job_back_after_shutdown_timeout(self):
+        self.cluster.set_config(shutdown_timeout="1s")
+        self.cluster.sql("INSERT INTO public.hold VALUES (true)")
+        try:
+            job_id = self.cluster.sql("SELECT id FROM gateway.add_job('slow')")
+            self.wait_status(job_id, {"running"})
+            pid = int(self.cluster.sql(
+                f"SELECT locked_by FROM gateway.jobs WHERE id = {job_id}").split(":")[1])
+            os.kill(pid, signal.SIGTERM)
+            # The task is cancelled after shutdown_timeout and the attempt
+            # recorded as failed, to be retried; the worker exits and the
+            # postmaster starts a new one.
+            job = self.wait_status(job_id, {"queued"})
+            self.assertEqual(job["attempts"], 1)
+            self.assertIn("cancel", job["last_error"].lower())
+            self.cluster.wait_for(lambda: str(pid) not in self.cluster.sql(
+                "SELECT string_agg(pid::text, ',') FROM pg_stat_activity "
+                "WHERE backend_type = 'pg_gateway jobs'"), what="the old worker gone")
+            self.assertIn("pg_gateway job worker", self.cluster.log())
+        finally:
+            self.cluster.sql("DELETE FROM public.hold")
+            self.cluster.set_config(shutdown_timeout="10s")
+        self.cluster.sql(f"SELECT gateway.reschedule_jobs(ARRAY[{job_id}]::bigint[], now()); "
+                         "SELECT gateway.wake_job_workers()")
+        self.assertEqual(self.wait_status(job_id, {"succeeded"}, timeout=60)["attempts"], 2)
+
     def test_z_killed_worker_job_runs_again_after_crash_restart(self):
         self.cluster.sql("INSERT INTO public.hold VALUES (true)")
         job_id = self.cluster.sql("SELECT id FROM gateway.add_job('slow')")
@@ -304,6 +330,68 @@ class HttpTasks(ClusterTestCase):
         refused = self.add({"url": "http://127.0.0.1:1/"}, max_attempts=1)
         job = self.wait(refused, lambda j: j["status"] == "failed", "connection refused")
         self.assertTrue(job["last_error"], job)
+
+
+class ThroughPgBouncer(ClusterTestCase):
+    """Enqueueing through a real PgBouncer in transaction pooling mode, as an
+    ordinary role granted EXECUTE: no session state is needed, and the
+    commit still wakes the job workers (polling is 10 minutes here)."""
+
+    settings = {"pg_gateway.http_workers": "1", "pg_gateway.job_workers": "1",
+                "pg_gateway.job_poll_interval": "'10min'"}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        c = cls.cluster
+        c.sql(SETUP_SQL)
+        c.sql("CREATE ROLE app LOGIN; GRANT EXECUTE ON FUNCTION "
+              "gateway.add_job(text, jsonb, text, timestamptz, integer, text, integer, text[], "
+              "text) TO app")
+        cls.bouncer_port = free_port()
+        ini = os.path.join(c.dir, "pgbouncer.ini")
+        conf = (f"[databases]\npostgres = host={c.socket_dir} port={c.port} dbname=postgres\n"
+                f"[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = {cls.bouncer_port}\n"
+                "auth_type = trust\n"
+                f"auth_file = {os.path.join(c.dir, 'users.txt')}\n"
+                "pool_mode = transaction\ndefault_pool_size = 2\n"
+                f"unix_socket_dir =\nlogfile = {os.path.join(c.dir, 'pgbouncer.log')}\n")
+        subprocess.run(as_server_user(["sh", "-c", f"cat > '{ini}'"]), input=conf, text=True,
+                       check=True)
+        subprocess.run(as_server_user(["sh", "-c", f"cat > '{os.path.join(c.dir, 'users.txt')}'"]),
+                       input='"app" ""\n', text=True, check=True)
+        cls.bouncer = subprocess.Popen(as_server_user(["pgbouncer", ini]),
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        c.wait_for(lambda: cls.via_bouncer("SELECT 1").returncode == 0, what="pgbouncer up")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.bouncer.terminate()
+        cls.bouncer.wait(timeout=30)
+        super().tearDownClass()
+
+    @classmethod
+    def via_bouncer(cls, sql):
+        return subprocess.run(as_server_user([os.path.join(PG_BIN, "psql"), "-X", "-A", "-t",
+                                              "-h", "127.0.0.1", "-p", str(cls.bouncer_port),
+                                              "-U", "app", "-d", "postgres", "-c", sql]),
+                              capture_output=True, text=True, timeout=60)
+
+    def test_enqueue_through_transaction_pooling(self):
+        ids = []
+        for n in range(5):
+            r = self.via_bouncer(f"SELECT id FROM gateway.add_job('record', '{{\"n\": {200 + n}}}')")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            ids.append(r.stdout.strip())
+        # Also inside an explicit transaction, several at once.
+        r = self.via_bouncer("BEGIN; SELECT gateway.add_job('record', '{\"n\": 300}'); "
+                             "SELECT gateway.add_job('record', '{\"n\": 301}'); COMMIT")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.cluster.wait_for(
+            lambda: self.cluster.sql("SELECT count(*) FROM public.done WHERE n >= 200") == "7",
+            what="all seven jobs run")
+        self.assertEqual(self.cluster.sql(
+            "SELECT DISTINCT ran_as FROM public.done WHERE n >= 200"), "job_runner")
 
 
 SMTP_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "smtp_peer")
