@@ -104,6 +104,7 @@ class JobWorker {
   // then gives the rest back to the queue as failed attempts.
   void finish_transfers(WaitEventSet* set);
   void counted(jobs_pg::Outcome outcome);
+  void absorb_interrupts(const char* when);
   void housekeeping();
   void sleep(int64_t ms, WaitEventSet* set);
 
@@ -143,17 +144,23 @@ bool JobWorker::drain() {
       counted(runner_.run(*job));
     }
     collect_transfers();
-    try {
-      pg::call([] { CHECK_FOR_INTERRUPTS(); });
-    } catch (const pg::PgError& e) {
-      pg::log(name() + ": ignored interrupt between jobs: " + e.message);
-    }
-    if (ConfigReloadPending) {
-      ConfigReloadPending = false;
-      pg::call([] { ProcessConfigFile(PGC_SIGHUP); });
-    }
+    absorb_interrupts("between jobs");
   }
   return true;
+}
+
+// Absorbs procsignal barriers and other interrupts (a stray cancel raises
+// an ERROR, which is logged) and applies a pending reload.
+void JobWorker::absorb_interrupts(const char* when) {
+  try {
+    pg::call([] { CHECK_FOR_INTERRUPTS(); });
+  } catch (const pg::PgError& e) {
+    pg::log(name() + ": ignored interrupt " + when + ": " + e.message);
+  }
+  if (ConfigReloadPending) {
+    ConfigReloadPending = false;
+    pg::call([] { ProcessConfigFile(PGC_SIGHUP); });
+  }
 }
 
 void JobWorker::counted(jobs_pg::Outcome outcome) {
@@ -326,15 +333,7 @@ void JobWorker::sleep(int64_t ms, WaitEventSet* set) {
       count(slot_, shared::JobCounter::kWakeups);
     }
   }
-  try {
-    pg::call([] { CHECK_FOR_INTERRUPTS(); });
-  } catch (const pg::PgError& e) {
-    pg::log(name() + ": ignored interrupt while idle: " + e.message);
-  }
-  if (ConfigReloadPending) {
-    ConfigReloadPending = false;
-    pg::call([] { ProcessConfigFile(PGC_SIGHUP); });
-  }
+  absorb_interrupts("while idle");
 }
 
 // On every exit, FATAL included: the slot must not name a dead process.

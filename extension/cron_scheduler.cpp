@@ -8,47 +8,16 @@
 #include "extension/pg_guard.hpp"
 #include "extension/pg_log.hpp"
 #include "extension/request_transaction.hpp"
+#include "extension/spi_query.hpp"
 
 namespace pg_gateway::jobs_pg {
 
 namespace {
 
-using Row = std::vector<std::optional<std::string>>;
+using Row = pg::TextRow;
 
-// One SPI statement with text parameters; rows copied out (each PostgreSQL
-// call its own pg::call).
-std::vector<Row> query(const char* sql, const std::vector<std::optional<std::string>>& params) {
-  std::vector<Oid> types(params.size(), TEXTOID);
-  std::vector<Datum> values(params.size(), Datum(0));
-  std::string nulls(params.size(), ' ');
-  for (size_t i = 0; i < params.size(); ++i) {
-    if (!params[i]) {
-      nulls[i] = 'n';
-      continue;
-    }
-    const char* text = params[i]->c_str();
-    values[i] = pg::call([text] { return CStringGetTextDatum(text); });
-  }
-  int nargs = int(params.size());
-  pg::call([&] {
-    int rc = SPI_execute_with_args(sql, nargs, nargs ? types.data() : nullptr,
-                                   nargs ? values.data() : nullptr, nargs ? nulls.data() : nullptr,
-                                   false, 0);
-    if (rc < 0) elog(ERROR, "SPI_execute_with_args failed: %s", SPI_result_code_string(rc));
-  });
-  std::vector<Row> rows;
-  uint64 count = SPI_processed;
-  SPITupleTable* table = SPI_tuptable;
-  if (!table) return rows;
-  for (uint64 r = 0; r < count; ++r) {
-    Row row;
-    for (int c = 1; c <= table->tupdesc->natts; ++c) {
-      char* v = pg::call([table, r, c] { return SPI_getvalue(table->vals[r], table->tupdesc, c); });
-      row.push_back(v ? std::optional<std::string>(v) : std::nullopt);
-    }
-    rows.push_back(std::move(row));
-  }
-  return rows;
+std::vector<Row> query(const char* sql, const pg::TextParams& params) {
+  return pg::query_text(sql, params);
 }
 
 std::optional<std::string> opt_int(const std::optional<int>& v) {

@@ -258,16 +258,7 @@ void TransferSet::start_http(int64_t job_id, const HttpTaskSpec& spec, int64_t n
   // receiver need not support it.
   t->headers = curl_slist_append(t->headers, "Expect:");
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
-  curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
-  CURL* key = e;
-  transfers_.emplace(key, std::move(t));
-  if (curl_multi_add_handle(multi_, key) != CURLM_OK) {
-    auto it = transfers_.find(key);
-    curl_slist_free_all(it->second->headers);
-    curl_easy_cleanup(key);
-    transfers_.erase(it);
-    throw std::runtime_error("curl_multi_add_handle failed");
-  }
+  add(std::move(t));
 }
 
 void TransferSet::start_email(int64_t job_id, const EmailTaskSpec& spec, const SmtpSettings& smtp,
@@ -308,8 +299,14 @@ void TransferSet::start_email(int64_t job_id, const EmailTaskSpec& spec, const S
   curl_easy_setopt(e, CURLOPT_READFUNCTION, on_upload);
   curl_easy_setopt(e, CURLOPT_READDATA, t.get());
   curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, curl_off_t(t->request_body.size()));
-  curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
-  CURL* key = e;
+  add(std::move(t));
+}
+
+// Hands a configured transfer to the multi handle; it is owned by the set
+// from here on (and freed if libcurl refuses it).
+void TransferSet::add(std::unique_ptr<Transfer> t) {
+  CURL* key = t->easy;
+  curl_easy_setopt(key, CURLOPT_PRIVATE, t.get());
   transfers_.emplace(key, std::move(t));
   if (curl_multi_add_handle(multi_, key) != CURLM_OK) {
     auto it = transfers_.find(key);

@@ -82,6 +82,8 @@ class TransferSet {
   struct Transfer;  // one easy handle and its buffers (transfers.cpp)
 
  private:
+  void add(std::unique_ptr<Transfer> t);
+
   void* multi_ = nullptr;  // CURLM*
   int epoll_fd_ = -1;
   int64_t timer_due_ms_ = -1;  // absolute, monotonic

@@ -252,7 +252,23 @@ class Receiver(http.server.BaseHTTPRequestHandler):
         pass
 
 
-class HttpTasks(ClusterTestCase):
+class NetworkJobClient:
+    """Mixin: enqueue jobs of the class's built-in `task` and read them back."""
+
+    task = None
+
+    def add(self, payload, **kw):
+        extra = "".join(f", {k} => {v}" for k, v in kw.items())
+        return self.cluster.sql(f"SELECT id FROM gateway.add_job('{self.task}', "
+                                f"$${json.dumps(payload)}$$::jsonb{extra})")
+
+    def job(self, job_id):
+        return json.loads(self.cluster.sql(
+            "SELECT row_to_json(j) FROM (SELECT status, attempts, last_error, result "
+            f"FROM gateway.jobs WHERE id = {job_id}) j"))
+
+
+class HttpTasks(NetworkJobClient, ClusterTestCase):
     """The built-in "http" task against a real HTTP server on loopback."""
 
     settings = {"pg_gateway.http_workers": "1", "pg_gateway.job_workers": "1",
@@ -271,15 +287,7 @@ class HttpTasks(ClusterTestCase):
         cls.server.shutdown()
         super().tearDownClass()
 
-    def add(self, payload, **kw):
-        extra = "".join(f", {k} => {v}" for k, v in kw.items())
-        return self.cluster.sql("SELECT id FROM gateway.add_job('http', "
-                                f"'{json.dumps(payload)}'::jsonb{extra})")
-
-    def job(self, job_id):
-        return json.loads(self.cluster.sql(
-            "SELECT row_to_json(j) FROM (SELECT status, attempts, last_error, result "
-            f"FROM gateway.jobs WHERE id = {job_id}) j"))
+    task = "http"
 
     def wait(self, job_id, predicate, what):
         self.cluster.wait_for(lambda: predicate(self.job(job_id)), timeout=30, what=what)
@@ -413,7 +421,7 @@ def start_smtp_peer():
     return proc, int(line.split()[1])
 
 
-class EmailTasks(ClusterTestCase):
+class EmailTasks(NetworkJobClient, ClusterTestCase):
     """The built-in "email" task against a real SMTP server on loopback
     (npm smtp-server, with AUTH)."""
 
@@ -441,15 +449,7 @@ class EmailTasks(ClusterTestCase):
         cls.smtp.kill()
         super().tearDownClass()
 
-    def add(self, payload, **kw):
-        extra = "".join(f", {k} => {v}" for k, v in kw.items())
-        return self.cluster.sql("SELECT id FROM gateway.add_job('email', "
-                                f"$${json.dumps(payload)}$$::jsonb{extra})")
-
-    def job(self, job_id):
-        return json.loads(self.cluster.sql(
-            "SELECT row_to_json(j) FROM (SELECT status, attempts, last_error, result "
-            f"FROM gateway.jobs WHERE id = {job_id}) j"))
+    task = "email"
 
     def test_message_delivered_with_bcc_only_in_the_envelope(self):
         job_id = self.add({"from": "Shop <shop@example.com>", "to": ["ann@example.com"],
