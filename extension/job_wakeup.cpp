@@ -1,10 +1,10 @@
 // Waking the job workers when jobs are enqueued, waking SQL sessions that
 // wait for a job to finish, and the job workers' counters.
 //
-// add_jobs() calls gateway.wake_job_workers(), which only notes that this
-// transaction enqueued something. A transaction callback, registered once
-// per backend, sets every job worker's latch when (and only if) the
-// transaction commits: a worker woken earlier would not see the job yet,
+// add_jobs() calls gateway.wake_job_workers(n), which only notes that this
+// transaction enqueued n jobs due now. A transaction callback, registered
+// once per backend, sets the latches of that many job workers (rotating)
+// when, and only if, the transaction commits: a worker woken earlier would not see the job yet,
 // and one woken for a rolled-back enqueue would look for nothing. No
 // session state is involved, so this works through PgBouncer's
 // transaction pooling. Polling (pg_gateway.job_poll_interval) remains the
@@ -27,7 +27,12 @@ namespace shared = pg_gateway::shared;
 
 namespace {
 
-bool wake_at_commit = false;
+// Workers to wake at commit: jobs due now that this transaction enqueued
+// (a worker drains the queue once awake, so one per job is enough and more
+// would only have them race for the same rows), or all of them.
+int64 wake_at_commit = 0;
+constexpr int64 kWakeAll = INT64_MAX;
+uint32 next_worker = 0;           // rotates, so that the same worker is not always the one
 bool finished_at_commit = false;  // this transaction finished a job
 bool callback_registered = false;
 
@@ -36,18 +41,19 @@ bool callback_registered = false;
 void at_transaction_end(XactEvent event, void* arg) noexcept {
   (void)arg;
   if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_PARALLEL_COMMIT) {
-    if (wake_at_commit) {
-      for (int i = 0; i < shared::kMaxJobWorkers; ++i) {
-        shared::WorkerSlot* slot = shared::job_slot(i);
-        auto* latch = reinterpret_cast<Latch*>(uintptr_t(pg_atomic_read_u64(&slot->latch)));
-        if (latch) SetLatch(latch);
-      }
+    int64 woken = 0;
+    for (int n = 0; n < shared::kMaxJobWorkers && woken < wake_at_commit; ++n) {
+      shared::WorkerSlot* slot = shared::job_slot(int(next_worker++ % shared::kMaxJobWorkers));
+      auto* latch = reinterpret_cast<Latch*>(uintptr_t(pg_atomic_read_u64(&slot->latch)));
+      if (!latch) continue;
+      SetLatch(latch);
+      ++woken;
     }
     if (finished_at_commit) ConditionVariableBroadcast(&shared::get()->job_finished);
-    wake_at_commit = false;
+    wake_at_commit = 0;
     finished_at_commit = false;
   } else if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT) {
-    wake_at_commit = false;
+    wake_at_commit = 0;
     finished_at_commit = false;
   }
 }
@@ -60,12 +66,15 @@ void register_callback() {
 
 }  // namespace
 
-// gateway.wake_job_workers(): the job workers wake when this transaction
-// commits.
+// gateway.wake_job_workers(jobs): when this transaction commits, wake as
+// many job workers as `jobs` (summed over the calls of the transaction), or
+// all of them for NULL.
 PG_GATEWAY_SQL_FUNCTION(pg_gateway_wake_job_workers) {
-  (void)fcinfo;
+  bool all = call([fcinfo] { return PG_ARGISNULL(0); });
+  int64 jobs = all ? kWakeAll : call([fcinfo] { return int64(PG_GETARG_INT32(0)); });
+  if (jobs <= 0) return Datum(0);
   register_callback();
-  wake_at_commit = true;
+  wake_at_commit = (all || wake_at_commit > kWakeAll - jobs) ? kWakeAll : wake_at_commit + jobs;
   return Datum(0);
 }
 

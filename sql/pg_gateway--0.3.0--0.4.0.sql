@@ -95,13 +95,16 @@ CREATE TYPE @extschema@.job_spec AS (
 -- Enqueuing functions call this: the job workers' latches are set when the
 -- transaction commits (extension/job_wakeup.cpp), so a job starts within
 -- milliseconds of the commit instead of at the next poll.
-CREATE FUNCTION @extschema@.wake_job_workers()
+-- One worker per job due now (a woken worker drains the queue, so more
+-- would only race for the same rows); NULL wakes them all.
+CREATE FUNCTION @extschema@.wake_job_workers(jobs integer DEFAULT NULL)
 RETURNS void
 LANGUAGE c
+CALLED ON NULL INPUT
 AS 'MODULE_PATHNAME', 'pg_gateway_wake_job_workers';
-COMMENT ON FUNCTION @extschema@.wake_job_workers() IS
-    'Wakes the job workers when the current transaction commits';
-REVOKE ALL ON FUNCTION @extschema@.wake_job_workers() FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.wake_job_workers(integer) IS
+    'Wakes that many job workers (NULL: all) when the current transaction commits';
+REVOKE ALL ON FUNCTION @extschema@.wake_job_workers(integer) FROM PUBLIC;
 
 CREATE FUNCTION @extschema@.job_worker_stats(
     OUT worker integer,
@@ -177,7 +180,8 @@ BEGIN
       USING ERRCODE = 'null_value_not_allowed',
             HINT = 'Pass the task identifier as the first argument of add_job().';
   END IF;
-  PERFORM @extschema@.wake_job_workers();
+  PERFORM @extschema@.wake_job_workers(
+    (SELECT count(*)::integer FROM unnest(specs) s WHERE coalesce(s.run_at, now()) <= now()));
   INSERT INTO @extschema@.job_queues (queue_name)
   SELECT DISTINCT s.queue_name FROM unnest(specs) s WHERE s.queue_name IS NOT NULL
   ON CONFLICT DO NOTHING;
@@ -252,7 +256,7 @@ BEGIN
     IF identifier IS NULL THEN
       RAISE EXCEPTION 'a job needs a task identifier' USING ERRCODE = 'null_value_not_allowed';
     END IF;
-    PERFORM @extschema@.wake_job_workers();
+    PERFORM @extschema@.wake_job_workers(CASE WHEN coalesce(run_at, now()) <= now() THEN 1 ELSE 0 END);
     IF queue_name IS NOT NULL THEN
       INSERT INTO @extschema@.job_queues (queue_name) VALUES (add_job.queue_name)
       ON CONFLICT DO NOTHING;
