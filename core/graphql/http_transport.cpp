@@ -8,6 +8,7 @@
 #include "core/graphql/parser.hpp"
 #include "core/http/http_error.hpp"
 #include "core/http/request_document.hpp"
+#include "core/http/request_parser.hpp"
 #include "core/json/json_writer.hpp"
 #include "core/util/utf8.hpp"
 
@@ -44,18 +45,6 @@ struct MediaType {
     return nullptr;
   }
 };
-
-bool is_tchar(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
-bool is_token(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s)
-    if (!is_tchar(c)) return false;
-  return true;
-}
 
 // Splits on `sep` outside quoted strings (RFC 9110 section 5.6.4).
 std::vector<std::string_view> split_unquoted(std::string_view s, char sep) {
@@ -100,14 +89,14 @@ std::optional<MediaType> parse_media_type(std::string_view text, bool accept_wei
   if (slash == std::string_view::npos) return std::nullopt;
   MediaType m;
   std::string_view type = essence.substr(0, slash), subtype = essence.substr(slash + 1);
-  if (!is_token(type) || !is_token(subtype)) return std::nullopt;
+  if (!http::is_token(type) || !http::is_token(subtype)) return std::nullopt;
   m.type = http::to_lower(type);
   m.subtype = http::to_lower(subtype);
   for (size_t i = 1; i < parts.size(); ++i) {
     std::string_view p = http::trim_ows(parts[i]);
     if (p.empty()) continue;  // "text/html;" is common enough to tolerate
     size_t eq = p.find('=');
-    if (eq == std::string_view::npos || !is_token(p.substr(0, eq))) return std::nullopt;
+    if (eq == std::string_view::npos || !http::is_token(p.substr(0, eq))) return std::nullopt;
     std::string name = http::to_lower(p.substr(0, eq));
     std::string value = unquote(p.substr(eq + 1));
     if (accept_weight && name == "q") {

@@ -31,12 +31,6 @@ bool is_tchar(unsigned char c) {
   }
 }
 
-bool is_token(std::string_view s) {
-  if (s.empty()) return false;
-  return std::all_of(s.begin(), s.end(),
-                     [](char c) { return is_tchar(static_cast<unsigned char>(c)); });
-}
-
 // field-value characters: HTAB, SP, VCHAR, obs-text. No CTLs, no DEL.
 bool is_field_value_char(unsigned char c) { return c == '\t' || (c >= 0x20 && c != 0x7F); }
 
@@ -70,6 +64,12 @@ int hex_value(char c) {
 }
 
 }  // namespace
+
+bool is_token(std::string_view s) {
+  if (s.empty()) return false;
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return is_tchar(static_cast<unsigned char>(c)); });
+}
 
 bool RequestParser::fail(int status, std::string message) {
   state_ = State::kError;

@@ -94,4 +94,9 @@ class RequestParser {
   std::string error_message_;
 };
 
+// An RFC 9110 token (section 5.6.2): a method or a header field name, one
+// or more tchar. The one check the parser, GraphQL's media-type parameters
+// and the job tasks' header names share.
+bool is_token(std::string_view s);
+
 }  // namespace pg_gateway::http

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "core/http/request_parser.hpp"
 #include "core/jobs/mime_encoding.hpp"
 #include "core/jobs/spec_reader.hpp"
 #include "core/util/sha256.hpp"
@@ -198,7 +199,7 @@ EmailMessage build_email_message(const EmailTaskSpec& spec, const EmailMessageOp
   m += "Message-ID: " + out.message_id + "\r\n";
   m += "MIME-Version: 1.0\r\n";
   for (const http::Header& h : spec.headers) {
-    if (!detail::is_header_token(h.name) || h.name.size() > kMaxEmailHeaderNameLength)
+    if (!http::is_token(h.name) || h.name.size() > kMaxEmailHeaderNameLength)
       throw std::invalid_argument("email message: invalid header name");
     m += unstructured_field(h.name, h.value);
   }

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "core/http/request_parser.hpp"
+
 namespace pg_gateway::jobs::detail {
 
 namespace {
@@ -124,36 +126,6 @@ std::optional<int64_t> ObjectReader::optional_integer(std::string_view key, int6
   return n;
 }
 
-bool is_header_token(std::string_view name) {
-  if (name.empty()) return false;
-  for (char c : name) {
-    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-    switch (c) {
-      case '!':
-      case '#':
-      case '$':
-      case '%':
-      case '&':
-      case '\'':
-      case '*':
-      case '+':
-      case '-':
-      case '.':
-      case '^':
-      case '_':
-      case '`':
-      case '|':
-      case '~':
-        ok = true;
-        break;
-      default:
-        break;
-    }
-    if (!ok) return false;
-  }
-  return true;
-}
-
 /* Names are checked before values, and duplicates ignoring case are refused
  * outright: which of "content-type" and "Content-Type" a server would see is
  * not something a payload author should have to guess. */
@@ -170,7 +142,7 @@ std::vector<http::Header> read_headers(const ObjectReader& reader, std::string_v
   for (const json::Value::Member& m : v->members()) {
     const std::string& name = m.first;
     std::string where = "header " + quote_for_message(name);
-    if (name.size() > rules.max_name_length || !is_header_token(name))
+    if (name.size() > rules.max_name_length || !http::is_token(name))
       reader.fail(key, "has an invalid " + where +
                            " (names are letters, digits and !#$%&'*+-.^_`|~, at most " +
                            std::to_string(rules.max_name_length) + " characters)");

@@ -61,9 +61,6 @@ class ObjectReader {
   std::string path_;
 };
 
-// RFC 9110 token characters (header field names).
-bool is_header_token(std::string_view name);
-
 struct HeaderRules {
   size_t max_count;
   size_t max_name_length;
