@@ -46,6 +46,7 @@ namespace {
 
 constexpr int64_t kHousekeepingMs = 60 * 1000;
 constexpr int64_t kNoQueuePollMs = 10 * 1000;  // extension missing or older than 0.4.0
+constexpr int64_t kMinIdleWaitMs = 5;          // after a round that claimed nothing
 
 volatile sig_atomic_t shutdown_requested = false;
 volatile int64_t shutdown_requested_at = 0;
@@ -92,8 +93,8 @@ class JobWorker {
  private:
   std::string name() const { return "pg_gateway job worker " + std::to_string(index_ + 1); }
   // Runs due jobs until none is left or shutdown; false if the queue is
-  // not installed.
-  bool drain();
+  // not installed. Adds the jobs it claimed to `claimed`.
+  bool drain(int* claimed);
   // Starts the request of an "http" job (or fails the job when its payload
   // is not a valid http task).
   void start_http(const jobs_pg::ClaimedJob& job);
@@ -118,7 +119,7 @@ class JobWorker {
   int64_t next_housekeeping_ = 0;
 };
 
-bool JobWorker::drain() {
+bool JobWorker::drain(int* claimed) {
   if (!queue_known_) {
     queue_known_ = runner_.queue_installed();
     if (!queue_known_) {
@@ -132,16 +133,25 @@ bool JobWorker::drain() {
     }
     pg::log(name() + " running jobs of database \"" + std::string(gucs::database) + "\"");
   }
-  while (!shutdown_requested && transfers_.in_flight() < size_t(gucs::job_concurrency)) {
-    std::optional<jobs_pg::ClaimedJob> job = runner_.claim();
-    if (!job) break;
+  // A SQL task's outcome and the next claim share a commit (job_runner.hpp),
+  // so `next` may already hold a claimed job when the loop comes round.
+  auto may_claim = [this] {
+    return !shutdown_requested && transfers_.in_flight() < size_t(gucs::job_concurrency);
+  };
+  std::optional<jobs_pg::ClaimedJob> next;
+  while (next || may_claim()) {
+    if (!next) next = runner_.claim();
+    if (!next) break;
+    jobs_pg::ClaimedJob job = std::move(*next);
+    next.reset();
+    ++*claimed;
     count(slot_, shared::JobCounter::kClaimed);
-    if (job->task == "http") {
-      start_http(*job);
-    } else if (job->task == "email") {
-      start_email(*job);
+    if (job.task == "http") {
+      start_http(job);
+    } else if (job.task == "email") {
+      start_email(job);
     } else {
-      counted(runner_.run(*job));
+      counted(runner_.run(job, &next, may_claim));
     }
     collect_transfers();
     absorb_interrupts("between jobs");
@@ -264,16 +274,17 @@ void JobWorker::run() {
   while (!shutdown_requested) {
     int64_t now = util::monotonic_ms();
     bool installed = false;
+    int progress = 0;  // jobs claimed and transfers finished this round
     try {
       if (now >= next_housekeeping_ && queue_known_) {
         housekeeping();
         next_housekeeping_ = now + kHousekeepingMs;
       }
-      installed = drain();
+      installed = drain(&progress);
       if (installed && next_housekeeping_ == 0) {
         housekeeping();
         next_housekeeping_ = util::monotonic_ms() + kHousekeepingMs;
-        installed = drain();
+        installed = drain(&progress);
       }
     } catch (const pg::PgError& e) {
       // The queue's functions failed (extension dropped meanwhile, say):
@@ -296,13 +307,19 @@ void JobWorker::run() {
           std::optional<int64_t> due = runner_.ms_until_next_due();
           if (due && *due < wait) wait = *due;
         }
-        if (collect_transfers() > 0) wait = 0;
+        size_t collected = collect_transfers();
+        if (collected > 0) wait = 0;
+        progress += int(collected);
       } catch (const pg::PgError& e) {
         pg::log_warning(name() + ": " + e.message, e.hint);
       }
     }
     int64_t curl_wait = transfers_.next_timeout_ms(util::monotonic_ms());
     if (curl_wait >= 0 && curl_wait < wait) wait = curl_wait;
+    // A job can look due yet not be claimable for a moment (another
+    // worker's claim has it locked but not committed yet): a round that
+    // did nothing waits a little instead of spinning.
+    if (progress == 0 && wait < kMinIdleWaitMs) wait = kMinIdleWaitMs;
     sleep(wait, set);
     if (transfers_.in_flight() > 0) {
       try {
@@ -323,7 +340,10 @@ void JobWorker::run() {
 }
 
 void JobWorker::sleep(int64_t ms, WaitEventSet* set) {
-  if (ms <= 0) return;
+  if (ms <= 0) {
+    absorb_interrupts("between rounds");
+    return;
+  }
   WaitEvent events[3];
   long timeout = long(ms);
   int n = pg::call([&] { return WaitEventSetWait(set, timeout, events, 3, PG_WAIT_EXTENSION); });

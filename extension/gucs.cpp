@@ -23,6 +23,7 @@ char* smtp_username = nullptr;
 char* smtp_password = nullptr;
 int job_poll_interval_ms = 2000;
 int job_retention_s = 7 * 24 * 3600;
+char* job_forbidden_flags = nullptr;
 int max_connections = 256;
 int max_body_size = 1024 * 1024;
 int max_header_size = 16 * 1024;
@@ -172,6 +173,11 @@ void define_all() {
       "0 deletes them at once.",
       &job_retention_s, 7 * 24 * 3600, 0, INT_MAX, PGC_SIGHUP, GUC_UNIT_S, nullptr, nullptr,
       nullptr);
+  DefineCustomStringVariable(
+      "pg_gateway.job_forbidden_flags", "Flags of jobs the job workers leave alone.",
+      "A comma-separated list, as Graphile Worker's forbiddenFlags: a job carrying any of "
+      "these flags (add_job's flags) waits until the setting no longer names it.",
+      &job_forbidden_flags, "", PGC_SIGHUP, GUC_LIST_INPUT, nullptr, nullptr, nullptr);
   DefineCustomIntVariable("pg_gateway.http_workers", "Number of HTTP background workers.",
                           "Each is a background worker counted against max_worker_processes.",
                           &http_workers, 2, 0, 64, PGC_POSTMASTER, 0, nullptr, nullptr, nullptr);

@@ -19,9 +19,10 @@ extern int job_workers;      // job queue workers (restart)
 extern int job_concurrency;  // network tasks in flight per job worker
 extern char* smtp_url;       // the email task's SMTP server ("" : none)
 extern char* smtp_username;
-extern char* smtp_password;       // superuser-only
-extern int job_poll_interval_ms;  // idle job workers look for due jobs this often
-extern int job_retention_s;       // finished jobs are deleted after this
+extern char* smtp_password;        // superuser-only
+extern int job_poll_interval_ms;   // idle job workers look for due jobs this often
+extern int job_retention_s;        // finished jobs are deleted after this
+extern char* job_forbidden_flags;  // comma-separated flags the job workers skip
 extern int max_connections;
 extern int max_body_size;
 extern int max_header_size;

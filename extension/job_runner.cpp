@@ -36,6 +36,20 @@ struct TaskHandler {
   std::string call_sql;  // SELECT to_jsonb(<schema>.<function>($1::jsonb))::text
 };
 
+// pg_gateway.job_forbidden_flags, read at each use (it changes on SIGHUP),
+// as a text parameter for FORBIDDEN_FLAGS_ARRAY; nullopt when empty.
+std::optional<std::string> forbidden_flags() {
+  if (gucs::job_forbidden_flags && *gucs::job_forbidden_flags)
+    return std::string(gucs::job_forbidden_flags);
+  return std::nullopt;
+}
+
+// SQL for that parameter as text[] (NULL when it names no flag).
+#define FORBIDDEN_FLAGS_ARRAY(param)                                \
+  "nullif(ARRAY(SELECT btrim(f) FROM unnest(string_to_array(" param \
+  "::text, ',')) f "                                                \
+  "WHERE btrim(f) <> ''), '{}')"
+
 }  // namespace
 
 bool JobRunner::queue_installed() {
@@ -62,27 +76,33 @@ bool JobRunner::queue_installed() {
   return installed;
 }
 
+std::optional<ClaimedJob> JobRunner::claim_here() {
+  std::vector<Row> rows = query(
+      "SELECT id, task_identifier, payload::text, attempts, max_attempts "
+      "FROM gateway.claim_jobs($1::text, 1, " FORBIDDEN_FLAGS_ARRAY("$2") ")",
+      {worker_id_, forbidden_flags()});
+  if (rows.empty()) return std::nullopt;
+  const Row& r = rows[0];
+  ClaimedJob j;
+  j.id = std::stoll(r[0].value_or("0"));
+  j.task = r[1].value_or("");
+  j.payload = r[2].value_or("{}");
+  j.attempts = std::stoi(r[3].value_or("0"));
+  j.max_attempts = std::stoi(r[4].value_or("0"));
+  return j;
+}
+
 std::optional<ClaimedJob> JobRunner::claim() {
   std::optional<ClaimedJob> job;
-  request::run_in_transaction(write_transaction("pg_gateway job worker: claiming a job"), [&] {
-    std::vector<Row> rows = query(
-        "SELECT id, task_identifier, payload::text, attempts, max_attempts "
-        "FROM gateway.claim_jobs($1::text, 1, NULL)",
-        {worker_id_});
-    if (rows.empty()) return;
-    const Row& r = rows[0];
-    ClaimedJob j;
-    j.id = std::stoll(r[0].value_or("0"));
-    j.task = r[1].value_or("");
-    j.payload = r[2].value_or("{}");
-    j.attempts = std::stoi(r[3].value_or("0"));
-    j.max_attempts = std::stoi(r[4].value_or("0"));
-    job = std::move(j);
-  });
+  request::run_in_transaction(write_transaction("pg_gateway job worker: claiming a job"),
+                              [&] { job = claim_here(); });
   return job;
 }
 
-Outcome JobRunner::run(const ClaimedJob& job) { return run_sql_task(job); }
+Outcome JobRunner::run(const ClaimedJob& job, std::optional<ClaimedJob>* next,
+                       const ClaimGate& gate) {
+  return run_sql_task(job, next, gate);
+}
 
 // 2xx/3xx: the job succeeded with the response as its result; otherwise
 // the retry policy (core/jobs/task_specs.hpp) says retry or give up, and
@@ -112,8 +132,18 @@ Outcome JobRunner::record_transfer(const jobs::TransferResult& t) {
 // The task's function runs as the role that registered it, in a
 // subtransaction of the transaction that also records the outcome: its
 // effects and the job's success commit together, or neither does.
-Outcome JobRunner::run_sql_task(const ClaimedJob& job) {
+//
+// The job's row is locked first: a job whose lease was taken back
+// (force_unlock_workers) is not run, and nobody can take it back while its
+// task runs, so a task's effects never commit for a job that another
+// worker will run again.
+//
+// The next job's claim rides on the same commit; it is handed to the caller
+// only once that commit succeeded.
+Outcome JobRunner::run_sql_task(const ClaimedJob& job, std::optional<ClaimedJob>* next,
+                                const ClaimGate& gate) {
   std::optional<Outcome> outcome;
+  std::optional<ClaimedJob> claimed;
   std::string failure;
   bool retryable = true;
   std::string activity = "pg_gateway job " + std::to_string(job.id) + ": " + job.task;
@@ -122,16 +152,22 @@ Outcome JobRunner::run_sql_task(const ClaimedJob& job) {
         "SELECT t.run_as::oid::text, "
         "'SELECT to_jsonb(' || quote_ident(n.nspname) || '.' || quote_ident(p.proname) || "
         "'($1::jsonb))::text' "
-        "FROM gateway.tasks t JOIN pg_proc p ON p.oid = t.handler "
-        "JOIN pg_namespace n ON n.oid = p.pronamespace WHERE t.identifier = $1::text",
-        {job.task});
+        "FROM gateway.jobs j LEFT JOIN (gateway.tasks t JOIN pg_proc p ON p.oid = t.handler "
+        "JOIN pg_namespace n ON n.oid = p.pronamespace) ON t.identifier = j.task_identifier "
+        "WHERE j.id = $1::bigint AND j.status = 'running' AND j.locked_by = $2::text "
+        "FOR UPDATE OF j",
+        {std::to_string(job.id), worker_id_});
     if (task.empty()) {
+      outcome = Outcome::kLost;
+      return;
+    }
+    if (!task[0][0]) {
       failure =
           "no task is registered under the identifier \"" + job.task + "\" (gateway.register_task)";
       return;
     }
     TaskHandler handler;
-    handler.run_as = Oid(std::stoul(task[0][0].value_or("0")));
+    handler.run_as = Oid(std::stoul(*task[0][0]));
     handler.call_sql = task[0][1].value_or("");
     Oid role = handler.run_as;
     if (pg::call([role] { return superuser_arg(role); })) {
@@ -159,7 +195,9 @@ Outcome JobRunner::run_sql_task(const ClaimedJob& job) {
                                   {std::to_string(job.id), worker_id_, result});
     outcome = (!done.empty() && done[0][0] == std::optional<std::string>("t")) ? Outcome::kSucceeded
                                                                                : Outcome::kLost;
+    if (next && (!gate || gate())) claimed = claim_here();
   });
+  if (next) *next = std::move(claimed);
   if (outcome) return *outcome;
   return record_failure(job.id, failure, retryable);
 }
@@ -216,10 +254,16 @@ std::optional<int64_t> JobRunner::ms_until_next_due() {
   request::TransactionOptions tx;
   tx.activity = "pg_gateway job worker: looking for due jobs";
   request::run_in_transaction(tx, [&] {
+    // Only jobs this worker may claim: a due job that carries a forbidden
+    // flag, or waits for its named queue, must not keep it awake.
     std::vector<Row> rows = query(
-        "SELECT greatest(0, ceil(extract(epoch FROM min(run_at) - clock_timestamp()) * 1000))"
-        "::bigint FROM gateway.jobs WHERE status = 'queued'",
-        {});
+        "SELECT greatest(0, ceil(extract(epoch FROM min(j.run_at) - clock_timestamp()) * 1000))"
+        "::bigint FROM gateway.jobs j, " FORBIDDEN_FLAGS_ARRAY("$1") " AS forbidden "
+        "WHERE j.status = 'queued' "
+        "AND (forbidden IS NULL OR j.flags IS NULL OR NOT (j.flags ?| forbidden)) "
+        "AND (j.queue_name IS NULL OR EXISTS (SELECT 1 FROM gateway.job_queues q "
+        "     WHERE q.queue_name = j.queue_name AND q.locked_at IS NULL))",
+        {forbidden_flags()});
     if (!rows.empty() && rows[0][0]) ms = std::stoll(*rows[0][0]);
   });
   return ms;

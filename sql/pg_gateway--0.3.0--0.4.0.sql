@@ -80,6 +80,9 @@ CREATE INDEX jobs_ready_order ON @extschema@.jobs (priority, run_at, id) WHERE s
 CREATE INDEX jobs_running ON @extschema@.jobs (locked_by) WHERE status = 'running';
 -- Retention deletes finished jobs oldest first.
 CREATE INDEX jobs_finished ON @extschema@.jobs (completed_at) WHERE status IN ('succeeded', 'failed');
+-- Permanently failed jobs, for job_queue_stats() (touched only when a job
+-- fails for good).
+CREATE INDEX jobs_failed ON @extschema@.jobs (task_identifier) WHERE status = 'failed';
 
 CREATE TYPE @extschema@.job_spec AS (
     identifier   text,
@@ -122,6 +125,45 @@ COMMENT ON FUNCTION @extschema@.job_worker_stats() IS
     'Per-job-worker counters from shared memory: jobs claimed, succeeded, retried, failed; wake-ups';
 REVOKE ALL ON FUNCTION @extschema@.job_worker_stats() FROM PUBLIC;
 
+-- Queue depth, per task, for monitoring (a /metrics endpoint or a
+-- dashboard): jobs due and waiting, waiting for a later run_at, running,
+-- and failed for good (kept until pg_gateway.job_retention), with how long
+-- the oldest due job has waited. Each branch reads one partial index, so
+-- the succeeded jobs kept for the retention period are never scanned.
+CREATE FUNCTION @extschema@.job_queue_stats(
+    OUT task_identifier      text,
+    OUT ready                bigint,
+    OUT scheduled            bigint,
+    OUT running              bigint,
+    OUT failed               bigint,
+    OUT oldest_ready_seconds double precision)
+RETURNS SETOF record
+LANGUAGE sql
+STABLE
+SECURITY DEFINER
+SET search_path = pg_catalog
+AS $$
+  WITH live AS (
+    SELECT j.task_identifier, j.status, j.run_at FROM @extschema@.jobs j WHERE j.status = 'queued'
+    UNION ALL
+    SELECT j.task_identifier, j.status, j.run_at FROM @extschema@.jobs j WHERE j.status = 'running'
+    UNION ALL
+    SELECT j.task_identifier, j.status, j.run_at FROM @extschema@.jobs j WHERE j.status = 'failed')
+  SELECT l.task_identifier,
+         count(*) FILTER (WHERE l.status = 'queued' AND l.run_at <= now()),
+         count(*) FILTER (WHERE l.status = 'queued' AND l.run_at > now()),
+         count(*) FILTER (WHERE l.status = 'running'),
+         count(*) FILTER (WHERE l.status = 'failed'),
+         coalesce(extract(epoch FROM now() - min(l.run_at)
+                          FILTER (WHERE l.status = 'queued' AND l.run_at <= now())), 0)::float8
+    FROM live l
+   GROUP BY l.task_identifier
+   ORDER BY l.task_identifier
+$$;
+COMMENT ON FUNCTION @extschema@.job_queue_stats() IS
+    'Per task: jobs ready, scheduled for later, running and permanently failed; age of the oldest ready job';
+REVOKE ALL ON FUNCTION @extschema@.job_queue_stats() FROM PUBLIC;
+
 -- The completion notification: one per job reaching 'succeeded' or
 -- 'failed', sent at commit of the transaction that finished it.
 CREATE FUNCTION @extschema@.announce_job_finished()
@@ -132,15 +174,20 @@ COMMENT ON FUNCTION @extschema@.announce_job_finished() IS
     'Sessions in wait_for_job() look again when the current transaction commits';
 REVOKE ALL ON FUNCTION @extschema@.announce_job_finished() FROM PUBLIC;
 
+-- PL/pgSQL rather than SQL: its statements are planned once per session,
+-- where a SQL function's are parsed again on every call (a job worker calls
+-- this for every finished job).
 CREATE FUNCTION @extschema@.notify_job_finished(job @extschema@.jobs)
 RETURNS void
-LANGUAGE sql
+LANGUAGE plpgsql
 SET search_path = pg_catalog
 AS $$
-  SELECT @extschema@.announce_job_finished();
-  SELECT pg_notify('pg_gateway_jobs', json_build_object(
+BEGIN
+  PERFORM @extschema@.announce_job_finished();
+  PERFORM pg_notify('pg_gateway_jobs', json_build_object(
       'id', job.id, 'task', job.task_identifier, 'queue', job.queue_name,
-      'status', job.status, 'attempts', job.attempts)::text)
+      'status', job.status, 'attempts', job.attempts)::text);
+END
 $$;
 REVOKE ALL ON FUNCTION @extschema@.notify_job_finished(@extschema@.jobs) FROM PUBLIC;
 
@@ -340,26 +387,35 @@ CREATE FUNCTION @extschema@.reschedule_jobs(
     attempts     integer     DEFAULT NULL,
     max_attempts integer     DEFAULT NULL)
 RETURNS SETOF @extschema@.jobs
-LANGUAGE sql
+LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = pg_catalog
 AS $$
-  UPDATE @extschema@.jobs j
-     SET run_at = coalesce(reschedule_jobs.run_at, j.run_at),
-         priority = coalesce(reschedule_jobs.priority, j.priority),
-         attempts = coalesce(reschedule_jobs.attempts, j.attempts),
-         max_attempts = coalesce(reschedule_jobs.max_attempts, j.max_attempts),
-         status = CASE WHEN j.status = 'failed'
-                        AND coalesce(reschedule_jobs.attempts, j.attempts)
-                            < coalesce(reschedule_jobs.max_attempts, j.max_attempts)
-                       THEN 'queued' ELSE j.status END,
-         completed_at = CASE WHEN j.status = 'failed'
-                              AND coalesce(reschedule_jobs.attempts, j.attempts)
-                                  < coalesce(reschedule_jobs.max_attempts, j.max_attempts)
-                             THEN NULL ELSE j.completed_at END,
-         updated_at = now()
-   WHERE j.id = ANY (job_ids) AND j.status IN ('queued', 'failed')
-  RETURNING j.*
+BEGIN
+  RETURN QUERY
+  WITH changed AS (
+    UPDATE @extschema@.jobs j
+       SET run_at = coalesce(reschedule_jobs.run_at, j.run_at),
+           priority = coalesce(reschedule_jobs.priority, j.priority),
+           attempts = coalesce(reschedule_jobs.attempts, j.attempts),
+           max_attempts = coalesce(reschedule_jobs.max_attempts, j.max_attempts),
+           status = CASE WHEN j.status = 'failed'
+                          AND coalesce(reschedule_jobs.attempts, j.attempts)
+                              < coalesce(reschedule_jobs.max_attempts, j.max_attempts)
+                         THEN 'queued' ELSE j.status END,
+           completed_at = CASE WHEN j.status = 'failed'
+                                AND coalesce(reschedule_jobs.attempts, j.attempts)
+                                    < coalesce(reschedule_jobs.max_attempts, j.max_attempts)
+                               THEN NULL ELSE j.completed_at END,
+           updated_at = now()
+     WHERE j.id = ANY (job_ids) AND j.status IN ('queued', 'failed')
+    RETURNING j.*)
+  SELECT * FROM changed;
+  -- Jobs brought forward (or back from failure) run now, not at the next poll.
+  PERFORM @extschema@.wake_job_workers(
+    (SELECT count(*)::integer FROM @extschema@.jobs j
+      WHERE j.id = ANY (job_ids) AND j.status = 'queued' AND j.run_at <= now()));
+END
 $$;
 COMMENT ON FUNCTION @extschema@.reschedule_jobs(bigint[], timestamptz, integer, integer, integer) IS
     'Changes when and how often waiting (or permanently failed) jobs run';
@@ -495,6 +551,11 @@ REVOKE ALL ON FUNCTION @extschema@.unregister_task(text) FROM PUBLIC;
 -- jobs locked by other claimers, jobs carrying a forbidden flag, and jobs
 -- whose named queue has a job running (locking that queue for the claimed
 -- one). The caller commits right away: the claim is the lease.
+--
+-- Only the queue row of the job being claimed is locked: a queue that is
+-- free when the candidate is picked but locked by a concurrent claimer
+-- before this one gets its row is skipped for the rest of the call (its
+-- candidate row stays locked, unused, until this transaction ends).
 CREATE FUNCTION @extschema@.claim_jobs(
     worker_id       text,
     max_jobs        integer DEFAULT 1,
@@ -505,20 +566,31 @@ SET search_path = pg_catalog
 AS $$
 DECLARE
   v_job @extschema@.jobs;
+  v_claimed integer := 0;
+  v_busy text[] := '{}';
 BEGIN
-  FOR i IN 1 .. max_jobs LOOP
+  WHILE v_claimed < max_jobs LOOP
     SELECT j.* INTO v_job
       FROM @extschema@.jobs j
      WHERE j.status = 'queued' AND j.run_at <= now()
        AND (forbidden_flags IS NULL OR j.flags IS NULL OR NOT (j.flags ?| forbidden_flags))
        AND (j.queue_name IS NULL
-            OR j.queue_name IN (SELECT q.queue_name FROM @extschema@.job_queues q
-                                 WHERE q.locked_at IS NULL FOR UPDATE SKIP LOCKED))
+            OR (j.queue_name <> ALL (v_busy)
+                AND EXISTS (SELECT 1 FROM @extschema@.job_queues q
+                             WHERE q.queue_name = j.queue_name AND q.locked_at IS NULL)))
      ORDER BY j.priority, j.run_at, j.id
      LIMIT 1
      FOR UPDATE OF j SKIP LOCKED;
     EXIT WHEN NOT FOUND;
     IF v_job.queue_name IS NOT NULL THEN
+      -- Rechecked on the row's newest version (READ COMMITTED locking).
+      PERFORM FROM @extschema@.job_queues q
+        WHERE q.queue_name = v_job.queue_name AND q.locked_at IS NULL
+        FOR UPDATE SKIP LOCKED;
+      IF NOT FOUND THEN
+        v_busy := v_busy || v_job.queue_name;
+        CONTINUE;
+      END IF;
       UPDATE @extschema@.job_queues SET locked_at = now(), locked_by = worker_id
        WHERE queue_name = v_job.queue_name;
     END IF;
@@ -527,6 +599,7 @@ BEGIN
            updated_at = now()
      WHERE id = v_job.id
     RETURNING * INTO v_job;
+    v_claimed := v_claimed + 1;
     RETURN NEXT v_job;
   END LOOP;
 END

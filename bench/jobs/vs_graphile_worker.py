@@ -7,6 +7,8 @@ For each concurrency C in CONCURRENCY ("1 4 10"):
   Graphile Worker: one runner with concurrency C.
 and measures, for each:
   drain    time to run JOBS (20000) no-op jobs queued beforehand (jobs/s);
+           pg_gateway's drain runs twice, the second time with the
+           completion pg_notify() turned off, to measure what it costs;
   latency  from the commit of an add_job to the task's start, on an idle
            worker (SAMPLES samples, p50 and p99);
   enqueue  add_job calls per second from pgbench (-c 4, ENQUEUE_SECONDS),
@@ -62,7 +64,7 @@ class Bench:
             "max_connections": "100", "synchronous_commit": "off"})
         self.cluster.init().start()
         c = self.cluster
-        c.sql("CREATE EXTENSION pg_gateway; ALTER EXTENSION pg_gateway UPDATE TO '0.4.0'; "
+        c.sql("CREATE EXTENSION pg_gateway; "
               "CREATE ROLE bench_jobs; "
               "CREATE TABLE bench_started (i int, at timestamptz); "
               "GRANT INSERT ON bench_started TO bench_jobs; "
@@ -117,7 +119,19 @@ class Bench:
         raise RuntimeError(f"timed out waiting for {query} = {want}")
 
     # -- drain ----------------------------------------------------------------
-    def drain_gateway(self):
+    def drain_gateway(self, notify=True):
+        """notify=False: gateway.notify_job_finished() keeps waking
+        wait_for_job() but sends no pg_notify(), for the duration."""
+        if not notify:
+            original = self.sql("SELECT pg_get_functiondef("
+                                "'gateway.notify_job_finished(gateway.jobs)'::regprocedure)")
+            self.sql("CREATE OR REPLACE FUNCTION gateway.notify_job_finished(job gateway.jobs) "
+                     "RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog AS "
+                     "$$ BEGIN PERFORM gateway.announce_job_finished(); END $$")
+            try:
+                return self.drain_gateway()
+            finally:
+                self.sql(original)
         self.sql("TRUNCATE gateway.jobs")
         self.sql(f"SELECT count(*) FROM gateway.add_jobs(ARRAY(SELECT ROW('noop', NULL, NULL, "
                  f"now() + interval '1 day', NULL, NULL, NULL, NULL)::gateway.job_spec "
@@ -208,6 +222,7 @@ def main():
                 m = {}
                 log(f"round {r + 1}: drain")
                 m["gw_drain"] = b.drain_gateway()
+                m["gw_drain_quiet"] = b.drain_gateway(notify=False)
                 m["gr_drain"] = b.drain_graphile(c)
                 log(f"round {r + 1}: latency")
                 m["gw_lat"] = b.latency("gateway.add_job('stamp', jsonb_build_object('i', {i}))",
@@ -227,6 +242,7 @@ def main():
                 m["skip"] = b.skip_locked(c)
                 row.append(m)
                 print(f"c={c} round {r + 1}: drain jobs/s pg_gateway {m['gw_drain']:.0f} "
+                      f"(without pg_notify {m['gw_drain_quiet']:.0f}) "
                       f"Graphile Worker {m['gr_drain']:.0f}; latency p50/p99 ms pg_gateway "
                       f"{m['gw_lat'][0]:.2f}/{m['gw_lat'][1]:.2f} Graphile Worker "
                       f"{m['gr_lat'][0]:.2f}/{m['gr_lat'][1]:.2f}; enqueue/s pg_gateway "
@@ -235,14 +251,16 @@ def main():
         finally:
             b.stop()
     print("\nmedians (jobs/s; ms)")
-    print("conc  drain_gw  drain_gr  ratio  lat50_gw lat99_gw  lat50_gr lat99_gr  enq_gw  enq_gr"
-          "  ratio  skip_locked")
+    print("conc  drain_gw  drain_gr  ratio  notify_cost  lat50_gw lat99_gw  lat50_gr lat99_gr"
+          "  enq_gw  enq_gr  ratio  skip_locked")
     for c, rows in results.items():
         med = {k: statistics.median(r[k] if not isinstance(r[k], tuple) else r[k][0] for r in rows)
                for k in rows[0]}
         p99 = {k: statistics.median(r[k][1] for r in rows) for k in ("gw_lat", "gr_lat")}
         print(f"{c:<5} {med['gw_drain']:8.0f}  {med['gr_drain']:8.0f}  "
-              f"{med['gw_drain'] / med['gr_drain']:5.2f}x  {med['gw_lat']:8.2f} {p99['gw_lat']:8.2f}"
+              f"{med['gw_drain'] / med['gr_drain']:5.2f}x  "
+              f"{100 * (1 - med['gw_drain'] / med['gw_drain_quiet']):10.1f}%  "
+              f"{med['gw_lat']:8.2f} {p99['gw_lat']:8.2f}"
               f"  {med['gr_lat']:8.2f} {p99['gr_lat']:8.2f}  {med['gw_enq']:6.0f}  "
               f"{med['gr_enq']:6.0f}  {med['gw_enq'] / med['gr_enq']:5.2f}x  {med['skip']:8.0f}")
 

@@ -21,7 +21,6 @@ import unittest
 from harness import PG_BIN, ClusterTestCase, as_server_user, free_port
 
 SETUP_SQL = r"""
-ALTER EXTENSION pg_gateway UPDATE TO '0.4.0';
 CREATE ROLE job_runner;
 CREATE TABLE public.done (n int, ran_as text);
 GRANT INSERT, SELECT ON public.done TO job_runner;  -- RETURNING reads
@@ -43,7 +42,18 @@ BEGIN
   END LOOP;
   RETURN 'finished';
 END $$;
+-- Records when it started and ended, 50 ms apart.
+CREATE TABLE public.steps (n int, started timestamptz, ended timestamptz);
+GRANT INSERT ON public.steps TO job_runner;
+CREATE FUNCTION public.step(payload jsonb) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  t timestamptz := clock_timestamp();
+BEGIN
+  PERFORM pg_sleep(0.05);
+  INSERT INTO public.steps VALUES ((payload->>'n')::int, t, clock_timestamp());
+END $$;
 SELECT gateway.register_task('record', 'public.record(jsonb)', 'job_runner');
+SELECT gateway.register_task('step', 'public.step(jsonb)', 'job_runner');
 SELECT gateway.register_task('explode', 'public.explode(jsonb)', 'job_runner');
 SELECT gateway.register_task('slow', 'public.slow(jsonb)', 'job_runner');
 """
@@ -52,7 +62,8 @@ SELECT gateway.register_task('slow', 'public.slow(jsonb)', 'job_runner');
 class JobWorkers(ClusterTestCase):
     settings = {"pg_gateway.http_workers": "1",
                 "pg_gateway.job_workers": "2",
-                "pg_gateway.job_poll_interval": "'10min'"}
+                "pg_gateway.job_poll_interval": "'10min'",
+                "pg_gateway.job_forbidden_flags": "'maintenance, slow'"}
 
     @classmethod
     def setUpClass(cls):
@@ -87,12 +98,72 @@ class JobWorkers(ClusterTestCase):
         self.assertIn("exploded on 1", job["last_error"])
         self.assertTrue(job["later"], job)  # backoff: exp(1) s
         self.assertEqual(self.cluster.sql("SELECT count(*) FROM public.done WHERE n = -1"), "0")
-        # The retry is due in about 2.7 s; polling is 10 minutes, so make it
-        # due now and wake the workers the way an enqueue does.
-        self.cluster.sql(f"SELECT gateway.reschedule_jobs(ARRAY[{job_id}]::bigint[], now()); "
-                         "SELECT gateway.add_job('record', '{\"n\": 100}')")
+        # The retry is due in about 2.7 s; polling is 10 minutes, so the
+        # retry runs now only because reschedule_jobs wakes a worker.
+        self.cluster.sql(f"SELECT gateway.reschedule_jobs(ARRAY[{job_id}]::bigint[], now())")
         job = self.wait_status(job_id, {"failed"})
         self.assertEqual(job["attempts"], 2)
+
+    def test_named_queue_runs_one_job_at_a_time_in_priority_order(self):
+        # Two workers, one queue: each job starts after the previous one
+        # ended, lowest priority number first, then by id.
+        self.cluster.sql(
+            "SELECT count(*) FROM gateway.add_jobs(ARRAY["
+            + ", ".join(f"ROW('step', '{{\"n\": {n}}}', 'serial', NULL, NULL, NULL, {p}, NULL)"
+                        for n, p in ((1, 3), (2, 1), (3, 2), (4, 1), (5, 3)))
+            + "]::gateway.job_spec[])")
+        self.cluster.wait_for(lambda: self.cluster.sql("SELECT count(*) FROM public.steps") == "5",
+                              what="five steps")
+        self.assertEqual(self.cluster.sql("SELECT string_agg(n::text, ',' ORDER BY started) "
+                                          "FROM public.steps"), "2,4,3,1,5")
+        self.assertEqual(self.cluster.sql(
+            "SELECT count(*) FROM public.steps a JOIN public.steps b "
+            "ON a.n < b.n AND a.started < b.ended AND b.started < a.ended"), "0")
+        self.assertEqual(self.cluster.sql(
+            "SELECT count(*) FROM gateway.job_queues WHERE locked_by IS NOT NULL"), "0")
+
+    def test_job_key_replaces_the_waiting_job(self):
+        first = self.cluster.sql(
+            "SELECT id FROM gateway.add_job('record', '{\"n\": 600}', job_key => 'debounce', "
+            "run_at => now() + interval '1 hour')")
+        second = self.cluster.sql(
+            "SELECT id FROM gateway.add_job('record', '{\"n\": 601}', job_key => 'debounce')")
+        self.assertEqual(first, second)
+        job = self.wait_status(first, {"succeeded"})
+        self.assertEqual(job["result"]["n"], 601)
+        self.assertEqual(self.cluster.sql(
+            "SELECT string_agg(n::text, ',') FROM public.done WHERE n IN (600, 601)"), "601")
+
+    def test_forbidden_flags_wait_until_the_setting_allows_them(self):
+        flagged = self.cluster.sql(
+            "SELECT id FROM gateway.add_job('record', '{\"n\": 700}', flags => ARRAY['slow'])")
+        plain = self.cluster.sql("SELECT id FROM gateway.add_job('record', '{\"n\": 701}')")
+        self.wait_status(plain, {"succeeded"})
+        self.assertEqual(self.job(flagged)["status"], "queued")
+        # A due job the workers may not take does not keep them busy: over
+        # two seconds they use next to no CPU (a worker looping on it would
+        # use most of a core).
+        pids = self.cluster.sql("SELECT pid FROM pg_stat_activity "
+                                "WHERE backend_type = 'pg_gateway jobs'").split()
+
+        def cpu_seconds(pid):
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        before = {pid: cpu_seconds(pid) for pid in pids}
+        time.sleep(2)
+        for pid in pids:
+            self.assertLess(cpu_seconds(pid) - before[pid], 0.5, f"job worker {pid} is spinning")
+        self.assertEqual(self.job(flagged)["status"], "queued")
+        try:
+            self.cluster.sql("ALTER SYSTEM SET pg_gateway.job_forbidden_flags = 'maintenance'")
+            # The reload sets the workers' latches; they claim again with
+            # the new setting.
+            self.cluster.sql("SELECT pg_reload_conf()")
+            self.wait_status(flagged, {"succeeded"})
+        finally:
+            self.cluster.sql("ALTER SYSTEM RESET pg_gateway.job_forbidden_flags")
+            self.cluster.sql("SELECT pg_reload_conf()")
 
     def test_unknown_task_is_an_error_on_the_job(self):
         job_id = self.cluster.sql("SELECT id FROM gateway.add_job('no_such_task')")
@@ -280,7 +351,6 @@ class HttpTasks(NetworkJobClient, ClusterTestCase):
         cls.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
         threading.Thread(target=cls.server.serve_forever, daemon=True).start()
         cls.base = f"http://127.0.0.1:{cls.server.server_address[1]}"
-        cls.cluster.sql("ALTER EXTENSION pg_gateway UPDATE TO '0.4.0'")
 
     @classmethod
     def tearDownClass(cls):
@@ -434,7 +504,6 @@ class EmailTasks(NetworkJobClient, ClusterTestCase):
         cls.smtp, port = start_smtp_peer()
         cls.settings = dict(cls.settings, **{"pg_gateway.smtp_url": f"'smtp://127.0.0.1:{port}'"})
         super().setUpClass()
-        cls.cluster.sql("ALTER EXTENSION pg_gateway UPDATE TO '0.4.0'")
         cls.received = []
         threading.Thread(target=cls.read_messages, daemon=True).start()
 

@@ -62,7 +62,32 @@ class MetaJson(unittest.TestCase):
         default = re.search(r"default_version\s*=\s*'([^']+)'", control).group(1)
         self.assertEqual(default, self.meta["version"])
         self.assertEqual(self.meta["provides"]["pg_gateway"]["version"], default)
-        self.assertTrue(os.path.exists(os.path.join(ROOT, f"sql/pg_gateway--{default}.sql")))
+        # CREATE EXTENSION installs the default version from its own script,
+        # or, as PostgreSQL's contrib modules do, from an older version's
+        # install script followed by update scripts.
+        scripts = os.listdir(os.path.join(ROOT, "sql"))
+        installs = {m.group(1) for f in scripts
+                    if (m := re.fullmatch(r"pg_gateway--([^-]+)\.sql", f))}
+        updates = {}
+        for f in scripts:
+            if (m := re.fullmatch(r"pg_gateway--([^-]+)--([^-]+)\.sql", f)):
+                updates.setdefault(m.group(1), set()).add(m.group(2))
+        reachable, todo = set(installs), list(installs)
+        while todo:
+            for nxt in updates.get(todo.pop(), ()):
+                if nxt not in reachable:
+                    reachable.add(nxt)
+                    todo.append(nxt)
+        self.assertIn(default, reachable, "no install script or update path reaches " + default)
+        # Every version ever installed updates to the default.
+        for version in installs:
+            seen, todo = {version}, [version]
+            while todo:
+                for nxt in updates.get(todo.pop(), ()):
+                    if nxt not in seen:
+                        seen.add(nxt)
+                        todo.append(nxt)
+            self.assertIn(default, seen, f"{version} cannot be updated to {default}")
 
 
 if __name__ == "__main__":

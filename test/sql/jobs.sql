@@ -1,6 +1,5 @@
 -- The job queue's SQL contract (Graphile Worker's), without a worker: the
 -- queue's rules are in SQL functions, which this drives directly.
-ALTER EXTENSION pg_gateway UPDATE TO '0.4.0';
 SELECT extversion FROM pg_extension WHERE extname = 'pg_gateway';
 -- Not for PUBLIC: an 'http' job makes the server send a request.
 SELECT p.oid::regprocedure AS function, has_function_privilege('public', p.oid, 'EXECUTE') AS public_execute
@@ -75,6 +74,40 @@ SELECT gateway.finish_job(id, 'w1', '"done"') FROM gateway.jobs WHERE payload->>
 SELECT payload->>'n' AS n FROM gateway.claim_jobs('w2', 10);  -- now the next one
 -- Only the holder can finish a job.
 SELECT gateway.finish_job(id, 'w1') AS finished_by_other FROM gateway.jobs WHERE payload->>'n' = '2';
+
+-- A claim locks the queue row of the job it claims and no other, so that
+-- concurrent claimers can take the jobs of the other named queues.
+CREATE EXTENSION pgrowlocks;
+TRUNCATE gateway.jobs, gateway.job_queues;
+SELECT count(*) FROM gateway.add_jobs(ARRAY[
+  ROW('q', '{"n": 1}', 'alpha', NULL, NULL, NULL, NULL, NULL),
+  ROW('q', '{"n": 2}', 'beta', NULL, NULL, NULL, NULL, NULL),
+  ROW('q', '{"n": 3}', 'gamma', NULL, NULL, NULL, NULL, NULL)
+]::gateway.job_spec[]);
+BEGIN;
+SELECT queue_name FROM gateway.claim_jobs('w1', 1);
+SELECT q.queue_name AS locked_queue
+  FROM gateway.job_queues q JOIN pgrowlocks('gateway.job_queues') l ON l.locked_row = q.ctid;
+COMMIT;
+-- The other queues' jobs are still there for the next claimer.
+SELECT queue_name FROM gateway.claim_jobs('w2', 10) ORDER BY 1;
+DROP EXTENSION pgrowlocks;
+
+-- Queue depth per task, for monitoring.
+TRUNCATE gateway.jobs, gateway.job_queues;
+SELECT count(*) FROM gateway.add_jobs(ARRAY[
+  ROW('mail', NULL, NULL, now() - interval '90 seconds', NULL, NULL, NULL, NULL),
+  ROW('mail', NULL, NULL, NULL, NULL, NULL, NULL, NULL),
+  ROW('mail', NULL, NULL, now() + interval '1 hour', NULL, NULL, NULL, NULL),
+  ROW('report', NULL, NULL, NULL, NULL, NULL, -1, NULL),
+  ROW('sync', NULL, NULL, NULL, 1, NULL, -5, NULL)
+]::gateway.job_spec[]);
+SELECT task_identifier, (gateway.fail_job(id, 'w1', 'boom')).status
+  FROM gateway.claim_jobs('w1', 1);
+SELECT task_identifier FROM gateway.claim_jobs('w1', 1);
+SELECT task_identifier, ready, scheduled, running, failed,
+       oldest_ready_seconds BETWEEN 90 AND 150 AS oldest_waited_90s
+  FROM gateway.job_queue_stats();
 
 -- Forbidden flags: a worker skips jobs carrying any of them.
 TRUNCATE gateway.jobs, gateway.job_queues;
