@@ -148,16 +148,18 @@ Outcome JobRunner::run_sql_task(const ClaimedJob& job, std::optional<ClaimedJob>
   bool retryable = true;
   std::string activity = "pg_gateway job " + std::to_string(job.id) + ": " + job.task;
   request::run_in_transaction(write_transaction(activity.c_str()), [&] {
+    // By id alone (see gateway.finish_job for why), the lease checked in
+    // the select list.
     std::vector<Row> task = query(
         "SELECT t.run_as::oid::text, "
         "'SELECT to_jsonb(' || quote_ident(n.nspname) || '.' || quote_ident(p.proname) || "
-        "'($1::jsonb))::text' "
+        "'($1::jsonb))::text', "
+        "j.status = 'running' AND j.locked_by IS NOT DISTINCT FROM $2::text "
         "FROM gateway.jobs j LEFT JOIN (gateway.tasks t JOIN pg_proc p ON p.oid = t.handler "
         "JOIN pg_namespace n ON n.oid = p.pronamespace) ON t.identifier = j.task_identifier "
-        "WHERE j.id = $1::bigint AND j.status = 'running' AND j.locked_by = $2::text "
-        "FOR UPDATE OF j",
+        "WHERE j.id = $1::bigint FOR UPDATE OF j",
         {std::to_string(job.id), worker_id_});
-    if (task.empty()) {
+    if (task.empty() || task[0][2] != std::optional<std::string>("t")) {
       outcome = Outcome::kLost;
       return;
     }

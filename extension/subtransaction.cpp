@@ -28,6 +28,7 @@ SavedUser enter_role(Oid role) {
   return pg::call([role] {
     SavedUser saved;
     GetUserIdAndSecContext(&saved.user, &saved.security_context);
+    saved.guc_nest_level = NewGUCNestLevel();
     if (OidIsValid(role))
       SetUserIdAndSecContext(role, saved.security_context | SECURITY_LOCAL_USERID_CHANGE);
     return saved;
@@ -35,7 +36,10 @@ SavedUser enter_role(Oid role) {
 }
 
 void leave_role(SavedUser saved) {
-  pg::call([saved] { SetUserIdAndSecContext(saved.user, saved.security_context); });
+  pg::call([saved] {
+    AtEOXact_GUC(true, saved.guc_nest_level);
+    SetUserIdAndSecContext(saved.user, saved.security_context);
+  });
 }
 
 }  // namespace pg_gateway::pg

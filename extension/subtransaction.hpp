@@ -21,11 +21,16 @@ void end_subtransaction(SubtransactionScope s, bool commit);
 struct SavedUser {
   Oid user;
   int security_context;
+  int guc_nest_level;
 };
 
 // As SECURITY DEFINER does, with SECURITY_LOCAL_USERID_CHANGE so that the
-// SQL reached cannot SET ROLE out of it. An error before leave_role()
-// leaves the restoring to the (sub)transaction abort.
+// SQL reached cannot SET ROLE out of it. Settings that SQL changes (SET
+// LOCAL, set_config(..., true)) are undone by leave_role(), as a function's
+// SET clause is undone on return: a job's task cannot leave a search_path
+// or a statement_timeout behind for the superuser steps that follow it in
+// the same transaction. An error before leave_role() leaves the restoring
+// to the (sub)transaction abort.
 SavedUser enter_role(Oid role);
 void leave_role(SavedUser saved);
 
