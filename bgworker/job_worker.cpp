@@ -1,7 +1,7 @@
 // pg_gateway's job workers: background workers that run the job queue's
 // jobs (extension/job_runner.hpp does the database work).
 //
-// Each worker loops: claim a due job and run it, until none is due; then
+// Each worker loops: claim due jobs and run them, until none is due; then
 // sleep in WaitEventSetWait on its latch (set at commit by every enqueue,
 // see extension/job_wakeup.cpp) and postmaster death, for at most
 // pg_gateway.job_poll_interval or until the next job's run_at. Every
@@ -18,6 +18,8 @@
 // then retried by the next worker), no new job is claimed.
 #include "extension/pg_api.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <ctime>
 #include <cstdio>
@@ -47,6 +49,8 @@ namespace {
 constexpr int64_t kHousekeepingMs = 60 * 1000;
 constexpr int64_t kNoQueuePollMs = 10 * 1000;  // extension missing or older than 0.4.0
 constexpr int64_t kMinIdleWaitMs = 5;          // after a round that claimed nothing
+constexpr double kBatchBudgetUs = 5000;        // work one claimed batch may hold (next_claim_size)
+constexpr int kMaxBatch = 32;
 
 volatile sig_atomic_t shutdown_requested = false;
 volatile int64_t shutdown_requested_at = 0;
@@ -105,6 +109,7 @@ class JobWorker {
   // then gives the rest back to the queue as failed attempts.
   void finish_transfers(WaitEventSet* set);
   void counted(jobs_pg::Outcome outcome);
+  int next_claim_size() const;
   void absorb_interrupts(const char* when);
   void housekeeping();
   void sleep(int64_t ms, WaitEventSet* set);
@@ -114,6 +119,10 @@ class JobWorker {
   jobs_pg::JobRunner runner_;
   jobs_pg::CronScheduler cron_;  // worker 1 only
   jobs::TransferSet transfers_;  // http tasks in flight
+  // Recent average time of a SQL task, in microseconds, including its
+  // share of the batch's transaction (starts at the batch budget: the
+  // first claim after a start takes one job).
+  double sql_job_us_ = kBatchBudgetUs;
   bool queue_known_ = false;
   bool warned_missing_ = false;
   int64_t next_housekeeping_ = 0;
@@ -133,30 +142,59 @@ bool JobWorker::drain(int* claimed) {
     }
     pg::log(name() + " running jobs of database \"" + std::string(gucs::database) + "\"");
   }
-  // A SQL task's outcome and the next claim share a commit (job_runner.hpp),
-  // so `next` may already hold a claimed job when the loop comes round.
-  auto may_claim = [this] {
-    return !shutdown_requested && transfers_.in_flight() < size_t(gucs::job_concurrency);
-  };
-  std::optional<jobs_pg::ClaimedJob> next;
-  while (next || may_claim()) {
-    if (!next) next = runner_.claim();
-    if (!next) break;
-    jobs_pg::ClaimedJob job = std::move(*next);
-    next.reset();
-    ++*claimed;
-    count(slot_, shared::JobCounter::kClaimed);
-    if (job.task == "http") {
-      start_http(job);
-    } else if (job.task == "email") {
-      start_email(job);
-    } else {
-      counted(runner_.run(job, &next, may_claim));
+  // A batch's outcomes and the next claim share a commit (job_runner.hpp),
+  // so `batch` may already hold claimed jobs when the loop comes round.
+  std::vector<jobs_pg::ClaimedJob> batch;
+  auto claim_size = [this] { return next_claim_size(); };
+  while (true) {
+    if (batch.empty()) batch = runner_.claim(claim_size());
+    if (batch.empty()) break;
+    if (shutdown_requested) {
+      // Claimed in the same commit as the last outcomes, never started.
+      runner_.release(batch);
+      break;
+    }
+    *claimed += int(batch.size());
+    std::vector<jobs_pg::ClaimedJob> sql;
+    for (jobs_pg::ClaimedJob& job : batch) {
+      count(slot_, shared::JobCounter::kClaimed);
+      if (job.task == "http")
+        start_http(job);
+      else if (job.task == "email")
+        start_email(job);
+      else
+        sql.push_back(std::move(job));
+    }
+    batch.clear();
+    if (!sql.empty()) {
+      auto started = std::chrono::steady_clock::now();
+      jobs_pg::BatchResult done = runner_.run_batch(sql, claim_size);
+      double us =
+          std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - started)
+              .count();
+      sql_job_us_ = 0.7 * sql_job_us_ + 0.3 * (us / double(sql.size()));
+      for (jobs_pg::Outcome o : done.outcomes) counted(o);
+      batch = std::move(done.next);
     }
     collect_transfers();
     absorb_interrupts("between jobs");
   }
   return true;
+}
+
+// How many jobs the next claim may take. Batching spreads one claim and one
+// commit over many jobs, but a claimed job waits for the ones before it in
+// its batch even if another worker is idle; so a batch holds about
+// kBatchBudgetUs of work, by the recent average time of a SQL task: one
+// job at a time for slow tasks, up to kMaxBatch for tasks of microseconds.
+// Never more than the free network-task slots, nor any once shutting down.
+int JobWorker::next_claim_size() const {
+  if (shutdown_requested) return 0;
+  int free = gucs::job_concurrency - int(transfers_.in_flight());
+  if (free <= 0) return 0;
+  double fit = kBatchBudgetUs / std::max(sql_job_us_, 1.0);
+  int size = fit >= kMaxBatch ? kMaxBatch : std::max(1, int(fit));
+  return std::min(size, free);
 }
 
 // Absorbs procsignal barriers and other interrupts (a stray cancel raises

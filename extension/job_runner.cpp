@@ -76,32 +76,69 @@ bool JobRunner::queue_installed() {
   return installed;
 }
 
-std::optional<ClaimedJob> JobRunner::claim_here() {
+std::vector<ClaimedJob> JobRunner::claim_here(int max_jobs) {
   std::vector<Row> rows = query(
       "SELECT id, task_identifier, payload::text, attempts, max_attempts "
-      "FROM gateway.claim_jobs($1::text, 1, " FORBIDDEN_FLAGS_ARRAY("$2") ")",
-      {worker_id_, forbidden_flags()});
-  if (rows.empty()) return std::nullopt;
-  const Row& r = rows[0];
-  ClaimedJob j;
-  j.id = std::stoll(r[0].value_or("0"));
-  j.task = r[1].value_or("");
-  j.payload = r[2].value_or("{}");
-  j.attempts = std::stoi(r[3].value_or("0"));
-  j.max_attempts = std::stoi(r[4].value_or("0"));
-  return j;
+      "FROM gateway.claim_jobs($1::text, $3::int, " FORBIDDEN_FLAGS_ARRAY("$2") ")",
+      {worker_id_, forbidden_flags(), std::to_string(max_jobs)});
+  std::vector<ClaimedJob> jobs;
+  for (const Row& r : rows) {
+    ClaimedJob j;
+    j.id = std::stoll(r[0].value_or("0"));
+    j.task = r[1].value_or("");
+    j.payload = r[2].value_or("{}");
+    j.attempts = std::stoi(r[3].value_or("0"));
+    j.max_attempts = std::stoi(r[4].value_or("0"));
+    jobs.push_back(std::move(j));
+  }
+  return jobs;
 }
 
-std::optional<ClaimedJob> JobRunner::claim() {
-  std::optional<ClaimedJob> job;
-  request::run_in_transaction(write_transaction("pg_gateway job worker: claiming a job"),
-                              [&] { job = claim_here(); });
-  return job;
+std::vector<ClaimedJob> JobRunner::claim(int max_jobs) {
+  std::vector<ClaimedJob> jobs;
+  if (max_jobs <= 0) return jobs;
+  request::run_in_transaction(write_transaction("pg_gateway job worker: claiming jobs"),
+                              [&] { jobs = claim_here(max_jobs); });
+  return jobs;
 }
 
-Outcome JobRunner::run(const ClaimedJob& job, std::optional<ClaimedJob>* next,
-                       const ClaimGate& gate) {
-  return run_sql_task(job, next, gate);
+BatchResult JobRunner::run_batch(const std::vector<ClaimedJob>& jobs, const ClaimGate& gate) {
+  BatchResult result;
+  std::string activity = "pg_gateway job " + std::to_string(jobs.empty() ? 0 : jobs[0].id) + ": " +
+                         (jobs.empty() ? std::string() : jobs[0].task);
+  try {
+    request::run_in_transaction(write_transaction(activity.c_str()), [&] {
+      result.outcomes.clear();
+      result.next.clear();
+      for (const ClaimedJob& job : jobs) result.outcomes.push_back(run_sql_task_here(job));
+      int n = gate ? gate() : 0;
+      if (n > 0) result.next = claim_here(n);
+    });
+  } catch (const pg::PgError& e) {
+    // Nothing of the batch committed (an error outside the tasks'
+    // subtransactions, or at commit): each job is a failed attempt.
+    result.outcomes.clear();
+    result.next.clear();
+    for (const ClaimedJob& job : jobs)
+      result.outcomes.push_back(
+          record_failure(job.id, "the job worker's transaction failed: " + e.message, true));
+  }
+  return result;
+}
+
+int JobRunner::release(const std::vector<ClaimedJob>& jobs) {
+  if (jobs.empty()) return 0;
+  std::string ids = "{";
+  for (size_t i = 0; i < jobs.size(); ++i) ids += (i ? "," : "") + std::to_string(jobs[i].id);
+  ids += "}";
+  int released = 0;
+  request::run_in_transaction(
+      write_transaction("pg_gateway job worker: giving back unstarted jobs"), [&] {
+        std::vector<Row> rows =
+            query("SELECT gateway.release_jobs($1::bigint[], $2::text)", {ids, worker_id_});
+        if (!rows.empty()) released = std::stoi(rows[0][0].value_or("0"));
+      });
+  return released;
 }
 
 // 2xx/3xx: the job succeeded with the response as its result; otherwise
@@ -137,85 +174,71 @@ Outcome JobRunner::record_transfer(const jobs::TransferResult& t) {
 // (force_unlock_workers) is not run, and nobody can take it back while its
 // task runs, so a task's effects never commit for a job that another
 // worker will run again.
-//
-// The next job's claim rides on the same commit; it is handed to the caller
-// only once that commit succeeded.
-Outcome JobRunner::run_sql_task(const ClaimedJob& job, std::optional<ClaimedJob>* next,
-                                const ClaimGate& gate) {
-  std::optional<Outcome> outcome;
-  std::optional<ClaimedJob> claimed;
-  std::string failure;
-  bool retryable = true;
+Outcome JobRunner::run_sql_task_here(const ClaimedJob& job) {
   std::string activity = "pg_gateway job " + std::to_string(job.id) + ": " + job.task;
-  request::run_in_transaction(write_transaction(activity.c_str()), [&] {
-    // By id alone (see gateway.finish_job for why), the lease checked in
-    // the select list.
-    std::vector<Row> task = query(
-        "SELECT t.run_as::oid::text, "
-        "'SELECT to_jsonb(' || quote_ident(n.nspname) || '.' || quote_ident(p.proname) || "
-        "'($1::jsonb))::text', "
-        "j.status = 'running' AND j.locked_by IS NOT DISTINCT FROM $2::text "
-        "FROM gateway.jobs j LEFT JOIN (gateway.tasks t JOIN pg_proc p ON p.oid = t.handler "
-        "JOIN pg_namespace n ON n.oid = p.pronamespace) ON t.identifier = j.task_identifier "
-        "WHERE j.id = $1::bigint FOR UPDATE OF j",
-        {std::to_string(job.id), worker_id_});
-    if (task.empty() || task[0][2] != std::optional<std::string>("t")) {
-      outcome = Outcome::kLost;
-      return;
-    }
-    if (!task[0][0]) {
-      failure =
-          "no task is registered under the identifier \"" + job.task + "\" (gateway.register_task)";
-      return;
-    }
-    TaskHandler handler;
-    handler.run_as = Oid(std::stoul(*task[0][0]));
-    handler.call_sql = task[0][1].value_or("");
-    Oid role = handler.run_as;
-    if (pg::call([role] { return superuser_arg(role); })) {
-      failure = "task \"" + job.task +
-                "\" is registered to run as a superuser; pg_gateway never "
-                "runs jobs as one";
-      retryable = false;
-      return;
-    }
-    pg::SubtransactionScope scope = pg::begin_subtransaction();
-    std::optional<std::string> result;
-    try {
-      pg::SavedUser saved = pg::enter_role(role);
-      std::vector<Row> rows = query(handler.call_sql.c_str(), {job.payload});
-      pg::leave_role(saved);
-      if (!rows.empty()) result = rows[0][0];
-    } catch (const pg::PgError& e) {
-      pg::end_subtransaction(scope, false);
-      failure = e.message + (e.detail.empty() ? "" : " (" + e.detail + ")");
-      if (e.sqlstate != "XX000") failure += " [SQLSTATE " + e.sqlstate + "]";
-      return;
-    }
-    pg::end_subtransaction(scope, true);
-    std::vector<Row> done = query("SELECT gateway.finish_job($1::bigint, $2::text, $3::jsonb)",
-                                  {std::to_string(job.id), worker_id_, result});
-    outcome = (!done.empty() && done[0][0] == std::optional<std::string>("t")) ? Outcome::kSucceeded
-                                                                               : Outcome::kLost;
-    if (next && (!gate || gate())) claimed = claim_here();
-  });
-  if (next) *next = std::move(claimed);
-  if (outcome) return *outcome;
-  return record_failure(job.id, failure, retryable);
+  pg::call([&activity] { pgstat_report_activity(STATE_RUNNING, activity.c_str()); });
+  // By id alone (see gateway.finish_job for why), the lease checked in
+  // the select list.
+  std::vector<Row> task = query(
+      "SELECT t.run_as::oid::text, "
+      "'SELECT to_jsonb(' || quote_ident(n.nspname) || '.' || quote_ident(p.proname) || "
+      "'($1::jsonb))::text', "
+      "j.status = 'running' AND j.locked_by IS NOT DISTINCT FROM $2::text "
+      "FROM gateway.jobs j LEFT JOIN (gateway.tasks t JOIN pg_proc p ON p.oid = t.handler "
+      "JOIN pg_namespace n ON n.oid = p.pronamespace) ON t.identifier = j.task_identifier "
+      "WHERE j.id = $1::bigint FOR UPDATE OF j",
+      {std::to_string(job.id), worker_id_});
+  if (task.empty() || task[0][2] != std::optional<std::string>("t")) return Outcome::kLost;
+  if (!task[0][0])
+    return fail_here(
+        job.id,
+        "no task is registered under the identifier \"" + job.task + "\" (gateway.register_task)",
+        true, std::nullopt);
+  TaskHandler handler;
+  handler.run_as = Oid(std::stoul(*task[0][0]));
+  handler.call_sql = task[0][1].value_or("");
+  Oid role = handler.run_as;
+  if (pg::call([role] { return superuser_arg(role); }))
+    return fail_here(
+        job.id,
+        "task \"" + job.task +
+            "\" is registered to run as a superuser; pg_gateway never runs jobs as one",
+        false, std::nullopt);
+  pg::SubtransactionScope scope = pg::begin_subtransaction();
+  std::optional<std::string> result;
+  try {
+    pg::SavedUser saved = pg::enter_role(role);
+    std::vector<Row> rows = query(handler.call_sql.c_str(), {job.payload});
+    pg::leave_role(saved);
+    if (!rows.empty()) result = rows[0][0];
+  } catch (const pg::PgError& e) {
+    pg::end_subtransaction(scope, false);
+    std::string failure = e.message + (e.detail.empty() ? "" : " (" + e.detail + ")");
+    if (e.sqlstate != "XX000") failure += " [SQLSTATE " + e.sqlstate + "]";
+    return fail_here(job.id, failure, true, std::nullopt);
+  }
+  pg::end_subtransaction(scope, true);
+  std::vector<Row> done = query("SELECT gateway.finish_job($1::bigint, $2::text, $3::jsonb)",
+                                {std::to_string(job.id), worker_id_, result});
+  return (!done.empty() && done[0][0] == std::optional<std::string>("t")) ? Outcome::kSucceeded
+                                                                          : Outcome::kLost;
+}
+
+Outcome JobRunner::fail_here(int64_t job_id, const std::string& error, bool retryable,
+                             const std::optional<std::string>& result_json) {
+  std::vector<Row> rows = query(
+      "SELECT status FROM gateway.fail_job($1::bigint, $2::text, $3::text, $4::boolean, "
+      "$5::jsonb)",
+      {std::to_string(job_id), worker_id_, error, std::string(retryable ? "t" : "f"), result_json});
+  if (rows.empty() || !rows[0][0]) return Outcome::kLost;
+  return *rows[0][0] == "queued" ? Outcome::kRetried : Outcome::kFailed;
 }
 
 Outcome JobRunner::record_failure(int64_t job_id, const std::string& error, bool retryable,
                                   const std::optional<std::string>& result_json) {
   Outcome outcome = Outcome::kLost;
-  request::run_in_transaction(write_transaction("pg_gateway job worker: recording a failure"), [&] {
-    std::vector<Row> rows = query(
-        "SELECT status FROM gateway.fail_job($1::bigint, $2::text, $3::text, $4::boolean, "
-        "$5::jsonb)",
-        {std::to_string(job_id), worker_id_, error, std::string(retryable ? "t" : "f"),
-         result_json});
-    if (rows.empty() || !rows[0][0]) return;
-    outcome = *rows[0][0] == "queued" ? Outcome::kRetried : Outcome::kFailed;
-  });
+  request::run_in_transaction(write_transaction("pg_gateway job worker: recording a failure"),
+                              [&] { outcome = fail_here(job_id, error, retryable, result_json); });
   return outcome;
 }
 

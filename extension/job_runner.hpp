@@ -36,30 +36,41 @@ enum class Outcome {
   kLost,     // the job was taken from this worker meanwhile (force_unlock_workers)
 };
 
+// What a batch of SQL tasks came to.
+struct BatchResult {
+  std::vector<Outcome> outcomes;  // one per job, in order
+  std::vector<ClaimedJob> next;   // the next batch, claimed in the same commit
+};
+
 class JobRunner {
  public:
   // worker_id: what jobs claimed by this worker are locked by
   // ("<incarnation>:<pid>", see shared_state.hpp).
   explicit JobRunner(std::string worker_id) : worker_id_(std::move(worker_id)) {}
 
-  // Decides, inside the transaction that would claim, whether to claim the
-  // next job there (false once the worker is shutting down or full).
-  using ClaimGate = std::function<bool()>;
+  // How many jobs to claim next, decided inside the transaction that would
+  // claim them (0: none, once the worker is shutting down or full).
+  using ClaimGate = std::function<int()>;
 
   // True when the installed extension has the job queue (0.4.0 or later).
   bool queue_installed();
-  std::optional<ClaimedJob> claim();
-  // Runs a SQL task (in this process, now). When `next` is given and the
-  // gate allows it, the next due job is claimed in the transaction that
-  // records this one's outcome: one commit per job instead of two while
-  // the queue is not empty.
-  Outcome run(const ClaimedJob& job, std::optional<ClaimedJob>* next = nullptr,
-              const ClaimGate& gate = {});
+  // Claims up to max_jobs due jobs, in queue order, and commits.
+  std::vector<ClaimedJob> claim(int max_jobs);
+  // Runs SQL tasks (in this process, now) in ONE transaction: each task in
+  // its own subtransaction, as the role that registered it, its outcome
+  // recorded in the same transaction, and the next batch claimed there too.
+  // One commit (and one completion notification) for the whole batch. If
+  // that transaction fails as a whole, every job of the batch is recorded
+  // as a failed attempt instead.
+  BatchResult run_batch(const std::vector<ClaimedJob>& jobs, const ClaimGate& gate);
   // Records how a network task's attempt ended (the worker ran the transfer).
   Outcome record_transfer(const jobs::TransferResult& transfer);
   // Records a failed attempt; `retryable` false fails the job for good.
   Outcome record_failure(int64_t job_id, const std::string& error, bool retryable,
                          const std::optional<std::string>& result_json = std::nullopt);
+  // Gives back claimed jobs that were never started (shutdown), without
+  // spending their attempt; returns how many.
+  int release(const std::vector<ClaimedJob>& jobs);
   // Returns to the queue the running jobs locked by workers other than
   // `live` (workers of an earlier incarnation, or that exited); returns
   // how many.
@@ -74,10 +85,13 @@ class JobRunner {
   const std::string& worker_id() const { return worker_id_; }
 
  private:
-  Outcome run_sql_task(const ClaimedJob& job, std::optional<ClaimedJob>* next,
-                       const ClaimGate& gate);
-  // Claims one job in the current transaction.
-  std::optional<ClaimedJob> claim_here();
+  // Runs one SQL task and records its outcome, in the current transaction.
+  Outcome run_sql_task_here(const ClaimedJob& job);
+  // fail_job in the current transaction.
+  Outcome fail_here(int64_t job_id, const std::string& error, bool retryable,
+                    const std::optional<std::string>& result_json);
+  // Claims up to max_jobs jobs in the current transaction.
+  std::vector<ClaimedJob> claim_here(int max_jobs);
 
   std::string worker_id_;
 };

@@ -13,8 +13,11 @@
 
 extern "C" {
 #include "access/xact.h"
+#include "commands/async.h"
+#include "nodes/pg_list.h"
 #include "storage/condition_variable.h"
 #include "storage/latch.h"
+#include "utils/memutils.h"
 #include "utils/timestamp.h"
 }
 
@@ -36,11 +39,77 @@ uint32 next_worker = 0;           // rotates, so that the same worker is not alw
 bool finished_at_commit = false;  // this transaction finished a job
 bool callback_registered = false;
 
+// The jobs this transaction finished, for the completion notification:
+// each a palloc'd JSON object in TopTransactionContext with the
+// subtransaction level that announced it, so that a rolled-back
+// subtransaction takes its announcements with it (as NOTIFY itself does).
+struct Announcement {
+  int nest_level;
+  char* json;
+};
+List* announcements = NIL;  // of Announcement*, in TopTransactionContext
+
+// A NOTIFY payload must be shorter than 8000 bytes.
+constexpr size_t kMaxPayload = 7900;
+
+// Sends the announcements as few notifications as fit: each payload a JSON
+// array of job objects. Runs at PRE_COMMIT, before PostgreSQL queues the
+// transaction's notifications; an error here aborts the commit, as any
+// error before commit does. Plain C: no C++ object lives in this frame.
+void send_announcements() {
+  if (announcements == NIL) return;
+  StringInfoData buf;
+  initStringInfo(&buf);
+  ListCell* lc;
+  foreach (lc, announcements) {
+    const char* job = static_cast<Announcement*>(lfirst(lc))->json;
+    size_t len = strlen(job);
+    if (buf.len > 0 && size_t(buf.len) + len + 2 > kMaxPayload) {
+      appendStringInfoChar(&buf, ']');
+      Async_Notify("pg_gateway_jobs", buf.data);
+      resetStringInfo(&buf);
+    }
+    appendStringInfoChar(&buf, buf.len == 0 ? '[' : ',');
+    appendStringInfoString(&buf, job);
+  }
+  appendStringInfoChar(&buf, ']');
+  Async_Notify("pg_gateway_jobs", buf.data);
+  pfree(buf.data);
+  announcements = NIL;
+}
+
+// A subtransaction's announcements belong to its parent once it commits,
+// and are dropped if it aborts.
+void at_subtransaction_end(SubXactEvent event, SubTransactionId mine, SubTransactionId parent,
+                           void* arg) noexcept {
+  (void)mine;
+  (void)parent;
+  (void)arg;
+  if (announcements == NIL) return;
+  int level = GetCurrentTransactionNestLevel();
+  if (event == SUBXACT_EVENT_COMMIT_SUB) {
+    ListCell* lc;
+    foreach (lc, announcements) {
+      auto* a = static_cast<Announcement*>(lfirst(lc));
+      if (a->nest_level >= level) a->nest_level = level - 1;
+    }
+  } else if (event == SUBXACT_EVENT_ABORT_SUB) {
+    ListCell* lc;
+    foreach (lc, announcements) {
+      if (static_cast<Announcement*>(lfirst(lc))->nest_level >= level)
+        announcements = foreach_delete_current(announcements, lc);
+    }
+  }
+}
+
 // Plain C territory: called by PostgreSQL at transaction end, where an
-// error at COMMIT would be turned into a PANIC. Nothing here can fail.
+// error at COMMIT would be turned into a PANIC. Nothing here can fail,
+// except at PRE_COMMIT, where an error aborts the transaction.
 void at_transaction_end(XactEvent event, void* arg) noexcept {
   (void)arg;
-  if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_PARALLEL_COMMIT) {
+  if (event == XACT_EVENT_PRE_COMMIT) {
+    send_announcements();
+  } else if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_PARALLEL_COMMIT) {
     int64 woken = 0;
     for (int n = 0; n < shared::kMaxJobWorkers && woken < wake_at_commit; ++n) {
       shared::WorkerSlot* slot = shared::job_slot(int(next_worker++ % shared::kMaxJobWorkers));
@@ -52,15 +121,22 @@ void at_transaction_end(XactEvent event, void* arg) noexcept {
     if (finished_at_commit) ConditionVariableBroadcast(&shared::get()->job_finished);
     wake_at_commit = 0;
     finished_at_commit = false;
-  } else if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT) {
+  } else if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT ||
+             event == XACT_EVENT_PREPARE) {
+    // (A transaction that NOTIFYs cannot be prepared; one that finished
+    // jobs announces nothing if it is.)
     wake_at_commit = 0;
     finished_at_commit = false;
+    announcements = NIL;  // freed with TopTransactionContext
   }
 }
 
 void register_callback() {
   if (callback_registered) return;
-  call([] { RegisterXactCallback(at_transaction_end, nullptr); });
+  call([] {
+    RegisterXactCallback(at_transaction_end, nullptr);
+    RegisterSubXactCallback(at_subtransaction_end, nullptr);
+  });
   callback_registered = true;
 }
 
@@ -78,11 +154,20 @@ PG_GATEWAY_SQL_FUNCTION(pg_gateway_wake_job_workers) {
   return Datum(0);
 }
 
-// gateway.announce_job_finished(): sessions in wait_for_job() look again
-// when this transaction commits. Called by notify_job_finished().
+// gateway.announce_job_finished(job json): the job goes into this
+// transaction's completion notification, and sessions in wait_for_job()
+// look again when it commits. Called by notify_job_finished().
 PG_GATEWAY_SQL_FUNCTION(pg_gateway_announce_job_finished) {
-  (void)fcinfo;
   register_callback();
+  call([fcinfo] {
+    char* json = text_to_cstring(PG_GETARG_TEXT_PP(0));
+    MemoryContext old = MemoryContextSwitchTo(TopTransactionContext);
+    auto* a = static_cast<Announcement*>(palloc(sizeof(Announcement)));
+    a->nest_level = GetCurrentTransactionNestLevel();
+    a->json = pstrdup(json);
+    announcements = lappend(announcements, a);
+    MemoryContextSwitchTo(old);
+  });
   finished_at_commit = true;
   return Datum(0);
 }

@@ -164,15 +164,21 @@ COMMENT ON FUNCTION @extschema@.job_queue_stats() IS
     'Per task: jobs ready, scheduled for later, running and permanently failed; age of the oldest ready job';
 REVOKE ALL ON FUNCTION @extschema@.job_queue_stats() FROM PUBLIC;
 
--- The completion notification: one per job reaching 'succeeded' or
--- 'failed', sent at commit of the transaction that finished it.
-CREATE FUNCTION @extschema@.announce_job_finished()
+-- The completion notification. Each job reaching 'succeeded' or 'failed'
+-- is announced once, at the commit of the transaction that finished it:
+-- one pg_notify('pg_gateway_jobs', ...) per committing transaction, whose
+-- payload is a JSON array of the jobs it finished (more than one
+-- notification only when they would not fit in one payload). Jobs finished
+-- in a subtransaction that rolls back are not announced. Sessions in
+-- wait_for_job() look again at the same commit.
+CREATE FUNCTION @extschema@.announce_job_finished(job json)
 RETURNS void
 LANGUAGE c
+STRICT
 AS 'MODULE_PATHNAME', 'pg_gateway_announce_job_finished';
-COMMENT ON FUNCTION @extschema@.announce_job_finished() IS
-    'Sessions in wait_for_job() look again when the current transaction commits';
-REVOKE ALL ON FUNCTION @extschema@.announce_job_finished() FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.announce_job_finished(json) IS
+    'Announces a finished job on channel pg_gateway_jobs when the current transaction commits';
+REVOKE ALL ON FUNCTION @extschema@.announce_job_finished(json) FROM PUBLIC;
 
 -- PL/pgSQL rather than SQL: its statements are planned once per session,
 -- where a SQL function's are parsed again on every call (a job worker calls
@@ -183,10 +189,9 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog
 AS $$
 BEGIN
-  PERFORM @extschema@.announce_job_finished();
-  PERFORM pg_notify('pg_gateway_jobs', json_build_object(
+  PERFORM @extschema@.announce_job_finished(json_build_object(
       'id', job.id, 'task', job.task_identifier, 'queue', job.queue_name,
-      'status', job.status, 'attempts', job.attempts)::text);
+      'status', job.status, 'attempts', job.attempts));
 END
 $$;
 REVOKE ALL ON FUNCTION @extschema@.notify_job_finished(@extschema@.jobs) FROM PUBLIC;
@@ -550,12 +555,14 @@ REVOKE ALL ON FUNCTION @extschema@.unregister_task(text) FROM PUBLIC;
 -- Claims up to max_jobs ready jobs, in priority, run_at, id order, skipping
 -- jobs locked by other claimers, jobs carrying a forbidden flag, and jobs
 -- whose named queue has a job running (locking that queue for the claimed
--- one). The caller commits right away: the claim is the lease.
+-- one). The caller commits right away: the claim is the lease. Returns the
+-- claimed jobs in that order; possibly fewer than max_jobs even when more
+-- are ready (a named queue taken meanwhile), never more.
 --
--- Only the queue row of the job being claimed is locked: a queue that is
--- free when the candidate is picked but locked by a concurrent claimer
--- before this one gets its row is skipped for the rest of the call (its
--- candidate row stays locked, unused, until this transaction ends).
+-- Only the queue rows of the jobs being claimed are locked: a queue that is
+-- free when the candidates are read but locked by a concurrent claimer
+-- before this one gets its row is skipped (its candidate row stays locked,
+-- unused, until this transaction ends).
 --
 -- The candidate query must walk jobs_ready_order, whatever the statistics
 -- say. A queue is often empty when it is analyzed; a plan made then (seq
@@ -575,45 +582,81 @@ SET enable_sort = off
 AS $$
 DECLARE
   v_job @extschema@.jobs;
-  v_claimed integer := 0;
-  v_busy text[] := '{}';
+  v_ids bigint[] := '{}';
+  v_taken text[] := '{}';
 BEGIN
-  WHILE v_claimed < max_jobs LOOP
-    SELECT j.* INTO v_job
+  -- One walk of the ready index for the whole batch: the candidates in
+  -- order, each locked (others skip it) as it is read.
+  FOR v_job IN
+    SELECT j.*
       FROM @extschema@.jobs j
      WHERE j.status = 'queued' AND j.run_at <= now()
        AND (forbidden_flags IS NULL OR j.flags IS NULL OR NOT (j.flags ?| forbidden_flags))
        AND (j.queue_name IS NULL
-            OR (j.queue_name <> ALL (v_busy)
-                AND EXISTS (SELECT 1 FROM @extschema@.job_queues q
-                             WHERE q.queue_name = j.queue_name AND q.locked_at IS NULL)))
+            OR EXISTS (SELECT 1 FROM @extschema@.job_queues q
+                        WHERE q.queue_name = j.queue_name AND q.locked_at IS NULL))
      ORDER BY j.priority, j.run_at, j.id
-     LIMIT 1
-     FOR UPDATE OF j SKIP LOCKED;
-    EXIT WHEN NOT FOUND;
+     LIMIT max_jobs
+     FOR UPDATE OF j SKIP LOCKED
+  LOOP
     IF v_job.queue_name IS NOT NULL THEN
+      -- One job per named queue: a later job of a queue taken in this batch
+      -- waits (its row lock ends with this transaction).
+      CONTINUE WHEN v_job.queue_name = ANY (v_taken);
       -- Rechecked on the row's newest version (READ COMMITTED locking).
       PERFORM FROM @extschema@.job_queues q
         WHERE q.queue_name = v_job.queue_name AND q.locked_at IS NULL
         FOR UPDATE SKIP LOCKED;
-      IF NOT FOUND THEN
-        v_busy := v_busy || v_job.queue_name;
-        CONTINUE;
-      END IF;
+      CONTINUE WHEN NOT FOUND;
       UPDATE @extschema@.job_queues SET locked_at = now(), locked_by = worker_id
        WHERE queue_name = v_job.queue_name;
+      v_taken := v_taken || v_job.queue_name;
     END IF;
-    UPDATE @extschema@.jobs
-       SET status = 'running', attempts = attempts + 1, locked_at = now(), locked_by = worker_id,
-           updated_at = now()
-     WHERE id = v_job.id
-    RETURNING * INTO v_job;
-    v_claimed := v_claimed + 1;
-    RETURN NEXT v_job;
+    v_ids := v_ids || v_job.id;
   END LOOP;
+  IF cardinality(v_ids) = 0 THEN
+    RETURN;
+  END IF;
+  RETURN QUERY
+  WITH claimed AS (
+    UPDATE @extschema@.jobs j
+       SET status = 'running', attempts = j.attempts + 1, locked_at = now(),
+           locked_by = worker_id, updated_at = now()
+     WHERE j.id = ANY (v_ids)
+    RETURNING j.*)
+  SELECT * FROM claimed c ORDER BY c.priority, c.run_at, c.id;
 END
 $$;
 REVOKE ALL ON FUNCTION @extschema@.claim_jobs(text, integer, text[]) FROM PUBLIC;
+
+-- Gives back jobs this worker claimed but never started (it is shutting
+-- down): queued again as they were, the claim's attempt not counted.
+CREATE FUNCTION @extschema@.release_jobs(job_ids bigint[], worker_id text)
+RETURNS integer
+LANGUAGE plpgsql
+SET search_path = pg_catalog
+AS $$
+DECLARE
+  v_job @extschema@.jobs;
+  v_count integer := 0;
+BEGIN
+  FOR v_job IN
+    UPDATE @extschema@.jobs j
+       SET status = 'queued', attempts = greatest(j.attempts - 1, 0), locked_at = NULL,
+           locked_by = NULL, updated_at = now()
+     WHERE j.id = ANY (job_ids) AND (j.status = 'running' AND j.locked_by = worker_id) IS TRUE
+    RETURNING j.*
+  LOOP
+    v_count := v_count + 1;
+    IF v_job.queue_name IS NOT NULL THEN
+      UPDATE @extschema@.job_queues SET locked_at = NULL, locked_by = NULL
+       WHERE queue_name = v_job.queue_name AND locked_by = worker_id;
+    END IF;
+  END LOOP;
+  RETURN v_count;
+END
+$$;
+REVOKE ALL ON FUNCTION @extschema@.release_jobs(bigint[], text) FROM PUBLIC;
 
 -- Records a successful run of a job this worker holds; false when the
 -- worker no longer holds it (its lease was taken back meanwhile).

@@ -184,9 +184,35 @@ class JobWorkers(ClusterTestCase):
         out, _ = listener.communicate(timeout=30)
         self.assertIn('Asynchronous notification "pg_gateway_jobs" with payload', out)
         payload = out.split('with payload "', 1)[1].split('" received', 1)[0]
-        self.assertEqual(json.loads(payload), {"id": int(job_id), "task": "record",
-                                               "queue": None, "status": "succeeded",
-                                               "attempts": 1})
+        # One notification per committing transaction, listing its jobs.
+        self.assertEqual(json.loads(payload), [{"id": int(job_id), "task": "record",
+                                                "queue": None, "status": "succeeded",
+                                                "attempts": 1}])
+
+    def test_one_notification_per_transaction_without_rolled_back_jobs(self):
+        ids = self.cluster.sql(
+            "SELECT string_agg(id::text, ',') FROM gateway.add_jobs(ARRAY(SELECT ROW('record', "
+            "jsonb_build_object('n', 800 + i), NULL, now() + interval '1 hour', NULL, NULL, NULL, "
+            "NULL)::gateway.job_spec FROM generate_series(1, 3) i))").split(",")
+        listener = subprocess.Popen(
+            as_server_user([os.path.join(PG_BIN, "psql"), "-X", "-h", self.cluster.socket_dir,
+                            "-p", str(self.cluster.port), "-U", "postgres", "-d", "postgres",
+                            "-c", "LISTEN pg_gateway_jobs", "-c", "SELECT pg_sleep(3)",
+                            "-c", "SELECT 1"]),
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        time.sleep(1)
+        self.cluster.psql(
+            "BEGIN; "
+            f"SELECT count(*) FROM gateway.complete_jobs(ARRAY[{ids[0]}, {ids[1]}]::bigint[]); "
+            "SAVEPOINT s; "
+            f"SELECT count(*) FROM gateway.complete_jobs(ARRAY[{ids[2]}]::bigint[]); "
+            "ROLLBACK TO s; COMMIT")
+        out, _ = listener.communicate(timeout=30)
+        self.assertEqual(out.count("Asynchronous notification"), 1, out)
+        payload = json.loads(out.split('with payload "', 1)[1].split('" received', 1)[0])
+        self.assertEqual(sorted(j["id"] for j in payload), sorted(int(i) for i in ids[:2]))
+        self.assertEqual({j["status"] for j in payload}, {"succeeded"})
+        self.assertEqual(self.job(ids[2])["status"], "queued")
 
     def test_wait_for_job(self):
         # Returns when the job finishes (woken at its commit, no polling).

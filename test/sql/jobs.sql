@@ -157,6 +157,18 @@ SELECT task_identifier, status, last_error, locked_by FROM gateway.force_unlock_
 SELECT gateway.delete_finished_jobs(interval '0 seconds');
 SELECT task_identifier, status FROM gateway.jobs ORDER BY id;
 
+-- release_jobs gives back claimed jobs that never started: queued again,
+-- the claim's attempt not counted, the named queue unlocked.
+TRUNCATE gateway.jobs, gateway.job_queues;
+SELECT count(*) FROM gateway.add_jobs(ARRAY[
+  ROW('r', NULL, 'rq', NULL, NULL, NULL, NULL, NULL),
+  ROW('r', NULL, NULL, NULL, NULL, NULL, NULL, NULL)]::gateway.job_spec[]);
+SELECT count(*) FROM gateway.claim_jobs('w1', 10);
+SELECT gateway.release_jobs(ARRAY(SELECT id FROM gateway.jobs), 'w2') AS not_theirs;
+SELECT gateway.release_jobs(ARRAY(SELECT id FROM gateway.jobs), 'w1') AS released;
+SELECT status, attempts, locked_by FROM gateway.jobs ORDER BY id;
+SELECT queue_name, locked_by FROM gateway.job_queues;
+
 -- SQL tasks: a jsonb handler, never run as a superuser.
 CREATE FUNCTION regress_task(payload jsonb) RETURNS int LANGUAGE sql AS 'SELECT 1';
 CREATE FUNCTION regress_not_a_task(x int) RETURNS int LANGUAGE sql AS 'SELECT 1';
