@@ -25,7 +25,7 @@ CORE_OBJS   = $(CORE_SRCS:.cpp=.o)
 OBJS        = $(CORE_OBJS) $(PG_SRCS:.cpp=.o)
 
 PG_CXXFLAGS = -std=c++20 -Wall -Wextra -Werror -fno-strict-aliasing
-SHLIB_LINK  = -lstdc++ -lcurl
+SHLIB_LINK  = -lstdc++ -lcurl -lcrypto
 
 REGRESS         = setup gucs routes functions reflect upgrade graphql jobs
 REGRESS_OUTDIR ?= build/regress

@@ -9,11 +9,12 @@ packages=(
   postgresql-15 postgresql-server-dev-15
   postgresql-15-postgis-3  # GraphQL compat reference schema (test/graphql_compat)
   libcurl4-openssl-dev  # job workers' http and email tasks (libcurl multi)
+  libssl-dev  # JWT signatures (libcrypto: RSA, ECDSA, Ed25519, HMAC)
   # tests: GoogleTest, pgTAP + pg_prove, libFuzzer and sanitizers (clang-14), HTTP client
   googletest libgtest-dev
   postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl
   clang-14 libclang-rt-14-dev llvm-14 clang-format-14
-  python3 curl procps iproute2
+  python3 python3-cryptography curl procps iproute2  # cryptography: JWT test vectors and tokens
   nodejs  # graphql-http's server audit (test/graphql_http_audit), graphql-js oracles
   # benchmarks and the real peers later issues test against
   wrk nginx-light pgbouncer hyperfine

@@ -18,4 +18,11 @@ std::string base64_encode(std::string_view bytes);
 // "not found" sooner).
 std::optional<std::string> base64_decode(std::string_view text);
 
+// base64url without padding (RFC 7515 section 2), as JWS uses it.
+std::string base64url_encode(std::string_view bytes);
+// Strict base64url: the URL-safe alphabet only, no padding, and no
+// non-zero bits left over in the last character, so every byte string has
+// exactly one accepted encoding. nullopt for anything else.
+std::optional<std::string> base64url_decode(std::string_view text);
+
 }  // namespace pg_gateway::util
