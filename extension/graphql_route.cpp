@@ -111,6 +111,16 @@ http::Response GraphqlRoutes::serve(http::Request& request) {
       return transport::get_requires_query(in.format);
   }
 
+  // Who the request runs as: a bad token is refused here, before any
+  // transaction.
+  auth_pg::Identity identity;
+  try {
+    if (std::optional<auth_pg::Refusal> refused = auth_.identify(request, &identity))
+      return refusal_response(*refused);
+  } catch (const http::HttpError& e) {
+    return transport::http_error(e.status, e.what());
+  }
+
   exec::RequestOptions options;
   options.mask_errors = gucs::mask_errors;
   const size_t plan_capacity = size_t(gucs::plan_cache_size);
@@ -124,6 +134,7 @@ http::Response GraphqlRoutes::serve(http::Request& request) {
   std::optional<exec::PreparedRequest> prepared;
   std::vector<exec::FieldResult> results;
   std::optional<pg::PgError> statement_error;
+  std::optional<auth_pg::Refusal> refused;
   bool running_statement = false;
   try {
     request::run_in_transaction(tx, [&] {
@@ -138,9 +149,12 @@ http::Response GraphqlRoutes::serve(http::Request& request) {
       if (!transport::allowed_over_get(in, prepared->operation_type())) return;
       const exec::SqlStatement* statement = prepared->statement();
       if (!statement) return;
-      Oid role = request_role();
+      Oid role = InvalidOid;
+      refused = auth_.resolve_role(identity, request_role(), &role);
+      if (refused) return;
       running_statement = true;
       SavedUser saved = enter_role(role);
+      auth_.apply_settings(identity, request);
       TextRow row = plans_.run(*statement, plan_capacity);
       leave_role(saved);
       results.reserve(row.size());
@@ -154,8 +168,10 @@ http::Response GraphqlRoutes::serve(http::Request& request) {
     return transport::http_error(e.status, e.what());  // the extension is not installed
   }
 
+  if (refused) return refusal_response(*refused);
   if (prepared->is_request_error())
-    return transport::graphql_response(in.format, true, prepared->respond({}, options));
+    return with_auth_headers(
+        transport::graphql_response(in.format, true, prepared->respond({}, options)), identity);
   if (!transport::allowed_over_get(in, prepared->operation_type()))
     return transport::get_requires_query(in.format);
 
@@ -174,11 +190,14 @@ http::Response GraphqlRoutes::serve(http::Request& request) {
       // transaction, so the others keep their data.
       try {
         request::run_in_transaction(tx, [&] {
-          Oid role = request_role();
+          Oid role = InvalidOid;
+          if (auth_.resolve_role(identity, request_role(), &role))
+            throw http::HttpError(403, "PGGW403", "role refused");  // it was accepted just now
           for (size_t i = 0; i < fields.size(); ++i) {
             SubtransactionScope scope = begin_subtransaction();
             try {
               SavedUser saved = enter_role(role);
+              auth_.apply_settings(identity, request);
               TextRow row = plans_.run(fields[i], plan_capacity);
               leave_role(saved);
               results[i] = {row.empty() ? std::nullopt : std::move(row[0]), std::nullopt};
@@ -194,13 +213,36 @@ http::Response GraphqlRoutes::serve(http::Request& request) {
         // The retry itself failed (the server is shutting down, say): every
         // field keeps the first error.
         results.assign(fields.size(), {std::nullopt, to_sql_error(*statement_error)});
+      } catch (const http::HttpError&) {
+        results.assign(fields.size(), {std::nullopt, to_sql_error(*statement_error)});
       }
     }
   }
   if (options.mask_errors)
     for (const exec::FieldResult& r : results)
       if (r.error) log_masked_error(*r.error, request);
-  return transport::graphql_response(in.format, false, prepared->respond(results, options));
+  return with_auth_headers(
+      transport::graphql_response(in.format, false, prepared->respond(results, options)), identity);
+}
+
+// 401 with WWW-Authenticate (RFC 6750), or 403; a GraphQL error body.
+http::Response GraphqlRoutes::refusal_response(const auth_pg::Refusal& refused) {
+  http::Response r = transport::http_error(refused.status, refused.message);
+  if (!refused.www_authenticate.empty()) r.set_header("WWW-Authenticate", refused.www_authenticate);
+  return r;
+}
+
+// A response computed for one caller's token must not be cached for
+// another: shared caches keep out, and caches that do store key on the
+// credentials.
+http::Response GraphqlRoutes::with_auth_headers(http::Response r,
+                                                const auth_pg::Identity& identity) {
+  if (!identity.authenticated()) return r;
+  r.set_header("Cache-Control", "private, no-store");
+  const std::string* vary = r.find_header("Vary");
+  r.set_header("Vary",
+               (vary && !vary->empty() ? *vary + ", " : std::string()) + "Authorization, Cookie");
+  return r;
 }
 
 }  // namespace pg_gateway::graphql_pg

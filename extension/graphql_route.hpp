@@ -18,6 +18,7 @@
 
 #include "core/http/application.hpp"
 #include "extension/plan_cache.hpp"
+#include "extension/request_auth.hpp"
 #include "extension/schema_cache.hpp"
 #include "extension/worker_status.hpp"
 
@@ -43,6 +44,8 @@ class GraphqlRoutes : public http::DynamicRoutes {
  private:
   bool is_graphql(const http::Request& request) const;
   Oid request_role();
+  static http::Response refusal_response(const auth_pg::Refusal& refused);
+  static http::Response with_auth_headers(http::Response r, const auth_pg::Identity& identity);
   http::Response serve(http::Request& request);
 
   const WorkerStatus& status_;
@@ -50,6 +53,7 @@ class GraphqlRoutes : public http::DynamicRoutes {
   SchemaCache schemas_;
   PlanCache plans_;
   bool warned_no_role_ = false;
+  auth_pg::RequestAuthenticator auth_;
 };
 
 }  // namespace pg_gateway::graphql_pg

@@ -6,6 +6,8 @@ extern "C" {
 #include "utils/varlena.h"
 }
 
+#include "core/auth/claim_path.hpp"
+#include "core/auth/jwt_keys.hpp"
 #include "core/http/cors.hpp"
 #include "core/http/listen_socket.hpp"
 #include "extension/pg_guard.hpp"
@@ -40,6 +42,15 @@ int plan_cache_size = 256;
 bool mask_errors = false;
 char* anonymous_role = nullptr;
 char* authenticator_role = nullptr;
+char* jwt_secret = nullptr;
+char* jwt_algorithms = nullptr;
+char* jwt_audience = nullptr;
+char* jwt_issuer = nullptr;
+int jwt_leeway_s = 30;
+char* jwt_role_claim = nullptr;
+char* jwt_cookie = nullptr;
+int jwt_cache_size = 1000;
+char* pre_request = nullptr;
 
 namespace {
 
@@ -79,6 +90,53 @@ bool check_cors_origins(char** newval, void** extra, GucSource source) {
   }
   GUC_check_errdetail("%s", err.detail[0] ? err.detail : err.message);
   return false;
+}
+
+// The message of a rejected value, kept in a plain buffer so that no C++
+// object is alive when GUC_check_errdetail (which can ereport) runs.
+char check_message[512];
+
+bool check_jwt_algorithms(char** newval, void** extra, GucSource source) {
+  (void)extra;
+  (void)source;
+  try {
+    auth::parse_algorithm_list(*newval ? *newval : "");
+    return true;
+  } catch (const std::exception& e) {
+    snprintf(check_message, sizeof check_message, "%s", e.what());
+  }
+  GUC_check_errdetail(
+      "%s; accepted: HS256, HS384, HS512, RS256, RS384, RS512, PS256, PS384, "
+      "PS512, ES256, ES384, ES512, EdDSA.",
+      check_message);
+  return false;
+}
+
+bool check_jwt_role_claim(char** newval, void** extra, GucSource source) {
+  (void)extra;
+  (void)source;
+  try {
+    auth::ClaimPath::parse(*newval && **newval ? *newval : "role");
+    return true;
+  } catch (const std::exception& e) {
+    snprintf(check_message, sizeof check_message, "%s", e.what());
+  }
+  GUC_check_errdetail("%s.", check_message);
+  return false;
+}
+
+// A cookie name is an RFC 9110 token ("" : no cookie).
+bool check_jwt_cookie(char** newval, void** extra, GucSource source) {
+  (void)extra;
+  (void)source;
+  for (const char* c = *newval ? *newval : ""; *c; ++c) {
+    unsigned char u = static_cast<unsigned char>(*c);
+    if (u <= 0x20 || u >= 0x7F || strchr("()<>@,;:\\\"/[]?={}", *c)) {
+      GUC_check_errdetail("A cookie name is letters, digits and !#$%%&'*+-.^_`|~ only.");
+      return false;
+    }
+  }
+  return true;
 }
 
 // The GraphQL path must be a plain origin-form path that the built-in
@@ -256,6 +314,43 @@ void define_all() {
       "mutations that this role or any role it is a member of may use. Empty: "
       "pg_gateway.anonymous_role.",
       &authenticator_role, "", PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
+  // A secret: only superusers can read or set it, and SHOW ALL leaves it out.
+  DefineCustomStringVariable(
+      "pg_gateway.jwt_secret", "Key(s) that verify JSON Web Tokens.",
+      "An HMAC secret (at least 32 bytes), a JWK or JWKS document, a PEM public key, or "
+      "@/path/to/a/file holding one. Empty: requests with a token are refused.",
+      &jwt_secret, "", PGC_SIGHUP, GUC_SUPERUSER_ONLY | GUC_NO_SHOW_ALL, nullptr, nullptr, nullptr);
+  DefineCustomStringVariable(
+      "pg_gateway.jwt_algorithms", "JWS algorithms accepted in tokens.",
+      "Comma-separated; empty accepts every supported algorithm that fits the configured keys. "
+      "\"none\" is never accepted.",
+      &jwt_algorithms, "", PGC_SIGHUP, GUC_LIST_INPUT, check_jwt_algorithms, nullptr, nullptr);
+  DefineCustomStringVariable("pg_gateway.jwt_audience", "Audiences a token must name in \"aud\".",
+                             "Comma-separated; empty does not check \"aud\".", &jwt_audience, "",
+                             PGC_SIGHUP, GUC_LIST_INPUT, nullptr, nullptr, nullptr);
+  DefineCustomStringVariable("pg_gateway.jwt_issuer", "Issuer a token's \"iss\" must equal.",
+                             "Empty does not check \"iss\".", &jwt_issuer, "", PGC_SIGHUP, 0,
+                             nullptr, nullptr, nullptr);
+  DefineCustomIntVariable("pg_gateway.jwt_leeway", "Clock skew allowed for exp, nbf and iat.",
+                          nullptr, &jwt_leeway_s, 30, 0, 3600, PGC_SIGHUP, GUC_UNIT_S, nullptr,
+                          nullptr, nullptr);
+  DefineCustomStringVariable(
+      "pg_gateway.jwt_role_claim", "Where the role is in a token's claims.",
+      "A claim name or a JSONPath such as $.app.role or $[\"https://example.com/claims\"].role; "
+      "a token without it runs as pg_gateway.anonymous_role.",
+      &jwt_role_claim, "role", PGC_SIGHUP, 0, check_jwt_role_claim, nullptr, nullptr);
+  DefineCustomStringVariable(
+      "pg_gateway.jwt_cookie", "Cookie that may carry the token.",
+      "Empty: tokens come from the Authorization header only (which wins when both are sent).",
+      &jwt_cookie, "", PGC_SIGHUP, 0, check_jwt_cookie, nullptr, nullptr);
+  DefineCustomIntVariable("pg_gateway.jwt_cache_size", "Verified tokens kept per HTTP worker.",
+                          "0 verifies every token's signature on every request.", &jwt_cache_size,
+                          1000, 0, 1000000, PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
+  DefineCustomStringVariable(
+      "pg_gateway.pre_request", "Function run before every GraphQL operation.",
+      "Like PostgREST's db-pre-request: called with no arguments as the request's role, after "
+      "the request settings are in place; raising an error refuses the request.",
+      &pre_request, "", PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
   MarkGUCPrefixReserved("pg_gateway");
 }
 

@@ -40,6 +40,16 @@ extern int plan_cache_size;
 extern bool mask_errors;
 extern char* anonymous_role;      // "" : the worker's own user (development only)
 extern char* authenticator_role;  // whose privileges shape the schema; "" : anonymous_role
+// JWT (extension/request_auth.cpp)
+extern char* jwt_secret;  // superuser-only: secret, JWK/JWKS, PEM, or @file
+extern char* jwt_algorithms;
+extern char* jwt_audience;
+extern char* jwt_issuer;
+extern int jwt_leeway_s;
+extern char* jwt_role_claim;
+extern char* jwt_cookie;
+extern int jwt_cache_size;
+extern char* pre_request;  // function run before each operation (PostgREST's db-pre-request)
 
 // Defines every parameter and reserves the pg_gateway. prefix. Called once
 // from _PG_init in the postmaster.

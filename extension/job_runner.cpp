@@ -281,14 +281,8 @@ std::optional<int64_t> JobRunner::ms_until_next_due() {
   request::run_in_transaction(tx, [&] {
     // Only jobs this worker may claim: a due job that carries a forbidden
     // flag, or waits for its named queue, must not keep it awake.
-    std::vector<Row> rows = query(
-        "SELECT greatest(0, ceil(extract(epoch FROM min(j.run_at) - clock_timestamp()) * 1000))"
-        "::bigint FROM gateway.jobs j, " FORBIDDEN_FLAGS_ARRAY("$1") " AS forbidden "
-        "WHERE j.status = 'queued' "
-        "AND (forbidden IS NULL OR j.flags IS NULL OR NOT (j.flags ?| forbidden)) "
-        "AND (j.queue_name IS NULL OR EXISTS (SELECT 1 FROM gateway.job_queues q "
-        "     WHERE q.queue_name = j.queue_name AND q.locked_at IS NULL))",
-        {forbidden_flags()});
+    std::vector<Row> rows = query("SELECT gateway.next_job_due_in(" FORBIDDEN_FLAGS_ARRAY("$1") ")",
+                                  {forbidden_flags()});
     if (!rows.empty() && rows[0][0]) ms = std::stoll(*rows[0][0]);
   });
   return ms;

@@ -115,6 +115,7 @@ void at_transaction_end(XactEvent event, void* arg) noexcept {
       shared::WorkerSlot* slot = shared::job_slot(int(next_worker++ % shared::kMaxJobWorkers));
       auto* latch = reinterpret_cast<Latch*>(uintptr_t(pg_atomic_read_u64(&slot->latch)));
       if (!latch) continue;
+      pg_atomic_write_u32(&slot->wake_requested, 1);
       SetLatch(latch);
       ++woken;
     }

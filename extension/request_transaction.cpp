@@ -44,10 +44,15 @@ void arm_watchdog(int statement_timeout_ms) {
         kWatchdogIntervalMs);
 }
 
+// disable_timeout() leaves the kernel's interval timer running (to save a
+// system call), and its SIGALRM sets the latch when it goes off: an idle
+// worker would wake up for nothing a moment after every transaction, and
+// that wake-up's own transactions would arm the next one. Between
+// transactions a worker needs no timeout at all, so all of them go, with
+// the kernel timer.
 void disarm_timers() {
-  disable_timeout(STATEMENT_TIMEOUT, false);
-  if (watchdog_armed) disable_timeout(watchdog_id, false);
   watchdog_armed = false;
+  disable_all_timeouts(false);
 }
 
 // Returns the process to "idle, no transaction" after any failure. If even

@@ -32,6 +32,7 @@ void startup_shmem() {
       for (pg_atomic_uint64& c : s.stats) pg_atomic_init_u64(&c, 0);
       for (pg_atomic_uint64& c : s.jobs) pg_atomic_init_u64(&c, 0);
       pg_atomic_init_u64(&s.latch, 0);
+      pg_atomic_init_u32(&s.wake_requested, 0);
     };
     for (WorkerSlot& s : state->http) init(s);
     for (WorkerSlot& s : state->job) init(s);

@@ -73,6 +73,11 @@ struct WorkerSlot {
   // when no worker runs. Setting a stale one only wakes whichever process
   // now owns that PGPROC, which latches tolerate.
   pg_atomic_uint64 latch;
+  // Set by whoever means to wake the (job) worker, just before setting its
+  // latch, and cleared by the worker when it wakes: a latch also wakes for
+  // other reasons (PostgreSQL's SIGALRM handler sets it whenever a stale
+  // timer goes off), and those must not start a round of work.
+  pg_atomic_uint32 wake_requested;
 };
 
 // A statement that needs pg_gateway.database free of other sessions

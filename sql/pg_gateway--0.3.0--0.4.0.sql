@@ -629,6 +629,36 @@ END
 $$;
 REVOKE ALL ON FUNCTION @extschema@.claim_jobs(text, integer, text[]) FROM PUBLIC;
 
+-- Milliseconds until the next job that a worker with these forbidden flags
+-- may claim is due (0: one is due now), or NULL when there is none. Idle
+-- workers ask this after every round that claimed nothing, so it must never
+-- read the whole table: finished jobs stay in it for the retention period
+-- (millions of rows), while this reads the queued ones only, through the
+-- ready index, whatever the statistics say.
+CREATE FUNCTION @extschema@.next_job_due_in(forbidden_flags text[] DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql
+SET search_path = pg_catalog
+SET enable_seqscan = off
+AS $$
+DECLARE
+  v_next timestamptz;
+BEGIN
+  SELECT min(j.run_at) INTO v_next
+    FROM @extschema@.jobs j
+   WHERE j.status = 'queued'
+     AND (forbidden_flags IS NULL OR j.flags IS NULL OR NOT (j.flags ?| forbidden_flags))
+     AND (j.queue_name IS NULL
+          OR EXISTS (SELECT 1 FROM @extschema@.job_queues q
+                      WHERE q.queue_name = j.queue_name AND q.locked_at IS NULL));
+  IF v_next IS NULL THEN
+    RETURN NULL;  -- (greatest() would turn it into 0, "due now": a busy idle loop)
+  END IF;
+  RETURN greatest(0, ceil(extract(epoch FROM v_next - clock_timestamp()) * 1000))::bigint;
+END
+$$;
+REVOKE ALL ON FUNCTION @extschema@.next_job_due_in(text[]) FROM PUBLIC;
+
 -- Gives back jobs this worker claimed but never started (it is shutting
 -- down): queued again as they were, the claim's attempt not counted.
 CREATE FUNCTION @extschema@.release_jobs(job_ids bigint[], worker_id text)

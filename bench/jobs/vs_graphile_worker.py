@@ -120,14 +120,14 @@ class Bench:
 
     # -- drain ----------------------------------------------------------------
     def drain_gateway(self, notify=True):
-        """notify=False: gateway.notify_job_finished() keeps waking
-        wait_for_job() but sends no pg_notify(), for the duration."""
+        """notify=False: gateway.notify_job_finished() announces nothing
+        (no pg_notify(), no wait_for_job() wake-up), for the duration."""
         if not notify:
             original = self.sql("SELECT pg_get_functiondef("
                                 "'gateway.notify_job_finished(gateway.jobs)'::regprocedure)")
             self.sql("CREATE OR REPLACE FUNCTION gateway.notify_job_finished(job gateway.jobs) "
                      "RETURNS void LANGUAGE plpgsql SET search_path = pg_catalog AS "
-                     "$$ BEGIN PERFORM gateway.announce_job_finished(); END $$")
+                     "$$ BEGIN END $$")
             try:
                 return self.drain_gateway()
             finally:

@@ -30,10 +30,10 @@ const auth::KeySet& hmac_keys() {
 }
 
 const auth::KeySet& ec_keys() {
-  static auth::KeySet keys = auth::KeySet::parse(
-      R"({"keys":[{"kty":"EC","crv":"P-256","kid":"ec",)"
-      R"("x":"_lf5pb8rwCoVI954cMtmIZMqDnGF8nS3RlgdvdW--js",)"
-      R"("y":"BNgcUM-lKVkYEQ_Q4wn9vOOKpyG4J6Sr9JU4lc04F0A"}]})");
+  static auth::KeySet keys =
+      auth::KeySet::parse(R"({"keys":[{"kty":"EC","crv":"P-256","kid":"ec",)"
+                          R"("x":"_lf5pb8rwCoVI954cMtmIZMqDnGF8nS3RlgdvdW--js",)"
+                          R"("y":"BNgcUM-lKVkYEQ_Q4wn9vOOKpyG4J6Sr9JU4lc04F0A"}]})");
   return keys;
 }
 

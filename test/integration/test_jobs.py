@@ -261,6 +261,21 @@ class JobWorkers(ClusterTestCase):
         self.assertIn("line 1", r.stderr)
         self.cluster.sql("SELECT gateway.remove_cron('every_minute')")
 
+    def test_idle_workers_sleep(self):
+        # Nothing due: worker 2 (no cron or housekeeping duties) waits for a
+        # wake-up or the 10-minute poll and runs nothing meanwhile (an empty
+        # queue once read as "due now", which made it look every 5 ms).
+        self.cluster.wait_for(lambda: self.cluster.sql(
+            "SELECT count(*) FROM gateway.jobs WHERE status IN ('queued', 'running') "
+            "AND run_at <= now()") == "0", what="an idle queue")
+        time.sleep(0.5)
+        last_round = ("SELECT state_change FROM pg_stat_activity "
+                      "WHERE application_name = 'pg_gateway job worker 2'")
+        before = self.cluster.sql(last_round)
+        self.assertTrue(before)
+        time.sleep(2)
+        self.assertEqual(self.cluster.sql(last_round), before)
+
     def test_workers_are_visible_and_counted(self):
         rows = self.cluster.sql("SELECT backend_type, application_name FROM pg_stat_activity "
                                 "WHERE backend_type = 'pg_gateway jobs' ORDER BY 2")

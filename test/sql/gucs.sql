@@ -35,3 +35,20 @@ SHOW pg_gateway.smtp_url;
 SELECT count(*) FROM pg_settings WHERE name LIKE 'pg_gateway.smtp%';
 RESET ROLE;
 DROP ROLE regress_guc_reader;
+-- JWT settings: the key is for superusers' eyes only and hidden from SHOW
+-- ALL; bad algorithm lists, claim paths and cookie names are refused.
+SELECT count(*) FROM pg_settings WHERE name = 'pg_gateway.jwt_secret';
+CREATE ROLE regress_jwt_reader;
+SET ROLE regress_jwt_reader;
+SHOW pg_gateway.jwt_secret;
+RESET ROLE;
+DROP ROLE regress_jwt_reader;
+ALTER SYSTEM SET pg_gateway.jwt_algorithms = 'HS256, none';
+ALTER SYSTEM SET pg_gateway.jwt_role_claim = '$.app[';
+ALTER SYSTEM SET pg_gateway.jwt_cookie = 'a;b';
+ALTER SYSTEM SET pg_gateway.jwt_algorithms = 'HS256, ES256, Ed25519';
+ALTER SYSTEM SET pg_gateway.jwt_role_claim = '$["https://example.com/claims"].role';
+ALTER SYSTEM SET pg_gateway.jwt_cookie = '__Host-session';
+ALTER SYSTEM RESET pg_gateway.jwt_algorithms;
+ALTER SYSTEM RESET pg_gateway.jwt_role_claim;
+ALTER SYSTEM RESET pg_gateway.jwt_cookie;

@@ -169,6 +169,15 @@ SELECT gateway.release_jobs(ARRAY(SELECT id FROM gateway.jobs), 'w1') AS release
 SELECT status, attempts, locked_by FROM gateway.jobs ORDER BY id;
 SELECT queue_name, locked_by FROM gateway.job_queues;
 
+-- How long an idle worker may sleep: only jobs it may claim count.
+TRUNCATE gateway.jobs, gateway.job_queues;
+SELECT gateway.next_job_due_in() IS NULL AS nothing_queued;
+SELECT count(*) FROM gateway.add_jobs(ARRAY[
+  ROW('later', NULL, NULL, now() + interval '1 hour', NULL, NULL, NULL, NULL),
+  ROW('flagged', NULL, NULL, NULL, NULL, NULL, NULL, ARRAY['slow'])]::gateway.job_spec[]);
+SELECT gateway.next_job_due_in() AS due_now;
+SELECT gateway.next_job_due_in(ARRAY['slow']) BETWEEN 3500000 AND 3600000 AS due_in_an_hour;
+
 -- SQL tasks: a jsonb handler, never run as a superuser.
 CREATE FUNCTION regress_task(payload jsonb) RETURNS int LANGUAGE sql AS 'SELECT 1';
 CREATE FUNCTION regress_not_a_task(x int) RETURNS int LANGUAGE sql AS 'SELECT 1';

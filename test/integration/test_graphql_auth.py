@@ -1,0 +1,226 @@
+"""JWT authentication of GraphQL requests against a real cluster (issue 5,
+points 2 and 4): tokens from the Authorization header or a cookie, signed
+by Python (hmac, and the cryptography package for ES256: an implementation
+independent of pg_gateway's), the role switch with its refusals (401 with
+WWW-Authenticate for bad tokens, 403 for roles a token may not use), the
+claims as PostgREST's request.jwt.claims and PostGraphile's jwt.claims.*,
+row level security written in both styles, and a pre-request function."""
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+import unittest
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+
+from harness import ClusterTestCase, log_size, log_since
+
+SECRET = "integration-test-secret-of-more-than-32-bytes"
+EC_KEY = ec.generate_private_key(ec.SECP256R1())
+
+
+def b64(data):
+    if isinstance(data, str):
+        data = data.encode()
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def jwks():
+    nums = EC_KEY.public_key().public_numbers()
+    return json.dumps({"keys": [
+        {"kty": "oct", "kid": "hs", "k": b64(SECRET)},
+        {"kty": "EC", "kid": "es", "crv": "P-256", "x": b64(nums.x.to_bytes(32, "big")),
+         "y": b64(nums.y.to_bytes(32, "big"))}]})
+
+
+def claims(**extra):
+    c = {"aud": "api", "exp": int(time.time()) + 600}
+    c.update(extra)
+    return c
+
+
+def hs256(payload, header=None, key=SECRET):
+    h = {"alg": "HS256", "typ": "JWT", "kid": "hs"} if header is None else header
+    signing_input = b64(json.dumps(h)) + "." + b64(json.dumps(payload))
+    sig = hmac.new(key.encode(), signing_input.encode(), hashlib.sha256).digest()
+    return signing_input + "." + b64(sig)
+
+
+def es256(payload):
+    signing_input = b64(json.dumps({"alg": "ES256", "kid": "es"})) + "." + b64(json.dumps(payload))
+    r, s = decode_dss_signature(EC_KEY.sign(signing_input.encode(), ec.ECDSA(hashes.SHA256())))
+    return signing_input + "." + b64(r.to_bytes(32, "big") + s.to_bytes(32, "big"))
+
+
+SETUP_SQL = r"""
+CREATE ROLE app_authenticator NOINHERIT;
+CREATE ROLE app_anon;
+CREATE ROLE app_user;
+CREATE ROLE app_bypass BYPASSRLS;
+CREATE ROLE app_boss SUPERUSER;
+CREATE ROLE app_outsider;
+GRANT app_anon, app_user, app_bypass, app_boss TO app_authenticator;
+GRANT USAGE ON SCHEMA public TO app_anon, app_user;
+
+-- PostgREST-style policy: the subject from request.jwt.claims.
+CREATE TABLE public.note (id serial PRIMARY KEY, owner text NOT NULL, body text NOT NULL);
+INSERT INTO public.note (owner, body) VALUES ('alice', 'alice 1'), ('alice', 'alice 2'),
+                                            ('bob', 'bob 1');
+ALTER TABLE public.note ENABLE ROW LEVEL SECURITY;
+CREATE POLICY own_notes ON public.note
+  USING (owner = current_setting('request.jwt.claims', true)::json->>'sub');
+GRANT SELECT ON public.note TO app_anon, app_user;
+
+-- PostGraphile-style policy: jwt.claims.user_id.
+CREATE TABLE public.diary (id serial PRIMARY KEY, user_id int NOT NULL, entry text NOT NULL);
+INSERT INTO public.diary (user_id, entry) VALUES (1, 'one'), (2, 'two');
+ALTER TABLE public.diary ENABLE ROW LEVEL SECURITY;
+CREATE POLICY own_diary ON public.diary
+  USING (user_id = nullif(current_setting('jwt.claims.user_id', true), '')::int);
+GRANT SELECT ON public.diary TO app_user;
+
+CREATE FUNCTION public.whoami() RETURNS text LANGUAGE sql STABLE AS $$
+  SELECT json_build_object(
+    'user', current_user,
+    'claims', current_setting('request.jwt.claims', true),
+    'sub', current_setting('jwt.claims.sub', true),
+    'method', current_setting('request.method', true),
+    'path', current_setting('request.path', true),
+    'x_test', current_setting('request.headers', true)::json->>'x-test',
+    'cookie', current_setting('request.cookies', true)::json->>'flavour')::text $$;
+GRANT EXECUTE ON FUNCTION public.whoami() TO app_anon, app_user;
+
+-- pg_gateway.pre_request: refuses requests that carry X-Blocked.
+CREATE FUNCTION public.check_request() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  IF current_setting('request.headers', true)::jsonb ? 'x-blocked' THEN
+    RAISE EXCEPTION 'blocked by the pre-request check' USING ERRCODE = '42501';
+  END IF;
+END $$;
+GRANT EXECUTE ON FUNCTION public.check_request() TO app_anon, app_user;
+"""
+
+
+class JwtAuth(ClusterTestCase):
+    settings = {"pg_gateway.http_workers": "1",
+                "pg_gateway.job_workers": "0",
+                "pg_gateway.anonymous_role": "'app_anon'",
+                "pg_gateway.authenticator_role": "'app_authenticator'",
+                "pg_gateway.jwt_audience": "'api'",
+                "pg_gateway.jwt_cookie": "'session'",
+                "pg_gateway.jwt_secret": "'" + jwks().replace("'", "''") + "'"}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.cluster.sql(SETUP_SQL)
+
+    def gql(self, query, token=None, headers=None):
+        h = {"Content-Type": "application/json"}
+        if token is not None:
+            h["Authorization"] = "Bearer " + token
+        h.update(headers or {})
+        return self.cluster.request("POST", "/graphql", h, json.dumps({"query": query}))
+
+    def whoami(self, token=None, headers=None):
+        r = self.gql("{ whoami }", token, headers)
+        self.assertEqual(r.status, 200, r.body)
+        return json.loads(r.json()["data"]["whoami"])
+
+    def notes(self, token=None, headers=None):
+        r = self.gql("{ allNotes(orderBy: PRIMARY_KEY_ASC) { nodes { body } } }", token, headers)
+        self.assertEqual(r.status, 200, r.body)
+        return [n["body"] for n in r.json()["data"]["allNotes"]["nodes"]]
+
+    def assert_refused(self, r, status, fragment):
+        self.assertEqual(r.status, status, r.body)
+        doc = r.json()
+        self.assertNotIn("data", doc)
+        self.assertIn(fragment, doc["errors"][0]["message"])
+        if status == 401:
+            self.assertIn('error="invalid_token"', r.header("WWW-Authenticate"))
+
+    def test_anonymous_requests_run_as_the_anonymous_role(self):
+        me = self.whoami()
+        self.assertEqual(me["user"], "app_anon")
+        self.assertEqual(json.loads(me["claims"]), {"role": "app_anon"})
+        self.assertEqual(self.notes(), [])  # no subject: the policy shows nothing
+        r = self.gql("{ whoami }")
+        self.assertNotIn("Authorization", r.header("Vary") or "")
+        self.assertIsNone(r.header("Cache-Control"))
+
+    def test_token_role_and_claims_reach_sql(self):
+        token = hs256(claims(role="app_user", sub="alice", user_id=1))
+        me = self.whoami(token, {"X-Test": "yes", "Cookie": "flavour=vanilla"})
+        self.assertEqual(me["user"], "app_user")
+        self.assertEqual(json.loads(me["claims"])["sub"], "alice")
+        self.assertEqual(me["sub"], "alice")
+        self.assertEqual((me["method"], me["path"]), ("POST", "/graphql"))
+        self.assertEqual(me["x_test"], "yes")
+        self.assertEqual(me["cookie"], "vanilla")
+        r = self.gql("{ whoami }", token)
+        self.assertEqual(r.header("Cache-Control"), "private, no-store")
+        self.assertEqual(r.header("Vary"), "Accept, Authorization, Cookie")
+
+    def test_row_level_security_in_both_styles(self):
+        alice = hs256(claims(role="app_user", sub="alice", user_id=1))
+        bob = es256(claims(role="app_user", sub="bob", user_id=2))
+        self.assertEqual(self.notes(alice), ["alice 1", "alice 2"])
+        self.assertEqual(self.notes(bob), ["bob 1"])
+        r = self.gql("{ allDiaries { nodes { entry } } }", bob)
+        self.assertEqual(r.json()["data"]["allDiaries"]["nodes"], [{"entry": "two"}], r.body)
+
+    def test_bad_tokens_are_401_and_nothing_runs(self):
+        good = claims(role="app_user", sub="alice")
+        cases = {
+            "alg none": b64(json.dumps({"alg": "none"})) + "." + b64(json.dumps(good)) + ".",
+            "wrong key": hs256(good, key="another-secret-that-is-long-enough-too"),
+            "expired": hs256(claims(role="app_user", exp=int(time.time()) - 3600)),
+            "not yet valid": hs256(claims(role="app_user", nbf=int(time.time()) + 3600)),
+            "wrong audience": hs256(claims(role="app_user", aud="other")),
+            "no audience": hs256({"role": "app_user", "exp": int(time.time()) + 600}),
+            "tampered": (lambda t: t.split(".")[0] + "." +
+                         b64(json.dumps(claims(role="app_boss"))) + "." + t.split(".")[2])(
+                             hs256(good)),
+            # HS256 "signed" with the EC public key document as the secret.
+            "key confusion": hs256(good, {"alg": "HS256", "kid": "es"}, key=jwks()),
+            "garbage": "not.a.token",
+        }
+        for name, token in cases.items():
+            with self.subTest(name):
+                self.assert_refused(self.gql("{ whoami }", token), 401, "token")
+
+    def test_roles_a_token_may_not_use_are_403_and_logged(self):
+        offset = log_size(self.cluster)
+        for role, why in (("app_boss", "superuser"), ("app_bypass", "row level security"),
+                          ("app_outsider", "not a member"), ("no_such_role", "no such role")):
+            with self.subTest(role):
+                r = self.gql("{ whoami }", hs256(claims(role=role)))
+                self.assert_refused(r, 403, why)
+        self.assertIn('refused a token for role "app_boss"', log_since(self.cluster, offset))
+
+    def test_cookie_token_and_bearer_precedence(self):
+        token = hs256(claims(role="app_user", sub="bob"))
+        me = self.whoami(headers={"Cookie": "other=1; session=" + token})
+        self.assertEqual(me["user"], "app_user")
+        # An explicit (bad) Bearer token is not overridden by a good cookie.
+        r = self.gql("{ whoami }", "bad", {"Cookie": "session=" + token})
+        self.assert_refused(r, 401, "token")
+
+    def test_pre_request_function(self):
+        self.cluster.set_config(pre_request="public.check_request")
+        try:
+            self.cluster.wait_for(
+                lambda: b"blocked" in self.gql("{ whoami }", headers={"X-Blocked": "1"}).body,
+                what="the pre-request function to refuse")
+            self.assertEqual(self.whoami()["user"], "app_anon")  # others still pass
+        finally:
+            self.cluster.set_config(pre_request="")
+
+
+if __name__ == "__main__":
+    unittest.main()
