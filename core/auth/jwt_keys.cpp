@@ -20,32 +20,25 @@ namespace pg_gateway::auth {
 
 namespace {
 
-struct PkeyFree {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
+// An OpenSSL object owned by a unique_ptr that frees it with `free_fn`.
+template <auto free_fn>
+struct OpenSslFree {
+  template <typename T>
+  void operator()(T* p) const {
+    free_fn(p);
+  }
 };
-struct BnFree {
-  void operator()(BIGNUM* p) const { BN_free(p); }
-};
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* p) const { EVP_MD_CTX_free(p); }
-};
-struct PkeyCtxFree {
-  void operator()(EVP_PKEY_CTX* p) const { EVP_PKEY_CTX_free(p); }
-};
-struct ParamBldFree {
-  void operator()(OSSL_PARAM_BLD* p) const { OSSL_PARAM_BLD_free(p); }
-};
-struct ParamFree {
-  void operator()(OSSL_PARAM* p) const { OSSL_PARAM_free(p); }
-};
-struct BioFree {
-  void operator()(BIO* p) const { BIO_free(p); }
-};
-struct EcdsaSigFree {
-  void operator()(ECDSA_SIG* p) const { ECDSA_SIG_free(p); }
-};
-using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
-using Bn = std::unique_ptr<BIGNUM, BnFree>;
+template <typename T, auto free_fn>
+using Owned = std::unique_ptr<T, OpenSslFree<free_fn>>;
+
+using Pkey = Owned<EVP_PKEY, EVP_PKEY_free>;
+using Bn = Owned<BIGNUM, BN_free>;
+using MdCtx = Owned<EVP_MD_CTX, EVP_MD_CTX_free>;
+using PkeyCtx = Owned<EVP_PKEY_CTX, EVP_PKEY_CTX_free>;
+using ParamBld = Owned<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free>;
+using Params = Owned<OSSL_PARAM, OSSL_PARAM_free>;
+using Bio = Owned<BIO, BIO_free>;
+using EcdsaSig = Owned<ECDSA_SIG, ECDSA_SIG_free>;
 
 constexpr size_t kMinHmacSecret = 32;
 constexpr int kMinRsaBits = 2048;
@@ -152,7 +145,7 @@ std::optional<std::string> ecdsa_der(std::string_view sig, size_t half) {
     return std::all_of(b.begin(), b.end(), [](char c) { return c == 0; });
   };
   if (all_zero(sig.substr(0, half)) || all_zero(sig.substr(half))) return std::nullopt;
-  std::unique_ptr<ECDSA_SIG, EcdsaSigFree> es(ECDSA_SIG_new());
+  EcdsaSig es(ECDSA_SIG_new());
   BIGNUM* r = BN_bin2bn(reinterpret_cast<const unsigned char*>(sig.data()), int(half), nullptr);
   BIGNUM* s =
       BN_bin2bn(reinterpret_cast<const unsigned char*>(sig.data() + half), int(half), nullptr);
@@ -185,7 +178,7 @@ bool verify_pkey(EVP_PKEY* pkey, JwsAlgorithm alg, std::string_view input, std::
     default:
       break;
   }
-  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+  MdCtx ctx(EVP_MD_CTX_new());
   if (!ctx) return false;
   EVP_PKEY_CTX* pctx = nullptr;  // owned by ctx
   if (EVP_DigestVerifyInit(ctx.get(), &pctx, digest_for(alg), nullptr, pkey) != 1) return false;
@@ -213,9 +206,8 @@ std::string b64url_member(const json::Value& jwk, std::string_view name) {
 }
 
 Pkey pkey_from_params(const char* type, OSSL_PARAM_BLD* bld) {
-  std::unique_ptr<OSSL_PARAM, ParamFree> params(OSSL_PARAM_BLD_to_param(bld));
-  std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree> ctx(
-      EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
+  Params params(OSSL_PARAM_BLD_to_param(bld));
+  PkeyCtx ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
   EVP_PKEY* raw = nullptr;
   if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
       EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params.get()) != 1)
@@ -248,7 +240,7 @@ std::unique_ptr<VerificationKey> key_from_jwk(const json::Value& jwk) {
                      " bytes; at least 32 are required");
   } else if (t == "RSA") {
     std::string n = b64url_member(jwk, "n"), e = b64url_member(jwk, "e");
-    std::unique_ptr<OSSL_PARAM_BLD, ParamBldFree> bld(OSSL_PARAM_BLD_new());
+    ParamBld bld(OSSL_PARAM_BLD_new());
     Bn bn(BN_bin2bn(reinterpret_cast<const unsigned char*>(n.data()), int(n.size()), nullptr));
     Bn be(BN_bin2bn(reinterpret_cast<const unsigned char*>(e.data()), int(e.size()), nullptr));
     if (!bld || !bn || !be || !OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, bn.get()) ||
@@ -275,7 +267,7 @@ std::unique_ptr<VerificationKey> key_from_jwk(const json::Value& jwk) {
     if (x.size() != len || y.size() != len)
       throw KeyError("EC JWK coordinates must be " + std::to_string(len) + " bytes for " + curve);
     std::string point = "\x04" + x + y;  // uncompressed
-    std::unique_ptr<OSSL_PARAM_BLD, ParamBldFree> bld(OSSL_PARAM_BLD_new());
+    ParamBld bld(OSSL_PARAM_BLD_new());
     if (!bld || !OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, 0) ||
         !OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(),
                                           point.size()))
@@ -301,7 +293,7 @@ std::unique_ptr<VerificationKey> key_from_jwk(const json::Value& jwk) {
 }
 
 std::unique_ptr<VerificationKey> key_from_pem(std::string_view pem) {
-  std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(pem.data(), int(pem.size())));
+  Bio bio(BIO_new_mem_buf(pem.data(), int(pem.size())));
   if (!bio) throw KeyError("out of memory");
   Pkey pkey(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
   if (!pkey) throw KeyError("not a PEM public key (-----BEGIN PUBLIC KEY-----)");

@@ -50,12 +50,19 @@ std::string base64_encode(std::string_view bytes) {
   return out;
 }
 
-std::optional<std::string> base64_decode(std::string_view text) {
+namespace {
+
+// Both decoders: 6 bits a character, a byte out for every 8. `url_only`
+// refuses '+', '/' and '=' (base64url without padding); otherwise decoding
+// stops at the first '='. Leftover bits (fewer than 8) are left in `acc`.
+std::optional<std::string> decode(std::string_view text, bool url_only, uint32_t* acc_out,
+                                  int* bits_out) {
   std::string out;
   out.reserve(text.size() / 4 * 3 + 3);
   uint32_t acc = 0;
   int bits = 0;
   for (char c : text) {
+    if (url_only && (c == '+' || c == '/' || c == '=')) return std::nullopt;
     if (c == '=') break;
     int8_t d = kDecode[static_cast<unsigned char>(c)];
     if (d < 0) return std::nullopt;
@@ -66,7 +73,17 @@ std::optional<std::string> base64_decode(std::string_view text) {
       out += static_cast<char>((acc >> bits) & 0xFF);
     }
   }
+  *acc_out = acc;
+  *bits_out = bits;
   return out;
+}
+
+}  // namespace
+
+std::optional<std::string> base64_decode(std::string_view text) {
+  uint32_t acc = 0;
+  int bits = 0;
+  return decode(text, false, &acc, &bits);
 }
 
 std::string base64url_encode(std::string_view bytes) {
@@ -83,22 +100,10 @@ std::string base64url_encode(std::string_view bytes) {
 
 std::optional<std::string> base64url_decode(std::string_view text) {
   if (text.size() % 4 == 1) return std::nullopt;  // 6 bits cannot end a byte string
-  std::string out;
-  out.reserve(text.size() / 4 * 3 + 2);
   uint32_t acc = 0;
   int bits = 0;
-  for (char c : text) {
-    if (c == '+' || c == '/' || c == '=') return std::nullopt;
-    int8_t d = kDecode[static_cast<unsigned char>(c)];
-    if (d < 0) return std::nullopt;
-    acc = (acc << 6) | uint32_t(d);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xFF);
-    }
-  }
-  if (bits > 0 && (acc & ((1u << bits) - 1)) != 0) return std::nullopt;  // non-canonical
+  std::optional<std::string> out = decode(text, true, &acc, &bits);
+  if (out && bits > 0 && (acc & ((1u << bits) - 1)) != 0) return std::nullopt;  // non-canonical
   return out;
 }
 

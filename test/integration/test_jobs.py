@@ -172,14 +172,21 @@ class JobWorkers(ClusterTestCase):
         self.assertIn('no task is registered under the identifier "no_such_task"',
                       self.job(job_id)["last_error"])
 
-    def test_completion_is_seen_by_a_listening_client(self):
+    def listen(self, seconds):
+        """A psql session that LISTENs on pg_gateway_jobs for `seconds`
+        (started one second before this returns); communicate() gives its
+        output, notifications included."""
         listener = subprocess.Popen(
             as_server_user([os.path.join(PG_BIN, "psql"), "-X", "-h", self.cluster.socket_dir,
                             "-p", str(self.cluster.port), "-U", "postgres", "-d", "postgres",
-                            "-c", "LISTEN pg_gateway_jobs", "-c", "SELECT pg_sleep(4)",
+                            "-c", "LISTEN pg_gateway_jobs", "-c", f"SELECT pg_sleep({seconds})",
                             "-c", "SELECT 1"]),
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         time.sleep(1)
+        return listener
+
+    def test_completion_is_seen_by_a_listening_client(self):
+        listener = self.listen(4)
         job_id = self.cluster.sql("SELECT id FROM gateway.add_job('record', '{\"n\": 9}')")
         out, _ = listener.communicate(timeout=30)
         self.assertIn('Asynchronous notification "pg_gateway_jobs" with payload', out)
@@ -194,13 +201,7 @@ class JobWorkers(ClusterTestCase):
             "SELECT string_agg(id::text, ',') FROM gateway.add_jobs(ARRAY(SELECT ROW('record', "
             "jsonb_build_object('n', 800 + i), NULL, now() + interval '1 hour', NULL, NULL, NULL, "
             "NULL)::gateway.job_spec FROM generate_series(1, 3) i))").split(",")
-        listener = subprocess.Popen(
-            as_server_user([os.path.join(PG_BIN, "psql"), "-X", "-h", self.cluster.socket_dir,
-                            "-p", str(self.cluster.port), "-U", "postgres", "-d", "postgres",
-                            "-c", "LISTEN pg_gateway_jobs", "-c", "SELECT pg_sleep(3)",
-                            "-c", "SELECT 1"]),
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        time.sleep(1)
+        listener = self.listen(3)
         self.cluster.psql(
             "BEGIN; "
             f"SELECT count(*) FROM gateway.complete_jobs(ARRAY[{ids[0]}, {ids[1]}]::bigint[]); "
