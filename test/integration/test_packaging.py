@@ -72,23 +72,20 @@ class MetaJson(unittest.TestCase):
         for f in scripts:
             if (m := re.fullmatch(r"pg_gateway--([^-]+)--([^-]+)\.sql", f)):
                 updates.setdefault(m.group(1), set()).add(m.group(2))
-        reachable, todo = set(installs), list(installs)
-        while todo:
-            for nxt in updates.get(todo.pop(), ()):
-                if nxt not in reachable:
-                    reachable.add(nxt)
-                    todo.append(nxt)
-        self.assertIn(default, reachable, "no install script or update path reaches " + default)
+        def reachable_from(versions):
+            reached, pending = set(versions), list(versions)
+            while pending:
+                for nxt in updates.get(pending.pop(), ()):
+                    if nxt not in reached:
+                        reached.add(nxt)
+                        pending.append(nxt)
+            return reached
+        self.assertIn(default, reachable_from(installs),
+                      "no install script or update path reaches " + default)
         # Every version ever installed updates to the default.
         for version in installs:
-            seen, todo = {version}, [version]
-            while todo:
-                for nxt in updates.get(todo.pop(), ()):
-                    if nxt not in seen:
-                        seen.add(nxt)
-                        todo.append(nxt)
-            self.assertIn(default, seen, f"{version} cannot be updated to {default}")
-
+            self.assertIn(default, reachable_from({version}),
+                          f"{version} cannot be updated to {default}")
 
 if __name__ == "__main__":
     unittest.main()
