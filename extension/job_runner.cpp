@@ -29,12 +29,13 @@ request::TransactionOptions write_transaction(const char* activity) {
   return tx;
 }
 
-// A task's handler, resolved in the job's transaction (it can change
-// between jobs).
-struct TaskHandler {
-  Oid run_as = InvalidOid;
-  std::string call_sql;  // SELECT to_jsonb(<schema>.<function>($1::jsonb))::text
-};
+// A PostgreSQL array literal of elements that need no quoting (job ids,
+// worker ids "<hex>:<pid>"), for a $n::bigint[] or $n::text[] parameter.
+std::string array_literal(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (size_t i = 0; i < items.size(); ++i) out += (i ? "," : "") + items[i];
+  return out + "}";
+}
 
 // pg_gateway.job_forbidden_flags, read at each use (it changes on SIGHUP),
 // as a text parameter for FORBIDDEN_FLAGS_ARRAY; nullopt when empty.
@@ -104,10 +105,9 @@ std::vector<ClaimedJob> JobRunner::claim(int max_jobs) {
 
 BatchResult JobRunner::run_batch(const std::vector<ClaimedJob>& jobs, const ClaimGate& gate) {
   BatchResult result;
-  std::string activity = "pg_gateway job " + std::to_string(jobs.empty() ? 0 : jobs[0].id) + ": " +
-                         (jobs.empty() ? std::string() : jobs[0].task);
   try {
-    request::run_in_transaction(write_transaction(activity.c_str()), [&] {
+    // Each task reports itself as the activity (run_sql_task_here).
+    request::run_in_transaction(write_transaction("pg_gateway job worker: running jobs"), [&] {
       result.outcomes.clear();
       result.next.clear();
       for (const ClaimedJob& job : jobs) result.outcomes.push_back(run_sql_task_here(job));
@@ -128,14 +128,13 @@ BatchResult JobRunner::run_batch(const std::vector<ClaimedJob>& jobs, const Clai
 
 int JobRunner::release(const std::vector<ClaimedJob>& jobs) {
   if (jobs.empty()) return 0;
-  std::string ids = "{";
-  for (size_t i = 0; i < jobs.size(); ++i) ids += (i ? "," : "") + std::to_string(jobs[i].id);
-  ids += "}";
+  std::vector<std::string> ids;
+  for (const ClaimedJob& job : jobs) ids.push_back(std::to_string(job.id));
   int released = 0;
   request::run_in_transaction(
       write_transaction("pg_gateway job worker: giving back unstarted jobs"), [&] {
-        std::vector<Row> rows =
-            query("SELECT gateway.release_jobs($1::bigint[], $2::text)", {ids, worker_id_});
+        std::vector<Row> rows = query("SELECT gateway.release_jobs($1::bigint[], $2::text)",
+                                      {array_literal(ids), worker_id_});
         if (!rows.empty()) released = std::stoi(rows[0][0].value_or("0"));
       });
   return released;
@@ -151,14 +150,8 @@ Outcome JobRunner::record_transfer(const jobs::TransferResult& t) {
   if (t.error == jobs::TransportError::kNone) result = t.result_json();
   if (verdict.outcome == jobs::AttemptOutcome::kSuccess) {
     Outcome outcome = Outcome::kLost;
-    request::run_in_transaction(
-        write_transaction("pg_gateway job worker: recording a response"), [&] {
-          std::vector<Row> done =
-              query("SELECT gateway.finish_job($1::bigint, $2::text, $3::jsonb)",
-                    {std::to_string(t.job_id), worker_id_, result});
-          if (!done.empty() && done[0][0] == std::optional<std::string>("t"))
-            outcome = Outcome::kSucceeded;
-        });
+    request::run_in_transaction(write_transaction("pg_gateway job worker: recording a response"),
+                                [&] { outcome = finish_here(t.job_id, result); });
     return outcome;
   }
   std::string error = verdict.reason;
@@ -194,10 +187,9 @@ Outcome JobRunner::run_sql_task_here(const ClaimedJob& job) {
         job.id,
         "no task is registered under the identifier \"" + job.task + "\" (gateway.register_task)",
         true, std::nullopt);
-  TaskHandler handler;
-  handler.run_as = Oid(std::stoul(*task[0][0]));
-  handler.call_sql = task[0][1].value_or("");
-  Oid role = handler.run_as;
+  Oid role = Oid(std::stoul(*task[0][0]));
+  // SELECT to_jsonb(<schema>.<function>($1::jsonb))::text
+  std::string call_sql = task[0][1].value_or("");
   if (pg::call([role] { return superuser_arg(role); }))
     return fail_here(
         job.id,
@@ -208,7 +200,7 @@ Outcome JobRunner::run_sql_task_here(const ClaimedJob& job) {
   std::optional<std::string> result;
   try {
     pg::SavedUser saved = pg::enter_role(role);
-    std::vector<Row> rows = query(handler.call_sql.c_str(), {job.payload});
+    std::vector<Row> rows = query(call_sql.c_str(), {job.payload});
     pg::leave_role(saved);
     if (!rows.empty()) result = rows[0][0];
   } catch (const pg::PgError& e) {
@@ -218,8 +210,12 @@ Outcome JobRunner::run_sql_task_here(const ClaimedJob& job) {
     return fail_here(job.id, failure, true, std::nullopt);
   }
   pg::end_subtransaction(scope, true);
+  return finish_here(job.id, result);
+}
+
+Outcome JobRunner::finish_here(int64_t job_id, const std::optional<std::string>& result_json) {
   std::vector<Row> done = query("SELECT gateway.finish_job($1::bigint, $2::text, $3::jsonb)",
-                                {std::to_string(job.id), worker_id_, result});
+                                {std::to_string(job_id), worker_id_, result_json});
   return (!done.empty() && done[0][0] == std::optional<std::string>("t")) ? Outcome::kSucceeded
                                                                           : Outcome::kLost;
 }
@@ -243,9 +239,6 @@ Outcome JobRunner::record_failure(int64_t job_id, const std::string& error, bool
 }
 
 int JobRunner::release_jobs_of_dead_workers(const std::vector<std::string>& live) {
-  std::string list = "{";
-  for (size_t i = 0; i < live.size(); ++i) list += (i ? "," : "") + live[i];
-  list += "}";
   int released = 0;
   request::run_in_transaction(
       write_transaction("pg_gateway job worker: releasing jobs of dead workers"), [&] {
@@ -256,7 +249,7 @@ int JobRunner::release_jobs_of_dead_workers(const std::vector<std::string>& live
             "        UNION SELECT locked_by FROM gateway.job_queues WHERE locked_by IS NOT NULL "
             "         AND locked_by <> ALL ($1::text[])),"
             "  'its job worker stopped while running it')",
-            {list});
+            {array_literal(live)});
         if (!rows.empty()) released = std::stoi(rows[0][0].value_or("0"));
       });
   return released;

@@ -87,6 +87,8 @@ class JobRunner {
  private:
   // Runs one SQL task and records its outcome, in the current transaction.
   Outcome run_sql_task_here(const ClaimedJob& job);
+  // finish_job in the current transaction (kLost: the lease is gone).
+  Outcome finish_here(int64_t job_id, const std::optional<std::string>& result_json);
   // fail_job in the current transaction.
   Outcome fail_here(int64_t job_id, const std::string& error, bool retryable,
                     const std::optional<std::string>& result_json);
