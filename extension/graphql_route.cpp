@@ -239,9 +239,7 @@ http::Response GraphqlRoutes::with_auth_headers(http::Response r,
                                                 const auth_pg::Identity& identity) {
   if (!identity.authenticated()) return r;
   r.set_header("Cache-Control", "private, no-store");
-  const std::string* vary = r.find_header("Vary");
-  r.set_header("Vary",
-               (vary && !vary->empty() ? *vary + ", " : std::string()) + "Authorization, Cookie");
+  http::add_vary(r, "Authorization, Cookie");
   return r;
 }
 

@@ -202,24 +202,12 @@ void RequestAuthenticator::apply_settings(const Identity& identity, const http::
   set_local("request.method", request.method_text);
   set_local("request.path", request.path);
   json::Value headers = json::Value::object();
-  for (const http::Header& h : request.headers) {
-    std::string name = h.name;
-    for (char& c : name) c = char(std::tolower(static_cast<unsigned char>(c)));
-    headers.members().emplace_back(std::move(name), json::Value::string(h.value));
-  }
+  for (const http::Header& h : request.headers)
+    headers.members().emplace_back(http::to_lower(h.name), json::Value::string(h.value));
   set_local("request.headers", headers.dump());
   json::Value cookies = json::Value::object();
-  if (const std::string* cookie = request.header("cookie")) {
-    std::stringstream in(*cookie);
-    std::string pair;
-    while (std::getline(in, pair, ';')) {
-      size_t b = pair.find_first_not_of(' ');
-      size_t eq = pair.find('=');
-      if (b == std::string::npos || eq == std::string::npos || eq <= b) continue;
-      cookies.members().emplace_back(pair.substr(b, eq - b),
-                                     json::Value::string(pair.substr(eq + 1)));
-    }
-  }
+  for (auto& [name, value] : auth::parse_cookies(request.header("cookie")))
+    cookies.members().emplace_back(std::move(name), json::Value::string(std::move(value)));
   set_local("request.cookies", cookies.dump());
   // As PostgREST: the verified claims, or for an anonymous request just
   // {"role": <anonymous role>}, so that policies reading it as JSON work

@@ -1,54 +1,47 @@
 #include "core/auth/request_token.hpp"
 
-#include <cctype>
+#include "core/http/message.hpp"
 
 namespace pg_gateway::auth {
 
-namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
-
-}  // namespace
+using http::iequals;
+using http::trim_ows;
 
 std::optional<std::string> bearer_token(const std::string* authorization) {
   if (!authorization) return std::nullopt;
-  std::string_view v = trim(*authorization);
+  std::string_view v = trim_ows(*authorization);
   size_t space = v.find(' ');
   if (space == std::string_view::npos || !iequals(v.substr(0, space), "bearer"))
     return std::nullopt;
-  std::string_view token = trim(v.substr(space + 1));
+  std::string_view token = trim_ows(v.substr(space + 1));
   if (token.empty()) return std::nullopt;
   return std::string(token);
 }
 
-std::optional<std::string> cookie_value(const std::string* cookie_header, std::string_view name) {
-  if (!cookie_header || name.empty()) return std::nullopt;
+std::vector<std::pair<std::string, std::string>> parse_cookies(const std::string* cookie_header) {
+  std::vector<std::pair<std::string, std::string>> cookies;
+  if (!cookie_header) return cookies;
   std::string_view rest = *cookie_header;
   while (!rest.empty()) {
     size_t semi = rest.find(';');
-    std::string_view pair = trim(rest.substr(0, semi));
+    std::string_view pair = trim_ows(rest.substr(0, semi));
     rest = semi == std::string_view::npos ? std::string_view() : rest.substr(semi + 1);
     size_t eq = pair.find('=');
     if (eq == std::string_view::npos) continue;
-    if (trim(pair.substr(0, eq)) != name) continue;
-    std::string_view value = trim(pair.substr(eq + 1));
+    std::string_view name = trim_ows(pair.substr(0, eq));
+    if (name.empty()) continue;
+    std::string_view value = trim_ows(pair.substr(eq + 1));
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
       value = value.substr(1, value.size() - 2);
-    return std::string(value);
+    cookies.emplace_back(std::string(name), std::string(value));
   }
+  return cookies;
+}
+
+std::optional<std::string> cookie_value(const std::string* cookie_header, std::string_view name) {
+  if (name.empty()) return std::nullopt;
+  for (auto& [n, value] : parse_cookies(cookie_header))
+    if (n == name) return std::move(value);
   return std::nullopt;
 }
 

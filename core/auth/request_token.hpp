@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace pg_gateway::auth {
 
@@ -21,6 +23,10 @@ struct RequestToken {
 // RFC 9110 section 11.1). Other schemes (Basic, say, for a proxy in front)
 // are not ours and are ignored.
 std::optional<std::string> bearer_token(const std::string* authorization);
+
+// Every cookie of a Cookie header (RFC 6265 section 4.2.1: "a=1; b=2"; a
+// quoted value loses its quotes), in order.
+std::vector<std::pair<std::string, std::string>> parse_cookies(const std::string* cookie_header);
 
 // The value of cookie `name` in a Cookie header (RFC 6265 section 4.2.1:
 // "a=1; b=2"; a quoted value loses its quotes). The first one wins.

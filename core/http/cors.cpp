@@ -27,30 +27,6 @@ bool is_token_list(std::string_view v) {
   return true;
 }
 
-// Adds each comma-separated token of `value` to Vary unless already there.
-void add_vary(Response& resp, std::string_view value) {
-  const std::string* existing = resp.find_header("Vary");
-  std::string vary = existing ? *existing : std::string();
-  while (!value.empty()) {
-    size_t comma = value.find(',');
-    std::string_view token = trim_ows(value.substr(0, comma));
-    bool present = false;
-    std::string_view rest = vary;
-    while (!rest.empty() && !present) {
-      size_t c2 = rest.find(',');
-      present = iequals(trim_ows(rest.substr(0, c2)), token);
-      rest = c2 == std::string_view::npos ? std::string_view() : rest.substr(c2 + 1);
-    }
-    if (!token.empty() && !present) {
-      if (!vary.empty()) vary += ", ";
-      vary += token;
-    }
-    if (comma == std::string_view::npos) break;
-    value.remove_prefix(comma + 1);
-  }
-  resp.set_header("Vary", vary);
-}
-
 }  // namespace
 
 CorsPolicy CorsPolicy::parse(std::string_view list) {

@@ -56,6 +56,29 @@ std::string_view method_name(Method m) {
   return "OTHER";
 }
 
+void add_vary(Response& resp, std::string_view value) {
+  const std::string* existing = resp.find_header("Vary");
+  std::string vary = existing ? *existing : std::string();
+  while (!value.empty()) {
+    size_t comma = value.find(',');
+    std::string_view token = trim_ows(value.substr(0, comma));
+    bool present = false;
+    std::string_view rest = vary;
+    while (!rest.empty() && !present) {
+      size_t c2 = rest.find(',');
+      present = iequals(trim_ows(rest.substr(0, c2)), token);
+      rest = c2 == std::string_view::npos ? std::string_view() : rest.substr(c2 + 1);
+    }
+    if (!token.empty() && !present) {
+      if (!vary.empty()) vary += ", ";
+      vary += token;
+    }
+    if (comma == std::string_view::npos) break;
+    value.remove_prefix(comma + 1);
+  }
+  resp.set_header("Vary", vary);
+}
+
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {

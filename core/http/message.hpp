@@ -74,6 +74,10 @@ Response json_error(int status, std::string_view code, std::string_view message,
 
 std::string_view reason_phrase(int status);
 
+// Adds each comma-separated token of `value` to the response's Vary
+// header, unless it is there already (case-insensitively).
+void add_vary(Response& resp, std::string_view value);
+
 bool iequals(std::string_view a, std::string_view b);
 std::string to_lower(std::string_view s);
 // Strips optional whitespace (SP and HTAB, RFC 9110 5.6.3) from both ends.

@@ -10,6 +10,7 @@
 
 #include "core/auth/claim_path.hpp"
 #include "core/auth/jwt.hpp"
+#include "core/auth/request_token.hpp"
 #include "core/auth/token_cache.hpp"
 #include "core/util/base64.hpp"
 #include "core/util/hmac.hpp"
@@ -293,6 +294,29 @@ TEST(ClaimPath, Forms) {
   EXPECT_EQ(at("$.missing.role"), "<none>");
   for (const char* bad : {"", "$", "$.", "$[", "$[\"open", "$.a..b", "$[x]", "a]b"})
     EXPECT_THROW(ClaimPath::parse(bad), std::invalid_argument) << bad;
+}
+
+TEST(RequestToken, BearerHeaderCookieAndChallenge) {
+  std::string bearer = "  bearer   abc.def.ghi ", basic = "Basic dXNlcjpwYXNz", empty = "Bearer ";
+  EXPECT_EQ(bearer_token(&bearer), "abc.def.ghi");
+  EXPECT_FALSE(bearer_token(&basic));
+  EXPECT_FALSE(bearer_token(&empty));
+  EXPECT_FALSE(bearer_token(nullptr));
+  std::string cookies = "a=1; session=\"tok\"; bad; =x; session=second";
+  auto all = parse_cookies(&cookies);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[1], std::make_pair(std::string("session"), std::string("tok")));
+  EXPECT_EQ(cookie_value(&cookies, "session"), "tok");  // the first one
+  EXPECT_FALSE(cookie_value(&cookies, "missing"));
+  RequestToken t = find_token(&bearer, &cookies, "session");
+  EXPECT_EQ(t.source, TokenSource::kBearer);
+  t = find_token(&basic, &cookies, "session");
+  EXPECT_EQ(t.source, TokenSource::kCookie);
+  EXPECT_EQ(t.token, "tok");
+  EXPECT_EQ(find_token(nullptr, &cookies, "").source, TokenSource::kNone);
+  EXPECT_EQ(www_authenticate("invalid_token", "say \"hi\"\n"),
+            "Bearer realm=\"pg_gateway\", error=\"invalid_token\", "
+            "error_description=\"say \\\"hi\\\"\"");
 }
 
 TEST(TokenCache, LeastRecentlyUsedGoesFirst) {
