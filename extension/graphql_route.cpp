@@ -126,7 +126,7 @@ http::Response GraphqlRoutes::serve(http::Request& request) {
   const size_t plan_capacity = size_t(gucs::plan_cache_size);
   std::string activity = request.method_text + " " + request.path;
   request::TransactionOptions tx;
-  tx.read_only = true;  // queries only until mutations arrive
+  tx.read_only = true;  // queries; a mutation's fields get transactions of their own
   tx.statement_timeout_ms = gucs::statement_timeout_ms;
   tx.activity = activity.c_str();
 
@@ -148,10 +148,10 @@ http::Response GraphqlRoutes::serve(http::Request& request) {
       if (prepared->is_request_error()) return;
       if (!transport::allowed_over_get(in, prepared->operation_type())) return;
       const exec::SqlStatement* statement = prepared->statement();
-      if (!statement) return;
+      if (!statement && prepared->mutation_steps().empty()) return;
       Oid role = InvalidOid;
       refused = auth_.resolve_role(identity, request_role(), &role);
-      if (refused) return;
+      if (refused || !statement) return;  // mutations run below, a transaction per field
       running_statement = true;
       SavedUser saved = enter_role(role);
       auth_.apply_settings(identity, request);
@@ -174,6 +174,20 @@ http::Response GraphqlRoutes::serve(http::Request& request) {
         transport::graphql_response(in.format, true, prepared->respond({}, options)), identity);
   if (!transport::allowed_over_get(in, prepared->operation_type()))
     return transport::get_requires_query(in.format);
+
+  if (!prepared->mutation_steps().empty()) {
+    std::vector<std::optional<exec::SqlError>> step_errors;
+    run_mutation(*prepared, identity, request, results, step_errors);
+    if (options.mask_errors)
+      for (const std::optional<exec::SqlError>& e : step_errors)
+        if (e) log_masked_error(*e, request);
+    http::Response r =
+        with_auth_headers(transport::graphql_response(
+                              in.format, false, prepared->respond(results, options, step_errors)),
+                          identity);
+    r.close = request::cancelled_for_shutdown();
+    return r;
+  }
 
   if (statement_error) {
     if (statement_error->sqlstate == "57014" && request::cancelled_for_shutdown()) {
@@ -223,6 +237,74 @@ http::Response GraphqlRoutes::serve(http::Request& request) {
       if (r.error) log_masked_error(*r.error, request);
   return with_auth_headers(
       transport::graphql_response(in.format, false, prepared->respond(results, options)), identity);
+}
+
+// A mutation: each root field in its own transaction, in document order
+// (GraphQL runs mutation fields serially), so that a failing field rolls
+// back only its own writes and the fields before it stay committed, as in
+// PostGraphile. In each: the role and the request settings, the action,
+// then the payload statement with the action's value as $1 (a separate
+// statement, which sees the action's writes). No transaction is open
+// between fields, and none across network I/O: the response is sent after
+// the last one.
+void GraphqlRoutes::run_mutation(const exec::PreparedRequest& prepared,
+                                 const auth_pg::Identity& identity, const http::Request& request,
+                                 std::vector<exec::FieldResult>& results,
+                                 std::vector<std::optional<exec::SqlError>>& step_errors) {
+  // A delete that found nothing: an error of the field, raised as a C++
+  // exception so that run_in_transaction rolls back.
+  struct MissingRow {
+    std::string message;
+  };
+  const size_t plan_capacity = size_t(gucs::plan_cache_size);
+  std::string activity = request.method_text + " " + request.path + " (mutation)";
+  request::TransactionOptions tx;
+  tx.read_only = false;
+  tx.statement_timeout_ms = gucs::statement_timeout_ms;
+  tx.activity = activity.c_str();
+  const std::vector<exec::MutationStep>& steps = prepared.mutation_steps();
+  step_errors.assign(steps.size(), std::nullopt);
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const exec::MutationStep& step = steps[i];
+    results.resize(std::max(results.size(), step.first_column + step.columns));
+    if (request::cancelled_for_shutdown()) {
+      // The server is stopping: what has not started does not start.
+      step_errors[i] =
+          exec::SqlError{"57P01", "request cancelled because the server is shutting down", "", ""};
+      continue;
+    }
+    std::vector<std::optional<std::string>> payload_row;
+    try {
+      request::run_in_transaction(tx, [&] {
+        Oid role = InvalidOid;
+        if (auth_.resolve_role(identity, request_role(), &role))
+          throw http::HttpError(403, "PGGW403", "the request's role was refused");
+        SavedUser saved = enter_role(role);
+        auth_.apply_settings(identity, request);
+        TextRow action = plans_.run(step.action, plan_capacity, false);
+        std::optional<std::string> value = action.empty() ? std::nullopt : std::move(action[0]);
+        if (!value && !step.missing_row_error.empty()) throw MissingRow{step.missing_row_error};
+        if (step.payload) {
+          exec::SqlStatement payload = *step.payload;
+          payload.params[0] = std::move(value);
+          payload_row = plans_.run(payload, plan_capacity, false);
+        }
+        leave_role(saved);
+      });
+    } catch (const pg::PgError& e) {
+      step_errors[i] = to_sql_error(e);
+      continue;
+    } catch (const MissingRow& e) {
+      // P0002 no_data_found; masked like a database error, as PostGraphile does.
+      step_errors[i] = exec::SqlError{"P0002", e.message, "", ""};
+      continue;
+    } catch (const http::HttpError& e) {
+      step_errors[i] = exec::SqlError{"42501", e.what(), "", ""};
+      continue;
+    }
+    for (size_t c = 0; c < step.columns && c < payload_row.size(); ++c)
+      results[step.first_column + c] = {std::move(payload_row[c]), std::nullopt};
+  }
 }
 
 // 401 with WWW-Authenticate (RFC 6750), or 403; a GraphQL error body.

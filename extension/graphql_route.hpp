@@ -47,6 +47,10 @@ class GraphqlRoutes : public http::DynamicRoutes {
   static http::Response refusal_response(const auth_pg::Refusal& refused);
   static http::Response with_auth_headers(http::Response r, const auth_pg::Identity& identity);
   http::Response serve(http::Request& request);
+  void run_mutation(const graphql::exec::PreparedRequest& prepared,
+                    const auth_pg::Identity& identity, const http::Request& request,
+                    std::vector<graphql::exec::FieldResult>& results,
+                    std::vector<std::optional<graphql::exec::SqlError>>& step_errors);
 
   const WorkerStatus& status_;
   http::DynamicRoutes* fallback_;

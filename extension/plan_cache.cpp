@@ -152,7 +152,8 @@ void PlanCache::clear() {
   stats_.evictions = evictions;  // a flush is not pressure on the cache size
 }
 
-TextRow PlanCache::run(const graphql::exec::SqlStatement& statement, size_t capacity) {
+TextRow PlanCache::run(const graphql::exec::SqlStatement& statement, size_t capacity,
+                       bool read_only) {
   // pg_gateway.plan_cache_size may have shrunk since the last request.
   if (lru_.size() > capacity) evict_down_to(capacity);
   Entry* e = find(statement);
@@ -174,7 +175,7 @@ TextRow PlanCache::run(const graphql::exec::SqlStatement& statement, size_t capa
   for (size_t i = 0; i < statement.params.size(); ++i)
     if (statement.params[i]) texts[i] = statement.params[i]->c_str();
   const char* const* values = texts.data();
-  RawRow raw = pg::call([e, values] {
+  RawRow raw = pg::call([e, values, read_only] {
     int n = e->nparams;
     ParamListInfo params = makeParamList(n);
     for (int i = 0; i < n; ++i) {
@@ -189,7 +190,7 @@ TextRow PlanCache::run(const graphql::exec::SqlStatement& statement, size_t capa
         p->value = OidInputFunctionCall(input, const_cast<char*>(values[i]), ioparam, -1);
       }
     }
-    int rc = SPI_execute_plan_with_paramlist(e->plan, params, true, 2);
+    int rc = SPI_execute_plan_with_paramlist(e->plan, params, read_only, 2);
     if (rc != SPI_OK_SELECT)
       elog(ERROR, "GraphQL statement did not run as a query: %s", SPI_result_code_string(rc));
     if (SPI_processed != 1)

@@ -49,9 +49,12 @@ class PlanCache {
   // No destructor work: kept plans live in PostgreSQL's CacheMemoryContext
   // and end with the process, like everything the worker allocated.
 
-  // Runs `statement` read-only and returns its single row. `capacity` is
+  // Runs `statement` and returns its single row. `capacity` is
   // pg_gateway.plan_cache_size as of this request (0: nothing is kept).
-  TextRow run(const graphql::exec::SqlStatement& statement, size_t capacity);
+  // Read-only statements run on the transaction's snapshot; a writing one
+  // (a mutation's action and payload) makes the previous statement's
+  // writes visible and takes a fresh snapshot, as a new command would.
+  TextRow run(const graphql::exec::SqlStatement& statement, size_t capacity, bool read_only = true);
 
   // Frees every kept plan (the GraphQL schema was rebuilt).
   void clear();

@@ -10,9 +10,9 @@
 // types, RETURNS TABLE records and their connections; the Query type (node,
 // lookups by unique keys, custom queries, node fetchers, allXs). Fields come
 // in PostGraphile's order, which for resources is its registration order
-// (schema_builder_order.hpp). Then the Mutation type (SDL only, no plans
-// yet), filtered by the snapshot role's privileges as PostGraphile's RBAC
-// plugin does.
+// (schema_builder_order.hpp). Then the Mutation type (create, update,
+// delete, custom mutations and their payloads), filtered by the snapshot
+// role's privileges as PostGraphile's RBAC plugin does.
 #pragma once
 #include "core/core_zone.hpp"
 
@@ -86,6 +86,18 @@ struct FieldPlan {
     kCustomQuery,            // function -> one value (scalar, array, row)
     kCustomQueryConnection,  // SETOF function -> connection
     kAllRows,                // allPosts: connection over `table`
+    // Fields of Mutation (one root field = one transaction):
+    kCreate,          // createPost(input: {post: PostInput}): INSERT into `table`
+    kUpdate,          // updatePost / updatePostBy<Key>(input: {..., postPatch}): UPDATE
+    kDelete,          // deletePost / deletePostBy<Key>(input: {...}): DELETE
+    kCustomMutation,  // a VOLATILE function(input: {args...})
+    // Fields of a mutation payload (<X>Payload):
+    kPayloadClientMutationId,  // the input's clientMutationId, verbatim
+    kPayloadRow,               // post: the row written (or deleted)
+    kPayloadDeletedId,         // deletedPostId: the deleted row's global id
+    kPayloadResult,            // result: a custom mutation's value
+    kPayloadQuery,             // query: Query
+    kPayloadEdge,              // postEdge(orderBy:): the row as an edge of `table`
   };
   Kind kind = Kind::kColumn;
   int table = -1;  // index in BuiltSchema::tables of the rows read (relation target, lookup, allXs)
@@ -97,6 +109,11 @@ struct FieldPlan {
   std::vector<int16_t> remote_columns;  // relations: matching columns of `table`
   std::vector<ArgPlan> args;            // in GraphQL argument order
   std::string connection_type;          // connection fields: e.g. PostConnection
+  // kCreate: the input field holding the row (post); kUpdate: the patch
+  // (postPatch). kUpdate/kDelete: `constraint` is the unique key the input
+  // names, or nullptr for the global `id`. kCustomMutation: `args` are the
+  // input object's fields.
+  std::string input_field;
 };
 
 // A row object type: a table or view (table >= 0), a composite type

@@ -1,7 +1,7 @@
 // The Mutation root type and its input and payload types, in PostGraphile's
 // order: custom mutations (VOLATILE functions), then create, update and
-// delete per table in registry order. Only the SDL: the SQL compiler does
-// not run mutations yet (no FieldPlans here).
+// delete per table in registry order, with the plans the SQL compiler runs
+// them by (core/graphql/sql/compile_mutations.cpp).
 //
 // What is offered follows the snapshot role's privileges (PgRBACPlugin:
 // INSERT/UPDATE/DELETE on the table or on some column, column-level
@@ -68,6 +68,24 @@ void add_query_field(NamedType& payload) {
   payload.fields.push_back(output_field(
       "query", "Our root query field type. Allows us to run any query from our mutation payload.",
       TypeRef::named("Query")));
+}
+
+FieldPlan payload_field(FieldPlan::Kind kind, int table = -1) {
+  FieldPlan p;
+  p.kind = kind;
+  p.table = table;
+  return p;
+}
+
+// The plan of a payload: clientMutationId and query always; the row field,
+// deleted id, result and edge where the type has them.
+ObjectPlan payload_plan(const NamedType& payload, int table) {
+  ObjectPlan plan;
+  plan.type_name = payload.name;
+  plan.table = table;
+  plan.fields["clientMutationId"] = payload_field(FieldPlan::Kind::kPayloadClientMutationId);
+  plan.fields["query"] = payload_field(FieldPlan::Kind::kPayloadQuery);
+  return plan;
 }
 
 NamedType mutation_input_type(const std::string& name, const std::string& description) {
@@ -236,6 +254,8 @@ void Builder::add_payload_edge(const TableInfo& t, NamedType& payload) {
   order.default_value = "[PRIMARY_KEY_ASC]";
   edge.args.push_back(std::move(order));
   edge.deprecation_reason = deprecation(t.cls->tags, false);
+  out_.objects[payload.name].fields[edge.name] =
+      payload_field(FieldPlan::Kind::kPayloadEdge, table_index(t.cls->oid));
   payload.fields.push_back(std::move(edge));
 }
 
@@ -245,6 +265,7 @@ void Builder::add_mutation_type() {
   mutation.name = "Mutation";
   mutation.description =
       "The root mutation type which contains root level fields which mutate data.";
+  out_.objects["Mutation"].type_name = "Mutation";
   for (const FunctionResource& f : functions_)
     if (f.mutation_field) add_custom_mutation(f, mutation);
   std::vector<const TableInfo*> tables;
@@ -259,7 +280,10 @@ void Builder::add_mutation_type() {
   for (const TableInfo* t : tables)
     if (table_abilities(*t).del && !t->uniques.empty())
       add_update_delete_mutations(*t, false, mutation);
-  if (mutation.fields.empty()) return;  // graphql-js: no empty root types
+  if (mutation.fields.empty()) {  // graphql-js: no empty root types
+    out_.objects.erase("Mutation");
+    return;
+  }
   out_.schema.add(std::move(mutation));
   out_.schema.mutation_type = "Mutation";
 }
@@ -270,19 +294,26 @@ void Builder::add_custom_mutation(const FunctionResource& f, NamedType& mutation
   std::string type = naming::upper_camel_case(f.name);
   NamedType input =
       mutation_input_type(type + "Input", "All input for the `" + field + "` mutation.");
-  std::vector<ArgPlan> unused;
+  FieldPlan plan;
+  plan.kind = FieldPlan::Kind::kCustomMutation;
+  plan.function = f.function;
+  plan.table = f.row_table;
+  plan.pg_type = f.return_type;
   bool ok = true;
-  for (InputValue& a : function_args(f, 0, &unused, &ok))
+  for (InputValue& a : function_args(f, 0, &plan.args, &ok))
     input.input_fields.push_back(std::move(a));
   if (!ok) return;
   NamedType payload = payload_type(type + "Payload", "The output of our `" + field + "` mutation.");
+  out_.objects[payload.name] = payload_plan(payload, f.row_table);
   TypeRef result = function_return_type(f);
   if (!result.name.empty()) {
     if (f.returns_set) result = result.list();
     if (f.function->tags.has("notNull")) result = result.non_null();
     std::string result_field = f.function->tags.value("resultFieldName");
-    payload.fields.push_back(
-        output_field(result_field.empty() ? "result" : result_field, std::nullopt, result));
+    if (result_field.empty()) result_field = "result";
+    out_.objects[payload.name].fields[result_field] =
+        payload_field(FieldPlan::Kind::kPayloadResult, f.row_table);
+    payload.fields.push_back(output_field(result_field, std::nullopt, result));
   }
   add_query_field(payload);
   if (!f.returns_set && !f.returns_array && f.row_table >= 0)
@@ -290,6 +321,7 @@ void Builder::add_custom_mutation(const FunctionResource& f, NamedType& mutation
   Field m = output_field(field, description_of(f.function->tags), TypeRef::named(payload.name));
   m.args.push_back(input_argument(input.name));
   m.deprecation_reason = deprecation(f.function->tags, false);
+  out_.objects["Mutation"].fields[m.name] = std::move(plan);
   out_.schema.add(std::move(input));
   out_.schema.add(std::move(payload));
   mutation.fields.push_back(std::move(m));
@@ -307,6 +339,10 @@ void Builder::add_create_mutation(const TableInfo& t, NamedType& mutation) {
                     row_input.non_null()));
   NamedType payload =
       payload_type("Create" + n + "Payload", "The output of our create `" + n + "` mutation.");
+  int table = table_index(t.cls->oid);
+  out_.objects[payload.name] = payload_plan(payload, table);
+  out_.objects[payload.name].fields[table_field] =
+      payload_field(FieldPlan::Kind::kPayloadRow, table);
   payload.fields.push_back(output_field(
       table_field, "The `" + n + "` that was created by this mutation.", TypeRef::named(n)));
   payload.fields.back().deprecation_reason = deprecation(t.cls->tags, false);
@@ -316,6 +352,11 @@ void Builder::add_create_mutation(const TableInfo& t, NamedType& mutation) {
       output_field("create" + n, "Creates a single `" + n + "`.", TypeRef::named(payload.name));
   m.deprecation_reason = deprecation(t.cls->tags, false);
   m.args.push_back(input_argument(input.name));
+  FieldPlan plan;
+  plan.kind = FieldPlan::Kind::kCreate;
+  plan.table = table;
+  if (!row_input.name.empty()) plan.input_field = table_field;
+  out_.objects["Mutation"].fields[m.name] = std::move(plan);
   out_.schema.add(std::move(input));
   out_.schema.add(std::move(payload));
   mutation.fields.push_back(std::move(m));
@@ -336,24 +377,38 @@ void Builder::add_update_delete_mutations(const TableInfo& t, bool update, Named
 
   NamedType payload = payload_type(
       Verb + n + "Payload", type_desc("The output of our " + verb + " `" + n + "` mutation."));
+  int table = table_index(t.cls->oid);
+  ObjectPlan& payload_plans = out_.objects[payload.name] = payload_plan(payload, table);
+  payload_plans.fields[table_field] = payload_field(FieldPlan::Kind::kPayloadRow, table);
   payload.fields.push_back(output_field(
       table_field, field_desc("The `" + n + "` that was " + verb + "d by this mutation."),
       TypeRef::named(n)));
-  if (!update && !t.primary_key.empty())
+  if (!update && !t.primary_key.empty()) {
+    payload_plans.fields["deleted" + n + "Id"] =
+        payload_field(FieldPlan::Kind::kPayloadDeletedId, table);
     payload.fields.push_back(
         output_field("deleted" + n + "Id", std::nullopt, TypeRef::named("ID")));
+  }
   add_query_field(payload);
   add_payload_edge(t, payload);
   std::string payload_name = payload.name;
   out_.schema.add(std::move(payload));
 
-  auto add = [&](const std::string& field, NamedType input, const std::string& description) {
-    if (update)
+  auto add = [&](const std::string& field, NamedType input, const std::string& description,
+                 const catalog::Constraint* key) {
+    FieldPlan plan;
+    plan.kind = update ? FieldPlan::Kind::kUpdate : FieldPlan::Kind::kDelete;
+    plan.table = table;
+    plan.constraint = key;
+    if (update) {
+      plan.input_field = naming::camel_case(n + "Patch");
       input.input_fields.push_back(
-          input_field(naming::camel_case(n + "Patch"),
+          input_field(plan.input_field,
                       field_desc("An object where the defined keys will be set on the `" + n +
                                  "` being updated."),
                       TypeRef::named(patch).non_null()));
+    }
+    out_.objects["Mutation"].fields[field] = std::move(plan);
     Field m = output_field(field, description, TypeRef::named(payload_name));
     m.deprecation_reason = deprecation(t.cls->tags, false);
     m.args.push_back(input_argument(input.name));
@@ -371,7 +426,7 @@ void Builder::add_update_delete_mutations(const TableInfo& t, bool update, Named
                                "` to be " + verb + "d."),
                     TypeRef::named("ID").non_null()));
     add(field, std::move(input),
-        Verb + "s a single `" + n + "` using its globally unique id" + tail);
+        Verb + "s a single `" + n + "` using its globally unique id" + tail, nullptr);
   }
   for (const catalog::Constraint* u : t.uniques) {
     std::string field = verb + n + by_columns(t, u->keys);
@@ -391,7 +446,7 @@ void Builder::add_update_delete_mutations(const TableInfo& t, bool update, Named
           input_field(column->field_name, description_of(column->column->tags), type.non_null()));
     }
     if (!complete) continue;
-    add(field, std::move(input), Verb + "s a single `" + n + "` using a unique key" + tail);
+    add(field, std::move(input), Verb + "s a single `" + n + "` using a unique key" + tail, u);
   }
 }
 

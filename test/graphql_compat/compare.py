@@ -20,6 +20,9 @@ Command line: python3 compare.py EXPECTED.json ACTUAL.json  (ACTUAL may be a raw
 response); exits 1 and prints both normalized documents when they differ.
 """
 
+import base64
+import hashlib
+import hmac
 import json
 import os
 import re
@@ -58,7 +61,57 @@ def same(actual, expected):
     return normalize(actual) == normalize(expected)
 
 
-Case = namedtuple("Case", "name request expected http_status")
+Case = namedtuple("Case", "name request expected http_status headers reset")
+
+# The HS256 secret both servers verify tokens with (graphile.config.mjs gets
+# it as COMPAT_JWT_SECRET; pg_gateway as pg_gateway.jwt_secret).
+JWT_SECRET = "compat-suite-hs256-secret-0123456789abcdef"
+JWT_AUDIENCE = "postgraphile"  # PgLazyJWTPreset's default audience
+
+
+def bearer_token(claims):
+    """An HS256 JWT (no expiry: the golden files must not depend on the clock)."""
+    def b64(data):
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+    header = b64(json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":")).encode())
+    payload = b64(json.dumps(claims, separators=(",", ":"), sort_keys=True).encode())
+    signature = hmac.new(JWT_SECRET.encode(), f"{header}.{payload}".encode(),
+                         hashlib.sha256).digest()
+    return f"{header}.{payload}.{b64(signature)}"
+
+
+def parse_request(query, variables=None):
+    """(request body, extra HTTP headers, reset) for one case's query text.
+
+    Leading comment lines configure the case:
+      # operationName: X        sets operationName
+      # role: app_user          sends a Bearer token with that role claim
+      # claims: {"user_id": 3}  more claims for that token (JSON)
+      # reset                   the database is put back to the seed first
+    """
+    request = {"query": query}
+    headers = {}
+    reset = False
+    claims = {}
+    for line in query.split("\n"):
+        if not line.startswith("#"):
+            break
+        key, _, value = line[1:].strip().partition(":")
+        key, value = key.strip(), value.strip()
+        if key == "operationName":
+            request["operationName"] = value
+        elif key == "role":
+            claims["role"] = value
+        elif key == "claims":
+            claims.update(json.loads(value))
+        elif key == "reset":
+            reset = True
+    if claims:
+        claims["aud"] = JWT_AUDIENCE
+        headers["Authorization"] = "Bearer " + bearer_token(claims)
+    if variables is not None:
+        request["variables"] = variables
+    return request, headers, reset
 
 
 def load_cases(root=HERE):
@@ -75,17 +128,15 @@ def load_cases(root=HERE):
         name = fname[:-len(".graphql")]
         with open(os.path.join(qdir, fname)) as f:
             query = f.read()
-        request = {"query": query}
-        first = query.split("\n", 1)[0]
-        if first.startswith("# operationName:"):
-            request["operationName"] = first.split(":", 1)[1].strip()
+        variables = None
         vfile = os.path.join(qdir, name + ".variables.json")
         if os.path.exists(vfile):
             with open(vfile) as f:
-                request["variables"] = json.load(f)
+                variables = json.load(f)
+        request, headers, reset = parse_request(query, variables)
         with open(os.path.join(edir, name + ".json")) as f:
             expected = json.load(f)
-        cases.append(Case(name, request, expected, statuses.get(name)))
+        cases.append(Case(name, request, expected, statuses.get(name), headers, reset))
     return cases
 
 

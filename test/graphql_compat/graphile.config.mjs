@@ -1,11 +1,19 @@
 // PostGraphile v5 configuration used to produce the golden outputs (and by
-// bench/postgraphile_anchor.sh). Plain Amber preset: no JWT, default error
-// masking. Requests run as role app_anonymous on connections of
-// app_authenticator (see schema.sql).
+// bench/postgraphile_anchor.sh). Amber preset with default error masking.
+// A request without a token runs as app_anonymous on connections of
+// app_authenticator (see schema.sql); a request with `Authorization: Bearer
+// <HS256 token>` (audience "postgraphile") runs as the token's `role`, with
+// every claim in jwt.claims.<name>, as PostGraphile's PgLazyJWTPreset does
+// (its documentation recommends doing this in grafast.context instead,
+// which is what this file does). The compat cases that mutate send such a
+// token (compare.py's bearer_token); pg_gateway's comparator verifies the
+// same token with the same secret.
 //
 // Environment: COMPAT_DATABASE_URL (postgres://app_authenticator@127.0.0.1:PORT/compat)
 //              COMPAT_HTTP_PORT (grafserv port on 127.0.0.1)
+//              COMPAT_JWT_SECRET (the HS256 secret; compare.py's JWT_SECRET)
 import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
+import jwt from "jsonwebtoken";
 import { makePgService } from "postgraphile/adaptors/pg";
 
 /** @type {GraphileConfig.Preset} */
@@ -26,8 +34,24 @@ const preset = {
   },
   grafast: {
     explain: false,
-    context() {
-      return { pgSettings: { role: "app_anonymous" } };
+    context(requestContext) {
+      const pgSettings = { role: "app_anonymous" };
+      const authorization = requestContext?.node?.req?.headers?.authorization;
+      const secret = process.env.COMPAT_JWT_SECRET;
+      if (secret && typeof authorization === "string") {
+        const [scheme, token] = authorization.split(" ");
+        if (scheme.toLowerCase() === "bearer") {
+          const claims = jwt.verify(token, secret, {
+            algorithms: ["HS256"],
+            audience: "postgraphile",
+          });
+          if (claims.role) pgSettings.role = claims.role;
+          for (const [key, value] of Object.entries(claims))
+            if (value && /^[a-z_][a-z0-9_]*$/i.test(key) && key.length <= 52)
+              pgSettings[`jwt.claims.${key}`] = String(value);
+        }
+      }
+      return { pgSettings };
     },
   },
 };

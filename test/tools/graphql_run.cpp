@@ -8,7 +8,8 @@
 // "operationName"}); each output line is the response body. --sql prints the
 // statement and its parameters to stderr. Statements run as the server would:
 // one read-only transaction, the combined statement first, and per field in
-// savepoints when it fails.
+// savepoints when it fails. A mutation runs each root field's action and
+// payload in a transaction of its own.
 #include <libpq-fe.h>
 
 #include <fstream>
@@ -55,6 +56,45 @@ bool run(PGconn* conn, const SqlStatement& st, std::vector<std::optional<std::st
 
 void exec(PGconn* conn, const char* sql) { PQclear(PQexec(conn, sql)); }
 
+void show(const SqlStatement& st) {
+  std::cerr << st.sql << "\n";
+  for (size_t i = 0; i < st.params.size(); ++i)
+    std::cerr << "  $" << i + 1 << " = " << (st.params[i] ? *st.params[i] : "NULL")
+              << " :: " << st.param_types[i] << "\n";
+}
+
+// A mutation's steps, one transaction each, as the worker runs them.
+std::vector<std::optional<SqlError>> run_mutation(PGconn* conn,
+                                                  const graphql::exec::PreparedRequest& prepared,
+                                                  std::vector<FieldResult>& results,
+                                                  bool show_sql) {
+  std::vector<std::optional<SqlError>> step_errors;
+  for (const graphql::exec::MutationStep& step : prepared.mutation_steps()) {
+    results.resize(step.first_column + step.columns);
+    step_errors.emplace_back();
+    if (show_sql) show(step.action);
+    exec(conn, "begin");
+    std::vector<std::optional<std::string>> row;
+    SqlError error;
+    bool ok = run(conn, step.action, row, error);
+    if (ok && !row.empty() && !row[0] && !step.missing_row_error.empty()) {
+      error = SqlError{"P0002", step.missing_row_error, "", ""};
+      ok = false;
+    }
+    if (ok && step.payload) {
+      SqlStatement payload = *step.payload;
+      payload.params[0] = row.empty() ? std::nullopt : row[0];
+      if (show_sql) show(payload);
+      ok = run(conn, payload, row, error);
+      for (size_t i = 0; ok && i < step.columns; ++i)
+        results[step.first_column + i] = FieldResult{row[i], std::nullopt};
+    }
+    if (!ok) step_errors.back() = error;
+    exec(conn, ok ? "commit" : "rollback");
+  }
+  return step_errors;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -90,13 +130,13 @@ int main(int argc, char** argv) {
     auto prepared = graphql::exec::prepare(*schema, body.value->find("query")->text(),
                                            body.value->find("variables"), op_name, options);
     std::vector<FieldResult> results;
+    if (!prepared.mutation_steps().empty()) {
+      auto step_errors = run_mutation(conn, prepared, results, show_sql);
+      std::cout << prepared.respond(results, options, step_errors) << "\n" << std::flush;
+      continue;
+    }
     if (const SqlStatement* st = prepared.statement()) {
-      if (show_sql) {
-        std::cerr << st->sql << "\n";
-        for (size_t i = 0; i < st->params.size(); ++i)
-          std::cerr << "  $" << i + 1 << " = " << (st->params[i] ? *st->params[i] : "NULL")
-                    << " :: " << st->param_types[i] << "\n";
-      }
+      if (show_sql) show(*st);
       exec(conn, "begin read only");
       exec(conn, "savepoint whole");
       std::vector<std::optional<std::string>> row;

@@ -140,15 +140,95 @@ TEST(GraphqlCompiler, PageSizesAreParameters) {
 
 namespace {
 
-TEST(GraphqlCompiler, MutationsAreServedButNotExecutedYet) {
-  auto p = prepare("mutation { __typename publishPost(input: {postId: 1}) { result { rowId } } }");
+TEST(GraphqlCompiler, EachMutationFieldIsAStepWithItsValuesAsParameters) {
+  auto p = prepare(
+      R"(mutation { __typename
+         a: createTag(input: {clientMutationId: "c1", tag: {name: "x'); drop table app.tags; --"}}) {
+           clientMutationId tag { rowId name } query { allTags { totalCount } } }
+         b: updatePostByRowId(input: {rowId: 7, postPatch: {title: "t"}}) { post { title } }
+         c: deletePost(input: {id: "WyJQb3N0IiwzXQ=="}) { deletedPostId } })");
   ASSERT_FALSE(p.is_request_error()) << respond_null(p);
-  EXPECT_EQ(p.statement(), nullptr);  // nothing runs
-  std::string body = p.respond({}, RequestOptions());
-  EXPECT_NE(body.find(R"("data":{"__typename":"Mutation","publishPost":null})"), std::string::npos)
-      << body;
-  EXPECT_NE(body.find("mutations are not supported by this version of pg_gateway"),
+  EXPECT_EQ(p.statement(), nullptr);  // no single statement: one transaction per field
+  const auto& steps = p.mutation_steps();
+  ASSERT_EQ(steps.size(), 3u);
+  // The action returns the written row; the payload reads it back as $1.
+  EXPECT_NE(steps[0].action.sql.find(R"(insert into "app"."tags" as __x ("name") values ($1))"),
+            std::string::npos)
+      << steps[0].action.sql;
+  EXPECT_EQ(steps[0].action.sql.find("drop table"), std::string::npos);
+  EXPECT_EQ(*steps[0].action.params[0], "x'); drop table app.tags; --");
+  ASSERT_TRUE(steps[0].payload);
+  EXPECT_NE(steps[0].payload->sql.find(R"(from (select $1::"app"."tags" as v) as __r)"),
+            std::string::npos)
+      << steps[0].payload->sql;
+  EXPECT_EQ(steps[0].columns, 2u);  // tag, and allTags under query
+  EXPECT_EQ(steps[1].first_column, 2u);
+  EXPECT_NE(steps[1].action.sql.find(
+                R"(update "app"."posts" as __x set "title" = $1 where __x."id" = $2)"),
+            std::string::npos)
+      << steps[1].action.sql;
+  EXPECT_TRUE(steps[1].missing_row_error.empty());  // an update that finds nothing is a null row
+  // The node id decodes before any SQL runs; a delete that finds nothing is an error.
+  EXPECT_NE(steps[2].action.sql.find(R"(delete from "app"."posts" as __x where __x."id" = $1)"),
             std::string::npos);
+  EXPECT_EQ(*steps[2].action.params[0], "3");
+  EXPECT_NE(steps[2].missing_row_error.find("No values were deleted in collection 'posts'"),
+            std::string::npos);
+
+  // Field b failed, a and c did not.
+  std::vector<FieldResult> results(5);
+  results[0].json = R"({"rowId":11,"name":"x"})";
+  results[1].json = R"({"totalCount":11})";
+  results[3].json = R"("WyJQb3N0IiwzXQ==")";
+  std::vector<std::optional<graphql::exec::SqlError>> errors(3);
+  errors[1] = graphql::exec::SqlError{"23505", "duplicate key", "", ""};
+  std::string body = p.respond(results, RequestOptions(), errors);
+  EXPECT_EQ(body, R"({"errors":[{"message":"duplicate key","locations":[{"line":4,"column":10}],)"
+                  R"("path":["b"],"extensions":{"code":"23505"}}],"data":{"__typename":"Mutation",)"
+                  R"("a":{"clientMutationId":"c1","tag":{"rowId":11,"name":"x"},)"
+                  R"("query":{"allTags":{"totalCount":11}}},"b":null,)"
+                  R"("c":{"deletedPostId":"WyJQb3N0IiwzXQ=="}}})");
+}
+
+TEST(GraphqlCompiler, MutationIdsAndPatchesAreCheckedBeforeAnySqlRuns) {
+  auto p = prepare(
+      R"(mutation {
+         wrongType: updatePost(input: {id: "WyJUYWciLDFd", postPatch: {title: "t"}}) { post { rowId } }
+         garbage: deletePost(input: {id: "%%%"}) { deletedPostId }
+         empty: updateTagByName(input: {name: "x", tagPatch: {}}) { tag { rowId } } })");
+  ASSERT_FALSE(p.is_request_error()) << respond_null(p);
+  EXPECT_TRUE(p.mutation_steps().empty());
+  EXPECT_EQ(
+      p.respond({}, RequestOptions()),
+      R"({"errors":[{"message":"Attempted to update a record, but no new values were )"
+      R"(specified.","locations":[{"line":4,"column":10}],"path":["empty"],"extensions":{}}],)"
+      R"("data":{"wrongType":null,"garbage":null,"empty":null}})");
+}
+
+TEST(GraphqlCompiler, CustomMutationResultsAndCompositeInputs) {
+  auto p = prepare(
+      R"(mutation {
+         bumpViewCount(input: {postId: 1}) { result }
+         archivePostsBy(input: {author: 2}) { result { rowId } }
+         updateUserByUsername(input: {username: "bob", userPatch: {address: {street: "a \"b\", c", country: "\\"}}}) { user { rowId } } })");
+  ASSERT_FALSE(p.is_request_error()) << respond_null(p);
+  const auto& steps = p.mutation_steps();
+  ASSERT_EQ(steps.size(), 3u);
+  // A scalar result is computed with the call; the default argument is left to PostgreSQL.
+  EXPECT_NE(steps[0].action.sql.find(R"("app"."bump_view_count"($1))"), std::string::npos)
+      << steps[0].action.sql;
+  EXPECT_NE(steps[0].payload->sql.find(R"((__r.v -> 'result'))"), std::string::npos);
+  // Rows of a table go to the payload as an array of the row type.
+  EXPECT_NE(
+      steps[1].action.sql.find(R"(array(select __f from "app"."archive_posts_by"($1) as __f))"),
+      std::string::npos)
+      << steps[1].action.sql;
+  EXPECT_NE(steps[1].payload->sql.find(R"($1::"app"."posts"[])"), std::string::npos);
+  // A composite input value is a record literal: absent fields NULL, quotes doubled.
+  const auto& params = steps[2].action.params;
+  bool found = false;
+  for (const auto& v : params) found |= v && *v == R"(("a ""b"", c",,,"\\"))";
+  EXPECT_TRUE(found);
 }
 
 }  // namespace

@@ -169,6 +169,139 @@ struct Planner {
   }
 };
 
+// Renumbers the column nodes of a payload planned on its own (its columns
+// counted from 0) to their place among all the steps' columns.
+void offset_columns(ResponseNode& node, size_t offset) {
+  if (node.kind == ResponseNode::Kind::kColumn) node.column += offset;
+  for (ResponseNode& m : node.members) offset_columns(m, offset);
+}
+
+// One root field of Mutation: its MutationStep (action, then payload) and
+// the shape of its payload in the response. Compile errors null the field
+// with the error and run nothing.
+ResponseNode plan_mutation_field(const ServedSchema& schema, const FieldGroup& group,
+                                 const FragmentMap& fragments, const VariableValues& variables,
+                                 std::vector<MutationStep>& steps, ResponsePlan& response) {
+  const std::string& name = group.first().name.value;
+  std::vector<SourceLocation> locations{location_of(group.first().loc)};
+  std::vector<PathSegment> path{PathSegment(group.response_key)};
+  auto literal = [](std::string json) {
+    ResponseNode n;
+    n.literal = std::move(json);
+    return n;
+  };
+  auto failed = [&](Error e, bool internal) {
+    ResponseNode n;
+    n.error = std::move(e);
+    n.internal_error = internal;
+    return n;
+  };
+  if (name == "__typename") return literal(json::Value::string("Mutation").dump());
+  const build::ObjectPlan& mutation_plan = schema.built().objects.at("Mutation");
+  auto it = mutation_plan.fields.find(name);
+  const schema::Field* def = schema.schema().find("Mutation")->field(name);
+  if (it == mutation_plan.fields.end() || !def)
+    return failed(Error{"Field \"" + name + "\" is not available", locations, path, {}}, false);
+  const std::string& payload_type = def->type.name;
+  const build::ObjectPlan* payload_plan = nullptr;
+  if (auto p = schema.built().objects.find(payload_type); p != schema.built().objects.end())
+    payload_plan = &p->second;
+
+  MutationStep step;
+  ResponseNode node;
+  node.kind = ResponseNode::Kind::kObject;
+  node.path = path;
+  node.locations = locations;
+  try {
+    sql::Params action_params;
+    sql::Compiler action_compiler(schema.built(), schema.catalog(), fragments, variables,
+                                  action_params);
+    std::optional<sql::MutationAction> action = action_compiler.mutation_action(it->second, group);
+    if (!action) return literal("null");  // an id of no row of this table
+    step.action.sql = std::move(action->sql);
+    step.action.params = action_params.values();
+    step.action.param_types = action_params.types();
+    step.missing_row_error = action->missing_row_error;
+
+    // The payload statement: $1 is the action's value.
+    sql::Params params;
+    std::string value = params.add(std::nullopt, 0);
+    sql::Compiler compiler(schema.built(), schema.catalog(), fragments, variables, params);
+    Planner planner{schema, fragments, variables, params, compiler, {}, {}, false};
+    for (const FieldGroup& sub :
+         collect_subfields(schema.schema(), payload_type, group, fragments, variables)) {
+      const std::string& field = sub.first().name.value;
+      std::vector<PathSegment> sub_path = path;
+      sub_path.emplace_back(sub.response_key);
+      if (field == "__typename") {
+        node.add(sub.response_key, literal(json::Value::string(payload_type).dump()));
+        continue;
+      }
+      auto p = payload_plan
+                   ? payload_plan->fields.find(field)
+                   : std::map<std::string, build::FieldPlan, std::less<>>::const_iterator{};
+      if (!payload_plan || p == payload_plan->fields.end())
+        throw sql::CompileError("No plan for field " + payload_type + "." + field);
+      switch (p->second.kind) {
+        case build::FieldPlan::Kind::kPayloadClientMutationId:
+          if (action->client_mutation_id && action->client_mutation_id_needs_row) {
+            ResponseNode column;
+            column.kind = ResponseNode::Kind::kColumn;
+            column.column = planner.columns.size();
+            planner.columns.push_back("case when __r.v is null then null else " +
+                                      params.add(*action->client_mutation_id, sql::oid::kJson) +
+                                      "::json end");
+            node.add(sub.response_key, std::move(column));
+          } else {
+            node.add(sub.response_key, literal(action->client_mutation_id.value_or("null")));
+          }
+          break;
+        case build::FieldPlan::Kind::kPayloadQuery:
+          node.add(
+              sub.response_key,
+              planner.query_object(collect_subfields(schema.schema(), schema.schema().query_type,
+                                                     sub, fragments, variables),
+                                   sub_path));
+          break;
+        default: {
+          ResponseNode column;
+          column.kind = ResponseNode::Kind::kColumn;
+          column.column = planner.columns.size();
+          column.path = sub_path;
+          column.locations = {location_of(sub.first().loc)};
+          planner.columns.push_back(
+              compiler.payload_field(payload_type, p->second, sub, "__r.v", *action));
+          node.add(sub.response_key, std::move(column));
+        }
+      }
+    }
+    response.leading_errors.insert(response.leading_errors.end(), planner.field_errors.begin(),
+                                   planner.field_errors.end());
+    if (!planner.columns.empty()) {
+      SqlStatement payload;
+      payload.sql = "select ";
+      for (size_t i = 0; i < planner.columns.size(); ++i)
+        payload.sql += (i ? ", " : "") + planner.columns[i] + " as c" + std::to_string(i);
+      payload.sql += " from (select " + value + "::" + action->value_cast + " as v) as __r";
+      payload.params = params.values();
+      payload.param_types = params.types();
+      step.payload = std::move(payload);
+    }
+    step.columns = planner.columns.size();
+  } catch (const sql::CompileError& e) {
+    return failed(Error{e.what(), locations, path, {}}, e.internal);
+  } catch (const CollectFieldsError& e) {
+    Error error = e.error;
+    error.path = path;
+    return failed(std::move(error), false);
+  }
+  step.first_column = steps.empty() ? 0 : steps.back().first_column + steps.back().columns;
+  offset_columns(node, step.first_column);
+  node.step = int(steps.size());
+  steps.push_back(std::move(step));
+  return node;
+}
+
 // grafserv's masked error: a stable hash of the error and an id to find it
 // in the server log.
 Error masked(std::string_view text, std::vector<SourceLocation> locations,
@@ -184,10 +317,18 @@ Error masked(std::string_view text, std::vector<SourceLocation> locations,
 
 struct Writer {
   const std::vector<FieldResult>& results;
+  const std::vector<std::optional<SqlError>>& step_errors;
   const RequestOptions& options;
   std::vector<Error> errors;
 
   void write(json::Writer& out, const ResponseNode& node) {
+    if (node.step >= 0 && size_t(node.step) < step_errors.size() &&
+        step_errors[size_t(node.step)]) {
+      // A mutation field whose transaction failed: null, with the error.
+      errors.push_back(sql_error(*step_errors[size_t(node.step)], node));
+      out.null();
+      return;
+    }
     switch (node.kind) {
       case ResponseNode::Kind::kLiteral:
         if (node.error) {
@@ -294,26 +435,17 @@ PreparedRequest prepare(const ServedSchema& schema, std::string_view query,
     return out;
   }
   if (op->operation == OperationType::kMutation) {
-    // The Mutation type is served (PostGraphile's schema, introspection and
-    // validation), but its fields do not execute yet: each one is null with
-    // a field error, and nothing runs.
     plan->data.kind = ResponseNode::Kind::kObject;
     try {
       for (const FieldGroup& group :
            collect_fields(schema.schema(), *root_type, op->selection_set, fragments, values)) {
-        ResponseNode n;
-        if (group.first().name.value == "__typename")
-          n.literal = json::Value::string(*root_type).dump();
-        else
-          n.error = Error{"mutations are not supported by this version of pg_gateway",
-                          {location_of(group.first().loc)},
-                          {group.response_key},
-                          {}};
-        plan->data.add(group.response_key, std::move(n));
+        plan->data.add(group.response_key, plan_mutation_field(schema, group, fragments, values,
+                                                               out.mutation_steps_, *plan));
       }
     } catch (const CollectFieldsError& e) {
       plan->leading_errors.push_back(e.error);
       plan->data_is_null = true;
+      out.mutation_steps_.clear();
     }
     out.plan_ = std::move(plan);
     return out;
@@ -358,8 +490,9 @@ PreparedRequest prepare(const ServedSchema& schema, std::string_view query,
   return out;
 }
 
-std::string PreparedRequest::respond(const std::vector<FieldResult>& results,
-                                     const RequestOptions& options) const {
+std::string PreparedRequest::respond(
+    const std::vector<FieldResult>& results, const RequestOptions& options,
+    const std::vector<std::optional<SqlError>>& step_errors) const {
   json::Writer out;
   out.begin_object();
   if (is_request_error() || !plan_) {
@@ -369,7 +502,7 @@ std::string PreparedRequest::respond(const std::vector<FieldResult>& results,
     out.end_object();
     return out.take();
   }
-  Writer writer{results, options, plan_->leading_errors};
+  Writer writer{results, step_errors, options, plan_->leading_errors};
   std::string data = "null";
   if (!plan_->data_is_null) {
     json::Writer data_out;

@@ -5,7 +5,8 @@
 //              compile every field that needs data into ONE SQL statement
 //              (all user values are $n parameters); fields that need no
 //              data (__typename, introspection, Query.id, node ids that do
-//              not decode) are resolved here.
+//              not decode) are resolved here. A mutation compiles instead
+//              into one MutationStep per root field.
 //   respond()  given the statement's single row (one JSON text per column),
 //              or per-field results when it raised an error, writes the
 //              response body.
@@ -94,6 +95,21 @@ struct FieldResult {
   std::optional<SqlError> error;
 };
 
+// One root field of a mutation, run in its own transaction, in document
+// order: the action (one row, one column: what it wrote), then, when the
+// payload needs data, the payload statement with the action's value as its
+// first parameter. Its json columns are results[first_column ...
+// first_column + columns) for respond().
+struct MutationStep {
+  SqlStatement action;
+  std::optional<SqlStatement> payload;  // payload->params[0] is set from the action's value
+  size_t first_column = 0;
+  size_t columns = 0;
+  // Non-empty: a NULL action value fails the field with this message (and
+  // the transaction rolls back).
+  std::string missing_row_error;
+};
+
 class PreparedRequest {
  public:
   PreparedRequest();
@@ -120,9 +136,15 @@ class PreparedRequest {
   // subtransaction, to find which field failed.
   const std::vector<SqlStatement>& field_statements() const { return field_statements_; }
 
+  // Mutations: no statement(); these steps instead, one transaction each.
+  const std::vector<MutationStep>& mutation_steps() const { return mutation_steps_; }
+
   // The response body (JSON). `results` holds one entry per column of
-  // statement() (empty when statement() is nullptr).
-  std::string respond(const std::vector<FieldResult>& results, const RequestOptions& options) const;
+  // statement() (empty when statement() is nullptr), or for mutations one
+  // per payload column of every step; `step_errors` one per mutation step
+  // (the field is null with that error).
+  std::string respond(const std::vector<FieldResult>& results, const RequestOptions& options,
+                      const std::vector<std::optional<SqlError>>& step_errors = {}) const;
 
  private:
   friend PreparedRequest prepare(const ServedSchema&, std::string_view, const json::Value*,
@@ -131,6 +153,7 @@ class PreparedRequest {
   OperationType operation_type_ = OperationType::kQuery;
   std::optional<SqlStatement> statement_;
   std::vector<SqlStatement> field_statements_;
+  std::vector<MutationStep> mutation_steps_;
   std::unique_ptr<ResponsePlan> plan_;
 };
 

@@ -29,7 +29,10 @@ struct ResponseNode {
   }
   std::optional<Error> error;   // kLiteral null because of this field error
   bool internal_error = false;  // masked like a database error when masking is on
-  // kColumn: where a database error of this column is reported.
+  // A mutation field's payload (kObject): the MutationStep whose error, if
+  // it failed, nulls it.
+  int step = -1;
+  // kColumn, and mutation fields: where a database error is reported.
   std::vector<PathSegment> path;
   std::vector<SourceLocation> locations;
 };

@@ -19,11 +19,6 @@ namespace {
 constexpr const char* kInvalidCursor =
     "Invalid cursor, please enter a cursor from a previous request, or null.";
 
-std::string resource_name(const catalog::Class& cls) {
-  std::string n = cls.tags.value("name");
-  return n.empty() ? cls.name : n;
-}
-
 std::optional<int64_t> int_arg(const std::map<std::string, json::Value, std::less<>>& args,
                                const char* name) {
   auto it = args.find(name);
@@ -32,6 +27,21 @@ std::optional<int64_t> int_arg(const std::map<std::string, json::Value, std::les
 }
 
 }  // namespace
+
+std::string resource_name(const catalog::Class& cls) {
+  std::string n = cls.tags.value("name");
+  return n.empty() ? cls.name : n;
+}
+
+// A row's cursor as JSON text: [digest, ...its values of the order terms].
+std::string Compiler::cursor_text(const std::vector<OrderTerm>& terms, const std::string& digest,
+                                  const std::string& row) {
+  std::string text = quote_literal("[" + json::Value::string(digest).dump());
+  for (const OrderTerm& term : terms)
+    text += " || ',' || coalesce((" + output_json(cat_, term.type, term_sql(term, row)) +
+            ")::text, 'null')";
+  return text + " || ']'";
+}
 
 Compiler::Instance Compiler::instantiate(const Source& source, const std::string& resource) {
   Instance in;
@@ -301,11 +311,7 @@ std::string Compiler::connection_json(const build::ConnectionPlan& conn, const S
   if (natural) {
     cursor_text = "'[\"natural\",' || " + in.rownum + "::text || ']'";
   } else {
-    cursor_text = quote_literal("[" + json::Value::string(digest).dump());
-    for (const OrderTerm& term : terms)
-      cursor_text += " || ',' || coalesce((" +
-                     output_json(cat_, term.type, term_sql(term, in.row)) + ")::text, 'null')";
-    cursor_text += " || ']'";
+    cursor_text = this->cursor_text(terms, digest, in.row);
   }
 
   // Page sizes are parameters too: the SQL text (and so the cached plan)

@@ -128,16 +128,23 @@ std::string Compiler::function_call(const catalog::Function& fn, const FieldPlan
                                plan.kind == FieldPlan::Kind::kCustomQueryConnection
                            ? "Query"
                            : "";
+  // Arguments belong to the field on its parent type; the plan knows the field.
+  std::map<std::string, json::Value, std::less<>> values;
+  if (!plan.args.empty()) values = arguments(group, parent.empty() ? current_parent_ : parent);
+  return call_sql(fn, plan, row_arg, values);
+}
+
+// The call itself, with the argument values by GraphQL name (a field's
+// arguments, or a custom mutation's input fields).
+std::string Compiler::call_sql(const catalog::Function& fn, const FieldPlan& plan,
+                               const std::optional<std::string>& row_arg,
+                               const std::map<std::string, json::Value, std::less<>>& values) {
   std::map<int, std::string> given;
   if (row_arg) given[0] = *row_arg;
-  if (!plan.args.empty()) {
-    // Arguments belong to the field on its parent type; the plan knows the field.
-    auto values = arguments(group, parent.empty() ? current_parent_ : parent);
-    for (const build::ArgPlan& a : plan.args) {
-      auto v = values.find(a.name);
-      if (v == values.end()) continue;
-      given[a.position] = param(v->second, a.pg_type);
-    }
+  for (const build::ArgPlan& a : plan.args) {
+    auto v = values.find(a.name);
+    if (v == values.end()) continue;
+    given[a.position] = param(v->second, a.pg_type);
   }
   std::vector<const catalog::Argument*> inputs;
   for (const catalog::Argument& a : fn.arguments)

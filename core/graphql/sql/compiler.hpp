@@ -34,6 +34,24 @@ struct CompileError : std::runtime_error {
   bool internal;
 };
 
+// What a root field of Mutation runs first (core/graphql/sql/compile_mutations.cpp).
+struct MutationAction {
+  // One row, one column `v`: the row written (a value of the table's row
+  // type, NULL when no row matched), the rows a function returned (an
+  // array of them), or a function's result already as JSON.
+  std::string sql;
+  // What the payload statement casts its $1 (the action's `v`) to.
+  std::string value_cast;
+  bool result_json_in_action = false;             // v is {response key: result JSON}
+  std::optional<std::string> client_mutation_id;  // the input's, as JSON text
+  // PostGraphile carries clientMutationId on an update's row: when no row
+  // was updated, it is null too.
+  bool client_mutation_id_needs_row = false;
+  // Non-empty: a NULL `v` fails the field with this message (a delete that
+  // found nothing, as in PostGraphile).
+  std::string missing_row_error;
+};
+
 class Compiler {
  public:
   Compiler(const build::BuiltSchema& built, const catalog::Catalog& catalog,
@@ -47,6 +65,18 @@ class Compiler {
   // CompileError.
   std::optional<std::string> root_field(const build::FieldPlan& plan,
                                         const exec::FieldGroup& group);
+
+  // The action of a root field of Mutation. nullopt: the field is null
+  // without running anything (an id that does not decode to a row of the
+  // table, as in PostGraphile). Throws CompileError (an empty patch...).
+  std::optional<MutationAction> mutation_action(const build::FieldPlan& plan,
+                                                const exec::FieldGroup& group);
+  // A json expression for one field of a mutation payload (the row, the
+  // deleted id, the result, the edge) over `value`, the action's value as
+  // the payload statement sees it (already cast to action.value_cast).
+  std::string payload_field(const std::string& payload_type, const build::FieldPlan& plan,
+                            const exec::FieldGroup& group, const std::string& value,
+                            const MutationAction& action);
 
  private:
   // Where a connection's rows come from.
@@ -80,6 +110,8 @@ class Compiler {
   std::vector<std::string> condition_sql(const json::Value* condition,
                                          const std::string& input_type, const std::string& row,
                                          int table);
+  std::string cursor_text(const std::vector<OrderTerm>& terms, const std::string& digest,
+                          const std::string& row);
   std::string cursor_condition(const std::vector<OrderTerm>& terms, const std::string& row,
                                const std::string& rownum, const std::vector<json::Value>& values,
                                bool after);
@@ -99,6 +131,10 @@ class Compiler {
   std::string function_call(const catalog::Function& fn, const build::FieldPlan& plan,
                             const std::optional<std::string>& row_arg,
                             const exec::FieldGroup& group);
+  std::string call_sql(const catalog::Function& fn, const build::FieldPlan& plan,
+                       const std::optional<std::string>& row_arg,
+                       const std::map<std::string, json::Value, std::less<>>& values);
+  std::optional<std::string> key_condition(const build::FieldPlan& plan, const json::Value& input);
   std::string node_id_sql(int table, const std::string& row);
   std::optional<std::string> fetch_by_node_id(const exec::FieldGroup& group, int only_table);
 
@@ -116,6 +152,9 @@ class Compiler {
   std::string current_parent_ = "Query";  // the type whose field is being compiled
 };
 
+// The name PostGraphile gives a table's resource (its @name, or its name).
+std::string resource_name(const catalog::Class& cls);
+
 // json_build_object over (key, json expression) pairs; splits past
 // PostgreSQL's 100-argument limit while keeping key order.
 std::string build_object(const std::vector<std::pair<std::string, std::string>>& members);
@@ -130,5 +169,7 @@ bool valid_key_text(catalog::Oid type, std::string_view text);
 
 std::optional<std::string> input_text(const catalog::Catalog& catalog, const json::Value& value,
                                       catalog::Oid type);
+std::string record_text(const catalog::Catalog& catalog, const catalog::Type& type,
+                        const json::Value& object);
 
 }  // namespace pg_gateway::graphql::sql

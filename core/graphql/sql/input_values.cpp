@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/graphql/sql/compiler.hpp"
+#include "core/naming/inflection.hpp"
 
 namespace pg_gateway::graphql::sql {
 
@@ -46,6 +47,33 @@ std::string interval_text(const json::Value& object) {
 
 }  // namespace
 
+// A composite input object (AddressInput) as a record literal: the
+// attributes in order, each double-quoted (quotes and backslashes escaped
+// as record_in reads them), an absent or null field empty (NULL). The
+// fields are named as the builder named the input type's: the camelCase
+// of the attribute's @name or name.
+std::string record_text(const catalog::Catalog& catalog, const catalog::Type& type,
+                        const json::Value& object) {
+  std::string out = "(";
+  bool first = true;
+  for (const catalog::Column& a : type.attributes) {
+    if (a.num < 1) continue;
+    if (!first) out += ',';
+    first = false;
+    std::string field = a.tags.value("name").empty() ? a.name : a.tags.value("name");
+    const json::Value* v = object.find(naming::camel_case(field));
+    std::optional<std::string> text = v ? input_text(catalog, *v, a.type) : std::nullopt;
+    if (!text) continue;
+    out += '"';
+    for (char c : *text) {
+      if (c == '"' || c == '\\') out += c;  // doubled
+      out += c;
+    }
+    out += '"';
+  }
+  return out + ")";
+}
+
 std::optional<std::string> input_text(const catalog::Catalog& catalog, const json::Value& value,
                                       Oid type) {
   if (value.is_null()) return std::nullopt;
@@ -56,6 +84,8 @@ std::optional<std::string> input_text(const catalog::Catalog& catalog, const jso
   }
   if (base == oid::kInterval && value.is_object()) return interval_text(value);
   const catalog::Type* t = catalog.find_type(base);
+  if (t && t->kind == catalog::Type::Kind::kComposite && value.is_object())
+    return record_text(catalog, *t, value);
   if (t && t->category == 'A' && t->element) {
     if (!value.is_array()) {
       // Input coercion wraps a single value into a list; be as lenient here.
