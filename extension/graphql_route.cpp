@@ -9,7 +9,10 @@ extern "C" {
 #include <string>
 #include <vector>
 
+#include "core/auth/csrf.hpp"
+#include "core/auth/jwt_issue.hpp"
 #include "core/graphql/http_transport.hpp"
+#include "core/http/cors.hpp"
 #include "core/http/http_error.hpp"
 #include "extension/gucs.hpp"
 #include "extension/pg_guard.hpp"
@@ -54,6 +57,24 @@ void log_masked_error(const exec::SqlError& e, const http::Request& request) {
           (e.detail.empty() ? "" : " DETAIL: " + e.detail));
 }
 
+std::string setting(const char* value) { return value ? value : ""; }
+
+// The token cookie's attributes: HttpOnly always (scripts never see the
+// token), Path=/, SameSite and Secure as configured.
+std::string cookie_attributes() {
+  static const char* const kSameSite[] = {"Strict", "Lax", "None"};
+  int samesite = gucs::jwt_cookie_samesite;
+  if (samesite < 0 || samesite > 2) samesite = 1;
+  return std::string("; Path=/; HttpOnly") + (gucs::jwt_cookie_secure ? "; Secure" : "") +
+         "; SameSite=" + kSameSite[samesite];
+}
+
+// Set-Cookie for an issued token, living as long as the token.
+std::string token_cookie(const std::string& name, const auth::IssuedToken& t) {
+  int64_t max_age = std::max<int64_t>(0, t.expires_at - int64_t(time(nullptr)));
+  return name + "=" + t.token + "; Max-Age=" + std::to_string(max_age) + cookie_attributes();
+}
+
 }  // namespace
 
 // pg_gateway.anonymous_role as a role OID, checked per request because the
@@ -89,13 +110,31 @@ bool GraphqlRoutes::is_graphql(const http::Request& request) const {
   return gucs::graphql_path && gucs::graphql_path[0] && request.path == gucs::graphql_path;
 }
 
+// pg_gateway.logout_path, served while there is a token cookie to clear.
+bool GraphqlRoutes::is_logout(const http::Request& request) const {
+  return !setting(gucs::jwt_cookie).empty() && !setting(gucs::logout_path).empty() &&
+         request.path == gucs::logout_path && !is_graphql(request);
+}
+
 std::optional<http::MethodSet> GraphqlRoutes::methods_for(const http::Request& request) {
   if (is_graphql(request)) return http::MethodSet{http::Method::kGet, http::Method::kPost};
+  if (is_logout(request)) return http::MethodSet{http::Method::kPost};
   return fallback_ ? fallback_->methods_for(request) : std::nullopt;
+}
+
+// Logging out of a cookie session: the cookie is replaced by an expired
+// one. Nothing else is needed (tokens are not stored server-side), and it
+// is answered without touching the database.
+http::Response GraphqlRoutes::logout() {
+  http::Response r(204, "", "");
+  r.set_header("Set-Cookie", setting(gucs::jwt_cookie) + "=; Max-Age=0" + cookie_attributes());
+  r.set_header("Cache-Control", "no-store");
+  return r;
 }
 
 http::Response GraphqlRoutes::invoke(http::Request& request) {
   if (is_graphql(request)) return serve(request);
+  if (is_logout(request)) return logout();
   if (!fallback_) throw http::HttpError(404, "PGGW404", "no route for " + request.path);
   return fallback_->invoke(request);
 }
@@ -123,6 +162,24 @@ http::Response GraphqlRoutes::serve(http::Request& request) {
 
   exec::RequestOptions options;
   options.mask_errors = gucs::mask_errors;
+  // Tokens issued by a pg_gateway.jwt_type function (PostGraphile's
+  // pgJwtTypes), signed when the response is written; the last one also
+  // goes into the cookie.
+  std::optional<auth::IssuedToken> issued;
+  options.issue_jwt = [this, &issued](const json::Value& row) {
+    std::optional<std::string> secret = auth_.signing_secret();
+    if (!secret)
+      throw std::runtime_error(
+          "tokens cannot be issued: pg_gateway.jwt_secret holds no HMAC secret to sign them with");
+    auth::IssueOptions o;
+    o.now = int64_t(time(nullptr));
+    std::string audience = setting(gucs::jwt_audience);
+    if (!audience.empty()) o.audience = audience.substr(0, audience.find(','));
+    while (!o.audience.empty() && o.audience.back() == ' ') o.audience.pop_back();
+    if (!setting(gucs::jwt_issuer).empty()) o.issuer = gucs::jwt_issuer;
+    issued = auth::issue_hs256(row, *secret, o);
+    return issued->token;
+  };
   const size_t plan_capacity = size_t(gucs::plan_cache_size);
   std::string activity = request.method_text + " " + request.path;
   request::TransactionOptions tx;
@@ -176,6 +233,19 @@ http::Response GraphqlRoutes::serve(http::Request& request) {
     return transport::get_requires_query(in.format);
 
   if (!prepared->mutation_steps().empty()) {
+    if (identity.source == auth::TokenSource::kCookie) {
+      http::CorsPolicy cors;
+      try {
+        cors = http::CorsPolicy::parse(setting(gucs::cors_allowed_origins));
+      } catch (const std::invalid_argument&) {
+        // The check hook refuses such a setting; nothing is allowed then.
+      }
+      if (std::optional<std::string> refused =
+              auth::csrf_refusal(request, cors, setting(gucs::csrf_header))) {
+        pg::log("pg_gateway: refused a cookie-authenticated mutation: " + *refused);
+        return transport::http_error(403, *refused);
+      }
+    }
     std::vector<std::optional<exec::SqlError>> step_errors;
     run_mutation(*prepared, identity, request, results, step_errors);
     if (options.mask_errors)
@@ -186,7 +256,7 @@ http::Response GraphqlRoutes::serve(http::Request& request) {
                               in.format, false, prepared->respond(results, options, step_errors)),
                           identity);
     r.close = request::cancelled_for_shutdown();
-    return r;
+    return with_token_cookie(std::move(r), issued);
   }
 
   if (statement_error) {
@@ -235,8 +305,22 @@ http::Response GraphqlRoutes::serve(http::Request& request) {
   if (options.mask_errors)
     for (const exec::FieldResult& r : results)
       if (r.error) log_masked_error(*r.error, request);
-  return with_auth_headers(
-      transport::graphql_response(in.format, false, prepared->respond(results, options)), identity);
+  return with_token_cookie(
+      with_auth_headers(
+          transport::graphql_response(in.format, false, prepared->respond(results, options)),
+          identity),
+      issued);
+}
+
+// A response that issued a token sets it as the cookie, when one is named;
+// such a response is never cached.
+http::Response GraphqlRoutes::with_token_cookie(http::Response r,
+                                                const std::optional<auth::IssuedToken>& issued) {
+  if (!issued) return r;
+  r.set_header("Cache-Control", "private, no-store");
+  std::string name = setting(gucs::jwt_cookie);
+  if (!name.empty()) r.set_header("Set-Cookie", token_cookie(name, *issued));
+  return r;
 }
 
 // A mutation: each root field in its own transaction, in document order

@@ -18,6 +18,7 @@
 
 #include "core/http/application.hpp"
 #include "extension/plan_cache.hpp"
+#include "core/auth/jwt_issue.hpp"
 #include "extension/request_auth.hpp"
 #include "extension/schema_cache.hpp"
 #include "extension/worker_status.hpp"
@@ -43,6 +44,10 @@ class GraphqlRoutes : public http::DynamicRoutes {
 
  private:
   bool is_graphql(const http::Request& request) const;
+  bool is_logout(const http::Request& request) const;
+  static http::Response logout();
+  static http::Response with_token_cookie(http::Response r,
+                                          const std::optional<auth::IssuedToken>& issued);
   Oid request_role();
   static http::Response refusal_response(const auth_pg::Refusal& refused);
   static http::Response with_auth_headers(http::Response r, const auth_pg::Identity& identity);

@@ -51,6 +51,11 @@ char* jwt_role_claim = nullptr;
 char* jwt_cookie = nullptr;
 int jwt_cache_size = 1000;
 char* pre_request = nullptr;
+char* jwt_type = nullptr;
+bool jwt_cookie_secure = true;
+int jwt_cookie_samesite = 1;  // Lax
+char* logout_path = nullptr;
+char* csrf_header = nullptr;
 
 namespace {
 
@@ -351,6 +356,31 @@ void define_all() {
       "Like PostgREST's db-pre-request: called with no arguments as the request's role, after "
       "the request settings are in place; raising an error refuses the request.",
       &pre_request, "", PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
+  DefineCustomStringVariable(
+      "pg_gateway.jwt_type", "Composite type whose values are issued as signed tokens.",
+      "Like PostGraphile's pgJwtTypes: \"schema.type\". A function returning it (a login "
+      "mutation) answers with a JWT signed with the HMAC secret of pg_gateway.jwt_secret, and "
+      "sets pg_gateway.jwt_cookie when that is set.",
+      &jwt_type, "", PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
+  DefineCustomBoolVariable("pg_gateway.jwt_cookie_secure",
+                           "Mark the token cookie Secure (sent over HTTPS only).",
+                           "Turn off only for plain-HTTP development.", &jwt_cookie_secure, true,
+                           PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
+  static const struct config_enum_entry samesite_options[] = {
+      {"strict", 0, false}, {"lax", 1, false}, {"none", 2, false}, {nullptr, 0, false}};
+  DefineCustomEnumVariable("pg_gateway.jwt_cookie_samesite",
+                           "SameSite attribute of the token cookie.",
+                           "none also needs jwt_cookie_secure.", &jwt_cookie_samesite, 1,
+                           samesite_options, PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
+  DefineCustomStringVariable("pg_gateway.logout_path", "Path that clears the token cookie (POST).",
+                             "Only served while pg_gateway.jwt_cookie is set.", &logout_path,
+                             "/logout", PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
+  DefineCustomStringVariable(
+      "pg_gateway.csrf_header", "Header that marks a cookie-authenticated request as not forged.",
+      "A cookie-authenticated mutation must come from an allowed Origin (the server's own, or "
+      "pg_gateway.cors_allowed_origins), say Sec-Fetch-Site: same-origin, or carry this header "
+      "(browsers cannot send it cross-site without CORS). Empty: no header is accepted.",
+      &csrf_header, "", PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
   MarkGUCPrefixReserved("pg_gateway");
 }
 

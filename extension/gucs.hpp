@@ -49,7 +49,12 @@ extern int jwt_leeway_s;
 extern char* jwt_role_claim;
 extern char* jwt_cookie;
 extern int jwt_cache_size;
-extern char* pre_request;  // function run before each operation (PostgREST's db-pre-request)
+extern char* jwt_type;           // PostGraphile's pgJwtTypes: tokens issued from this type
+extern bool jwt_cookie_secure;   // Secure attribute of the token cookie
+extern int jwt_cookie_samesite;  // 0 Strict, 1 Lax, 2 None
+extern char* logout_path;        // POST here clears the token cookie
+extern char* csrf_header;        // a header that proves a cookie request same-origin
+extern char* pre_request;        // function run before each operation (PostgREST's db-pre-request)
 
 // Defines every parameter and reserves the pg_gateway. prefix. Called once
 // from _PG_init in the postmaster.

@@ -71,6 +71,11 @@ void set_local(const std::string& name, const std::string& value) {
 
 }  // namespace
 
+std::optional<std::string> RequestAuthenticator::signing_secret() {
+  load_keys();
+  return keys_.hmac_secret();
+}
+
 void RequestAuthenticator::load_keys() {
   std::string text = setting(gucs::jwt_secret);
   if (keys_loaded_ && text == key_text_) return;

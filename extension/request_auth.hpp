@@ -59,6 +59,10 @@ class RequestAuthenticator {
   // request's role (its errors propagate as pg::PgError).
   void apply_settings(const Identity& identity, const http::Request& request);
 
+  // The HMAC secret of pg_gateway.jwt_secret, which issued tokens are
+  // signed with (pg_gateway.jwt_type); nullopt when it has none.
+  std::optional<std::string> signing_secret();
+
   const auth::TokenCacheStats& cache_stats() const { return cache_.stats(); }
 
  private:

@@ -132,7 +132,8 @@ std::shared_ptr<const graphql::exec::ServedSchema> SchemaCache::current(const st
   // serves (RBAC).
   const std::string setting = std::string(gucs::schemas ? gucs::schemas : "") + "\n" +
                               (gucs::anonymous_role ? gucs::anonymous_role : "") + "\n" +
-                              (gucs::authenticator_role ? gucs::authenticator_role : "");
+                              (gucs::authenticator_role ? gucs::authenticator_role : "") + "\n" +
+                              (gucs::jwt_type ? gucs::jwt_type : "");
   if (schema_ && !schema_stale && setting == settings_) return schema_;
 
   // Cleared before reflecting: an invalidation processed from here on (by
@@ -160,7 +161,9 @@ std::shared_ptr<const graphql::exec::ServedSchema> SchemaCache::current(const st
         "run CREATE EXTENSION pg_gateway in that database");
   }
   schema_.reset();  // the old schema's memory goes before the new one is built
-  schema_ = graphql::exec::ServedSchema::from_reflection_json(*json);
+  graphql::build::BuildOptions options;
+  options.jwt_type = gucs::jwt_type ? gucs::jwt_type : "";
+  schema_ = graphql::exec::ServedSchema::from_reflection_json(*json, options);
   settings_ = setting;
   ++builds_;
   rebuilt = true;

@@ -77,7 +77,8 @@ class SchemaCache {
   std::optional<std::string> reflect(bool with_privileges);
 
   std::shared_ptr<const graphql::exec::ServedSchema> schema_;
-  std::string settings_;  // pg_gateway.schemas, .anonymous_role, .authenticator_role at build
+  std::string
+      settings_;  // pg_gateway.schemas, .anonymous_role, .authenticator_role, .jwt_type at build
   uint64_t builds_ = 0;
   bool warned_no_marker_ = false;
 };

@@ -376,6 +376,12 @@ KeySet& KeySet::operator=(KeySet&&) noexcept = default;
 
 size_t KeySet::size() const { return keys_.size(); }
 
+std::optional<std::string> KeySet::hmac_secret() const {
+  for (const auto& k : keys_)
+    if (k->kind == KeyKind::kHmac) return k->secret;
+  return std::nullopt;
+}
+
 KeySet KeySet::parse(std::string_view text) {
   KeySet set;
   std::string_view body = trim(text);

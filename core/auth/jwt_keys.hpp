@@ -72,6 +72,10 @@ class KeySet {
   size_t size() const;
   bool empty() const { return size() == 0; }
 
+  // The first HMAC secret of the set (the key tokens are issued with), or
+  // nullopt when it holds only public keys.
+  std::optional<std::string> hmac_secret() const;
+
   enum class Match { kVerified, kBadSignature, kNoKey };
   // Verifies `signature` over `signing_input` with the keys that fit `alg`
   // (and `kid`, when the token names one that some key has). kNoKey: no key

@@ -121,7 +121,9 @@ int BuiltSchema::table_of_type(std::string_view type_name) const {
   return -1;
 }
 
-BuiltSchema build_schema(const catalog::Catalog& catalog) { return detail::Builder(catalog).run(); }
+BuiltSchema build_schema(const catalog::Catalog& catalog, const BuildOptions& options) {
+  return detail::Builder(catalog, options).run();
+}
 
 namespace detail {
 
@@ -199,6 +201,26 @@ bool can_have_indexes(const Class& cls) {
 }
 
 }  // namespace
+
+// The JWT type named by the options, if the catalog has it: "schema.name",
+// or "name" in public, as PostGraphile's parseDatabaseIdentifier reads it.
+Builder::Builder(const catalog::Catalog& cat, const BuildOptions& options) : cat_(cat) {
+  std::string_view spec = options.jwt_type;
+  if (spec.empty()) return;
+  size_t dot = spec.find('.');
+  std::string schema = dot == std::string_view::npos ? "public" : std::string(spec.substr(0, dot));
+  std::string name(dot == std::string_view::npos ? spec : spec.substr(dot + 1));
+  auto unquote = [](std::string& s) {
+    if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = s.substr(1, s.size() - 2);
+  };
+  unquote(schema);
+  unquote(name);
+  for (const catalog::Type& t : cat_.types)
+    if (t.kind == catalog::Type::Kind::kComposite && t.schema == schema && t.name == name) {
+      out_.jwt_type = t.oid;
+      out_.jwt_scalar = naming::upper_camel_case(naming::singularize(naming::camel_case(name)));
+    }
+}
 
 BuiltSchema Builder::run() {
   add_node_interface();

@@ -155,6 +155,10 @@ struct ConditionPlan {
 
 struct BuiltSchema {
   schema::Schema schema;
+  // PostGraphile's JWT type (BuildOptions::jwt_type): a composite type
+  // whose values are served as a signed token, the scalar `jwt_scalar`.
+  catalog::Oid jwt_type = 0;
+  std::string jwt_scalar;
   std::vector<TableInfo> tables;
   // Constraints PostGraphile takes from smart tags (@primaryKey, @unique,
   // @foreignKey); plans and TableInfo point into it (a deque, so moving the
@@ -171,7 +175,13 @@ struct BuiltSchema {
   int table_of_type(std::string_view type_name) const;
 };
 
-BuiltSchema build_schema(const catalog::Catalog& catalog);
+struct BuildOptions {
+  // pg_gateway.jwt_type, PostGraphile's pgJwtTypes: "schema.type" (or
+  // "type" in public). That composite type becomes a JWT scalar.
+  std::string jwt_type;
+};
+
+BuiltSchema build_schema(const catalog::Catalog& catalog, const BuildOptions& options = {});
 
 // PostGraphile's wrapDescription(): its own (not users') descriptions are
 // kept as they are up to 124 characters a line (less the indentation of

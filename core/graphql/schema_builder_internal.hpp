@@ -163,7 +163,7 @@ struct FunctionResource {
 
 class Builder {
  public:
-  explicit Builder(const catalog::Catalog& cat) : cat_(cat) {}
+  Builder(const catalog::Catalog& cat, const BuildOptions& options);
   BuiltSchema run();
 
  private:

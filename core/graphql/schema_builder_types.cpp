@@ -239,6 +239,13 @@ TypeRef Builder::output_type(Oid oid) {
   if (t->kind == Type::Kind::kEnum) return enum_type(*t);
   if (t->kind == Type::Kind::kDomain) return domain_type(*t);
   if (t->kind == Type::Kind::kRange) return range_type(*t, false);
+  if (t->kind == Type::Kind::kComposite && t->oid == out_.jwt_type) {
+    // PgJWTPlugin: the JWT type is a scalar holding the signed token.
+    add_scalar(out_.jwt_scalar.c_str(),
+               "A JSON Web Token defined by [RFC 7519](https://tools.ietf.org/html/rfc7519) which "
+               "securely represents claims between two parties.");
+    return TypeRef::named(out_.jwt_scalar);
+  }
   if (t->kind == Type::Kind::kComposite) {
     if (const TableInfo* table = table_for(t->class_oid)) return TypeRef::named(table->type_name);
     for (const Class& cls : cat_.classes)

@@ -50,8 +50,9 @@ CorsPolicy CorsPolicy::parse(std::string_view list) {
   return p;
 }
 
-bool CorsPolicy::allows(std::string_view origin) const {
-  if (any_) return true;
+bool CorsPolicy::allows(std::string_view origin) const { return any_ || names(origin); }
+
+bool CorsPolicy::names(std::string_view origin) const {
   for (const std::string& o : origins_)
     if (iequals(o, origin)) return true;
   return false;

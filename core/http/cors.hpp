@@ -20,6 +20,9 @@ class CorsPolicy {
 
   bool enabled() const { return any_ || !origins_.empty(); }
   bool allows(std::string_view origin) const;
+  // Whether the list names this origin itself ("*" does not count): what
+  // may send cookie-authenticated writes (core/auth/csrf.hpp).
+  bool names(std::string_view origin) const;
 
   // A request is a preflight when it is OPTIONS with Origin and
   // Access-Control-Request-Method.

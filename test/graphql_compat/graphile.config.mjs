@@ -25,6 +25,10 @@ const preset = {
       schemas: ["app"],
     }),
   ],
+  // PgJWTPlugin: functions returning app.jwt_token yield a token signed
+  // with this secret (HS256).
+  gather: { pgJwtTypes: "app.jwt_token" },
+  schema: { pgJwtSecret: process.env.COMPAT_JWT_SECRET },
   grafserv: {
     host: "127.0.0.1",
     port: Number(process.env.COMPAT_HTTP_PORT || 5678),

@@ -438,6 +438,17 @@ CREATE FUNCTION app.archive_posts_by(author integer) RETURNS SETOF app.posts
     ) SELECT * FROM archived ORDER BY id
   $$;
 
+-- PostGraphile's JWT type (pgJwtTypes in graphile.config.mjs; pg_gateway.jwt_type): a
+-- function returning it yields a signed token.
+CREATE TYPE app.jwt_token AS (role text, user_id integer, exp bigint);
+
+CREATE FUNCTION app.authenticate(username text, password text) RETURNS app.jwt_token
+  LANGUAGE sql VOLATILE STRICT SECURITY DEFINER SET search_path = pg_catalog AS $$
+    SELECT ROW('app_user', u.id, 4102444800)::app.jwt_token FROM app.users u
+     WHERE u.username = authenticate.username AND u.password_hash = authenticate.password
+  $$;
+COMMENT ON FUNCTION app.authenticate(text, text) IS 'Signs in: a token for the user, or null.';
+
 CREATE FUNCTION app.purge_all_comments() RETURNS integer
   LANGUAGE sql VOLATILE AS $$ WITH d AS (DELETE FROM app.comments RETURNING 1) SELECT count(*)::int FROM d $$;
 

@@ -1,5 +1,6 @@
 """JWT authentication of GraphQL requests against a real cluster (issue 5,
-points 2 and 4): tokens from the Authorization header or a cookie, signed
+points 2, 3 and 4): tokens issued by a pg_gateway.jwt_type function, the
+cookie they set and clear, CSRF checks on cookie-authenticated mutations, tokens from the Authorization header or a cookie, signed
 by Python (hmac, and the cryptography package for ES256: an implementation
 independent of pg_gateway's), the role switch with its refusals (401 with
 WWW-Authenticate for bad tokens, 403 for roles a token may not use), the
@@ -102,6 +103,18 @@ BEGIN
   END IF;
 END $$;
 GRANT EXECUTE ON FUNCTION public.check_request() TO app_anon, app_user;
+
+-- pg_gateway.jwt_type: login() issues tokens (alice's with an exp, bob's without).
+CREATE TYPE public.jwt_token AS (role text, sub text, user_id bigint, exp bigint);
+CREATE FUNCTION public.login(name text) RETURNS public.jwt_token
+  LANGUAGE sql VOLATILE SECURITY DEFINER AS $$
+    SELECT ROW('app_user', name, CASE name WHEN 'alice' THEN 1 ELSE 2 END,
+               CASE name WHEN 'alice' THEN extract(epoch FROM now())::bigint + 3600 END
+              )::public.jwt_token
+     WHERE name IN ('alice', 'bob') $$;
+GRANT EXECUTE ON FUNCTION public.login(text) TO app_anon;
+GRANT INSERT ON public.note TO app_user;
+GRANT USAGE ON SEQUENCE public.note_id_seq TO app_user;
 """
 
 
@@ -112,6 +125,7 @@ class JwtAuth(ClusterTestCase):
                 "pg_gateway.authenticator_role": "'app_authenticator'",
                 "pg_gateway.jwt_audience": "'api'",
                 "pg_gateway.jwt_cookie": "'session'",
+                "pg_gateway.jwt_type": "'public.jwt_token'",
                 "pg_gateway.jwt_secret": "'" + jwks().replace("'", "''") + "'"}
 
     @classmethod
@@ -220,6 +234,104 @@ class JwtAuth(ClusterTestCase):
             self.assertEqual(self.whoami()["user"], "app_anon")  # others still pass
         finally:
             self.cluster.set_config(pre_request="")
+
+
+    # --- issuing tokens, the cookie, CSRF -------------------------------------
+
+    def login(self, name, headers=None):
+        return self.gql('mutation { login(input: {name: "%s"}) { result } }' % name,
+                        headers=headers)
+
+    def decode(self, token):
+        header, payload, signature = token.split(".")
+        expected = hmac.new(SECRET.encode(), (header + "." + payload).encode(),
+                            hashlib.sha256).digest()
+        self.assertEqual(b64(expected), signature)  # signed with the HMAC key of the JWKS
+        pad = lambda s: s + "=" * (-len(s) % 4)  # noqa: E731
+        self.assertEqual(json.loads(base64.urlsafe_b64decode(pad(header))),
+                         {"alg": "HS256", "typ": "JWT"})
+        return json.loads(base64.urlsafe_b64decode(pad(payload)))
+
+    def test_a_jwt_type_function_issues_a_signed_token_and_sets_the_cookie(self):
+        before = int(time.time())
+        r = self.login("alice")
+        self.assertEqual(r.status, 200, r.body)
+        token = r.json()["data"]["login"]["result"]
+        c = self.decode(token)
+        # PostGraphile's claims: the attributes (a bigint as a string, exp as
+        # a number), then iat, aud and iss (aud is the configured audience).
+        self.assertEqual(list(c), ["role", "sub", "user_id", "exp", "iat", "aud", "iss"])
+        self.assertEqual((c["role"], c["sub"], c["user_id"]), ("app_user", "alice", "1"))
+        self.assertTrue(before + 3590 <= c["exp"] <= int(time.time()) + 3601, c)  # ::bigint rounds
+        self.assertEqual((c["aud"], c["iss"]), ("api", "postgraphile"))
+        cookie = r.header("Set-Cookie")
+        self.assertTrue(cookie.startswith("session=" + token + "; Max-Age="), cookie)
+        max_age = int(cookie.split("Max-Age=")[1].split(";")[0])
+        self.assertTrue(3500 <= max_age <= 3600, cookie)
+        self.assertTrue(cookie.endswith("; Path=/; HttpOnly; Secure; SameSite=Lax"), cookie)
+        self.assertEqual(r.header("Cache-Control"), "private, no-store")
+        # The worker accepts what it issued, as a header and as the cookie.
+        self.assertEqual(self.whoami(token)["sub"], "alice")
+        self.assertEqual(self.whoami(headers={"Cookie": "session=" + token})["sub"], "alice")
+        # Without an exp the token lives a day, as PostGraphile's do.
+        bob = self.decode(self.login("bob").json()["data"]["login"]["result"])
+        self.assertEqual(bob["exp"] - bob["iat"], 86400)
+        # No row: null, and no cookie.
+        r = self.login("mallory")
+        self.assertEqual(r.json(), {"data": {"login": {"result": None}}})
+        self.assertIsNone(r.header("Set-Cookie"))
+
+    def note_count(self):
+        return int(self.cluster.sql("SELECT count(*) FROM public.note"))
+
+    def create_note(self, headers, token=None):
+        return self.gql('mutation { createNote(input: {note: {owner: "alice", body: "new"}}) '
+                        '{ note { body } } }', token, headers)
+
+    def test_cookie_mutations_need_same_origin_evidence(self):
+        token = hs256(claims(role="app_user", sub="alice"))
+        cookie = {"Cookie": "session=" + token}
+        host = "127.0.0.1:%d" % self.cluster.http_port
+        before = self.note_count()
+        self.addCleanup(self.cluster.sql, "DELETE FROM public.note WHERE body = 'new'")
+        for name, extra in (("no origin", {}), ("foreign origin", {"Origin": "https://evil.test"}),
+                            ("other port", {"Origin": "http://127.0.0.1:1", "Host": host}),
+                            ("null origin", {"Origin": "null"}),
+                            ("cross-site fetch", {"Sec-Fetch-Site": "cross-site"}),
+                            ("same-site fetch", {"Sec-Fetch-Site": "same-site",
+                                                 "Origin": "https://sub.evil.test"})):
+            with self.subTest(name):
+                r = self.create_note({**cookie, **extra})
+                self.assert_refused(r, 403, "cross-site request refused")
+        self.assertEqual(self.note_count(), before)  # nothing ran
+        for name, extra in (("own origin", {"Origin": "http://" + host, "Host": host}),
+                            ("fetch metadata", {"Sec-Fetch-Site": "same-origin"})):
+            with self.subTest(name):
+                r = self.create_note({**cookie, **extra})
+                self.assertEqual(r.json(), {"data": {"createNote": {"note": {"body": "new"}}}})
+        # Bearer requests and cookie reads are not affected.
+        r = self.create_note({"Origin": "https://evil.test"}, token)
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual(self.notes(headers={**cookie, "Origin": "https://evil.test"})[:2],
+                         ["alice 1", "alice 2"])
+        # An allowed origin, and the custom header, once configured.
+        self.cluster.set_config(cors_allowed_origins="https://app.test", csrf_header="X-CSRF")
+        try:
+            self.cluster.wait_for(
+                lambda: self.create_note({**cookie, "Origin": "https://app.test"}).status == 200,
+                what="the allowed origin to be accepted")
+            r = self.create_note({**cookie, "X-CSRF": "1"})
+            self.assertEqual(r.status, 200, r.body)
+        finally:
+            self.cluster.set_config(cors_allowed_origins="", csrf_header="")
+        self.assertEqual(self.note_count(), before + 5)
+
+    def test_logout_clears_the_cookie(self):
+        r = self.cluster.request("POST", "/logout", {}, "")
+        self.assertEqual(r.status, 204, r.body)
+        self.assertEqual(r.header("Set-Cookie"),
+                         "session=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax")
+        self.assertEqual(self.cluster.request("GET", "/logout", {}, "").status, 405)
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@ class GraphqlCompat(unittest.TestCase):
             "pg_gateway.mask_errors": "on",
             "pg_gateway.jwt_secret": f"'{JWT_SECRET}'",
             "pg_gateway.jwt_audience": f"'{JWT_AUDIENCE}'",
+            "pg_gateway.jwt_type": "'app.jwt_token'",  # graphile.config.mjs's pgJwtTypes
         }, database="compat")
         cls.cluster.init().start()
         c = cls.cluster

@@ -25,7 +25,9 @@ const ServedSchema& compat_schema() {
                      "/test/unit/fixtures/compat_catalog.json");
     std::stringstream ss;
     ss << in.rdbuf();
-    return ServedSchema::from_reflection_json(ss.str());
+    graphql::build::BuildOptions options;
+    options.jwt_type = "app.jwt_token";  // as graphile.config.mjs
+    return ServedSchema::from_reflection_json(ss.str(), options);
   }();
   return *schema;
 }
@@ -274,6 +276,34 @@ TEST(GraphqlCompiler, DomainScalarsCoerceAsTheirBaseType) {
   EXPECT_EQ(bad.request_errors().front().message, "String cannot represent a non string value: 5");
   auto good = prepare(R"({ userByEmail(email: "carol@example.com") { rowId } })");
   EXPECT_FALSE(good.is_request_error());
+}
+
+}  // namespace
+
+namespace {
+
+TEST(GraphqlCompiler, JwtTypeResultsAreSignedWhenTheResponseIsWritten) {
+  auto p =
+      prepare(R"(mutation { authenticate(input: {username: "alice", password: "x"}) { result } })");
+  ASSERT_FALSE(p.is_request_error()) << respond_null(p);
+  ASSERT_EQ(p.mutation_steps().size(), 1u);
+  const auto& step = p.mutation_steps()[0];
+  ASSERT_TRUE(step.payload);
+  // The attributes by SQL name, as PostGraphile's codec gives them.
+  EXPECT_NE(step.action.sql.find(R"('user_id'::text, to_json((__c.v)."user_id"))"),
+            std::string::npos)
+      << step.action.sql;
+  std::vector<FieldResult> results(1);
+  results[0].json = R"({"role":"app_user","user_id":1,"exp":"4102444800"})";
+  RequestOptions options;
+  options.issue_jwt = [](const json::Value& row) { return "signed " + row.dump(); };
+  EXPECT_EQ(p.respond(results, options),
+            R"({"data":{"authenticate":{"result":)"
+            R"("signed {\"role\":\"app_user\",\"user_id\":1,\"exp\":\"4102444800\"}"}}})");
+  // Without a signer the claims are never sent as they are.
+  std::string unsigned_body = p.respond(results, RequestOptions());
+  EXPECT_EQ(unsigned_body.find("app_user"), std::string::npos) << unsigned_body;
+  EXPECT_NE(unsigned_body.find("tokens cannot be issued here"), std::string::npos);
 }
 
 }  // namespace

@@ -83,7 +83,10 @@ class SchemaBuilderTest : public ::testing::Test {
     // The fixture holds the privileges of app_authenticator, the role
     // PostGraphile connects as (snapshot_catalog.py).
     EXPECT_EQ(catalog_->current_user, "app_authenticator");
-    built_ = new graphql::build::BuiltSchema(graphql::build::build_schema(*catalog_));
+    // graphile.config.mjs names app.jwt_token as PostGraphile's JWT type.
+    graphql::build::BuildOptions options;
+    options.jwt_type = "app.jwt_token";
+    built_ = new graphql::build::BuiltSchema(graphql::build::build_schema(*catalog_, options));
     golden_ = new std::map<std::string, std::string>(golden_types());
   }
   static void TearDownTestSuite() {
@@ -181,6 +184,7 @@ TEST_F(SchemaBuilderTest, RegistryOrderIsPostGraphiles) {
                                              "internal_jobs",
                                              "user_follows",
                                              "post_tags",
+                                             "authenticate",
                                              "post_summaries",
                                              "tags",
                                              "post_stats",

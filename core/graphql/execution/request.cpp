@@ -17,17 +17,19 @@ namespace pg_gateway::graphql::exec {
 ServedSchema::ServedSchema() = default;
 ServedSchema::~ServedSchema() = default;
 
-std::shared_ptr<const ServedSchema> ServedSchema::from_catalog(catalog::Catalog catalog) {
+std::shared_ptr<const ServedSchema> ServedSchema::from_catalog(catalog::Catalog catalog,
+                                                               const build::BuildOptions& options) {
   auto s = std::make_shared<ServedSchema>();
   s->catalog_ = std::make_unique<catalog::Catalog>(std::move(catalog));
   s->catalog_->index();
-  s->built_ = build::build_schema(*s->catalog_);
+  s->built_ = build::build_schema(*s->catalog_, options);
   s->introspection_ = std::make_unique<IntrospectionIndex>(s->built_.schema);
   return s;
 }
 
-std::shared_ptr<const ServedSchema> ServedSchema::from_reflection_json(std::string_view json_text) {
-  return from_catalog(catalog::from_reflection_json(json_text));
+std::shared_ptr<const ServedSchema> ServedSchema::from_reflection_json(
+    std::string_view json_text, const build::BuildOptions& options) {
+  return from_catalog(catalog::from_reflection_json(json_text), options);
 }
 
 namespace {
@@ -83,6 +85,15 @@ const OperationDefinition* select_operation(const Document& doc,
                            {},
                            {}});
   return found;
+}
+
+// Whether a field's type is the JWT scalar (pg_gateway.jwt_type).
+bool is_jwt_field(const ServedSchema& schema, const std::string& type, const std::string& field) {
+  const std::string& jwt = schema.built().jwt_scalar;
+  if (jwt.empty()) return false;
+  const schema::NamedType* t = schema.schema().find(type);
+  const schema::Field* f = t ? t->field(field) : nullptr;
+  return f && f->type.name == jwt;
 }
 
 // Everything prepare() needs while it walks the operation.
@@ -145,10 +156,16 @@ struct Planner {
                                             fragments, variables),
                           path);
     try {
+      // A custom query returning the JWT type: its value is signed when the
+      // response is written (only root values are: see sign_jwt below).
+      bool jwt = is_jwt_field(schema, schema.schema().query_type, name);
+      compiler.allow_jwt_value(jwt);
       std::optional<std::string> sql = compiler.root_field(plan, group);
+      compiler.allow_jwt_value(false);
       if (!sql) return literal("null");
       ResponseNode n;
       n.kind = ResponseNode::Kind::kColumn;
+      n.jwt = jwt;
       n.column = columns.size();
       n.path = path;
       n.locations = {locations.front()};
@@ -266,6 +283,7 @@ ResponseNode plan_mutation_field(const ServedSchema& schema, const FieldGroup& g
         default: {
           ResponseNode column;
           column.kind = ResponseNode::Kind::kColumn;
+          column.jwt = is_jwt_field(schema, payload_type, field);
           column.column = planner.columns.size();
           column.path = sub_path;
           column.locations = {location_of(sub.first().loc)};
@@ -346,6 +364,8 @@ struct Writer {
           out.null();
         } else if (!r->json) {
           out.null();
+        } else if (node.jwt) {
+          sign_jwt(out, *r->json, node);
         } else {
           out.raw_minified(*r->json);
         }
@@ -359,6 +379,24 @@ struct Writer {
         }
         out.end_object();
         return;
+    }
+  }
+
+  // A value of the JWT type, as the row's attributes in JSON: written as
+  // the signed token (null stays null).
+  void sign_jwt(json::Writer& out, const std::string& row_json, const ResponseNode& node) {
+    json::ParseResult row = json::parse(row_json);
+    if (!row.ok() || row.value->is_null()) {
+      out.null();
+      return;
+    }
+    try {
+      if (!options.issue_jwt) throw std::runtime_error("tokens cannot be issued here");
+      std::string token = options.issue_jwt(*row.value);
+      out.value(std::string_view(token));
+    } catch (const std::runtime_error& e) {
+      errors.push_back(Error{e.what(), node.locations, node.path, {}});
+      out.null();
     }
   }
 

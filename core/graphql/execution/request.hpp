@@ -16,6 +16,7 @@
 #pragma once
 #include "core/core_zone.hpp"
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,8 +40,10 @@ class ServedSchema {
   ServedSchema();
   ~ServedSchema();
   // Throws catalog::ReflectionError on a malformed reflection document.
-  static std::shared_ptr<const ServedSchema> from_reflection_json(std::string_view json_text);
-  static std::shared_ptr<const ServedSchema> from_catalog(catalog::Catalog catalog);
+  static std::shared_ptr<const ServedSchema> from_reflection_json(
+      std::string_view json_text, const build::BuildOptions& options = {});
+  static std::shared_ptr<const ServedSchema> from_catalog(catalog::Catalog catalog,
+                                                          const build::BuildOptions& options = {});
 
   const catalog::Catalog& catalog() const { return *catalog_; }
   const build::BuiltSchema& built() const { return built_; }
@@ -56,6 +59,10 @@ class ServedSchema {
 struct RequestOptions {
   size_t max_document_bytes = 1024 * 1024;
   bool mask_errors = false;  // pg_gateway.mask_errors: hide PostgreSQL's message
+  // Signs a value of the JWT type (its attributes as a JSON object) and
+  // returns the token; throws std::runtime_error with a message for the
+  // client when it cannot. Unset: such values are a field error.
+  std::function<std::string(const json::Value& row)> issue_jwt;
 };
 
 // A SQL statement with its parameters, all sent as text with a type.

@@ -19,6 +19,7 @@ struct ResponseNode {
   Kind kind = Kind::kLiteral;
   std::string literal = "null";  // kLiteral: JSON text
   size_t column = 0;             // kColumn: index into the statement's columns
+  bool jwt = false;              // kColumn: a JWT type's row, written as the signed token
   // kObject: member keys and values (two vectors: a vector of an
   // incomplete type is fine, a pair of one is not).
   std::vector<std::string> keys;

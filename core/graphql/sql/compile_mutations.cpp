@@ -144,6 +144,9 @@ std::optional<MutationAction> Compiler::mutation_action(const FieldPlan& plan,
         continue;
       const schema::Field* result = built_.schema.find(payload_type)->field(p->first);
       std::string element_type = result ? result->type.name : std::string();
+      // A JWT result is a whole column of the payload: respond() signs it.
+      jwt_allowed_ = !built_.jwt_scalar.empty() && !plan.function->returns_set &&
+                     element_type == built_.jwt_scalar;
       auto element_json = [&](const std::string& expr) {
         auto object = built_.objects.find(element_type);
         if (object != built_.objects.end() && object->second.table < 0)
@@ -155,6 +158,7 @@ std::optional<MutationAction> Compiler::mutation_action(const FieldPlan& plan,
                            plan.function->returns_set
                                ? "coalesce(json_agg(" + element_json("__f") + "), '[]'::json)"
                                : element_json("__c.v"));
+      jwt_allowed_ = false;
     }
     // A set is aggregated over the function's rows (the count keeps the
     // statement an aggregate when nothing was selected); a single value is

@@ -47,6 +47,7 @@ std::string Compiler::object_json(const std::string& type_name, const std::strin
 // values as objects with the group's selection.
 std::string Compiler::value_json(Oid type, const std::string& expr, const FieldGroup& group) {
   Oid base = base_type(cat_, type);
+  if (built_.jwt_type && base == built_.jwt_type) return jwt_row_json(expr);
   if (base == oid::kInterval) return interval_json(expr, group);
   const catalog::Type* t = cat_.find_type(base);
   if (t && t->kind == catalog::Type::Kind::kComposite) {
@@ -62,6 +63,24 @@ std::string Compiler::value_json(Oid type, const std::string& expr, const FieldG
     return composite_json(base, expr, group);
   }
   return output_json(cat_, type, expr);
+}
+
+// The JWT type's value as its attributes, by SQL name, each as its
+// GraphQL JSON (PostGraphile signs what its codec decoded: a bigint is a
+// string there too).
+std::string Compiler::jwt_row_json(const std::string& expr) {
+  if (!jwt_allowed_)
+    throw CompileError(built_.jwt_scalar +
+                       " values are issued only by root fields and mutation results");
+  const catalog::Type* t = cat_.find_type(built_.jwt_type);
+  std::vector<std::pair<std::string, std::string>> members;
+  for (const catalog::Column& a : t->attributes) {
+    if (a.num < 1) continue;
+    std::string value = "(" + expr + ")." + quote_ident(a.name);
+    members.emplace_back(a.name, is_scalar_output(cat_, a.type) ? output_json(cat_, a.type, value)
+                                                                : "to_json(" + value + ")");
+  }
+  return "case when (" + expr + ") is null then null else " + build_object(members) + " end";
 }
 
 std::string Compiler::interval_json(const std::string& expr, const FieldGroup& group) {

@@ -66,6 +66,12 @@ class Compiler {
   std::optional<std::string> root_field(const build::FieldPlan& plan,
                                         const exec::FieldGroup& group);
 
+  // Whether a value of the JWT type may be compiled (as its attributes'
+  // JSON, which respond() signs): only where it is a whole response column,
+  // a root field or a custom mutation's result, never nested inside an
+  // object, where it would be sent unsigned.
+  void allow_jwt_value(bool allow) { jwt_allowed_ = allow; }
+
   // The action of a root field of Mutation. nullopt: the field is null
   // without running anything (an id that does not decode to a row of the
   // table, as in PostGraphile). Throws CompileError (an empty patch...).
@@ -122,6 +128,7 @@ class Compiler {
                         const std::string& row, const exec::FieldGroup& group);
   std::string value_json(catalog::Oid type, const std::string& expr, const exec::FieldGroup& group);
   std::string interval_json(const std::string& expr, const exec::FieldGroup& group);
+  std::string jwt_row_json(const std::string& expr);
   std::string composite_json(catalog::Oid type, const std::string& expr,
                              const exec::FieldGroup& group);
   std::string single_row(int table, const std::string& where_alias_conditions,
@@ -149,6 +156,7 @@ class Compiler {
   const exec::VariableValues& vars_;
   Params& params_;
   int alias_counter_ = 0;
+  bool jwt_allowed_ = false;
   std::string current_parent_ = "Query";  // the type whose field is being compiled
 };
 
