@@ -162,6 +162,13 @@ http::Response GraphqlRoutes::serve(http::Request& request) {
 
   exec::RequestOptions options;
   options.mask_errors = gucs::mask_errors;
+  options.max_document_bytes = size_t(gucs::max_document_size);
+  options.limits.max_depth = gucs::max_query_depth;
+  options.limits.max_aliases = gucs::max_aliases;
+  options.limits.max_root_fields = gucs::max_root_fields;
+  options.limits.max_cost = gucs::max_query_cost;
+  options.limits.default_page = gucs::default_page_size;
+  options.limits.max_page = gucs::max_page_size;
   // Tokens issued by a pg_gateway.jwt_type function (PostGraphile's
   // pgJwtTypes), signed when the response is written; the last one also
   // goes into the cookie.

@@ -52,6 +52,13 @@ char* jwt_cookie = nullptr;
 int jwt_cache_size = 1000;
 char* pre_request = nullptr;
 char* jwt_type = nullptr;
+int max_query_depth = 16;
+int max_aliases = 256;
+int max_root_fields = 64;
+int max_query_cost = 0;
+int default_page_size = 0;
+int max_page_size = 0;
+int max_document_size = 1024 * 1024;
 bool jwt_cookie_secure = true;
 int jwt_cookie_samesite = 1;  // Lax
 char* logout_path = nullptr;
@@ -381,6 +388,32 @@ void define_all() {
       "pg_gateway.cors_allowed_origins), say Sec-Fetch-Site: same-origin, or carry this header "
       "(browsers cannot send it cross-site without CORS). Empty: no header is accepted.",
       &csrf_header, "", PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
+  DefineCustomIntVariable("pg_gateway.max_query_depth",
+                          "Deepest nesting of fields a GraphQL operation may have.",
+                          "Introspection fields are not counted. 0: no limit.", &max_query_depth,
+                          16, 0, 1000, PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
+  DefineCustomIntVariable("pg_gateway.max_aliases", "Most aliased fields in a GraphQL operation.",
+                          "Fragments count each time they are spread. 0: no limit.", &max_aliases,
+                          256, 0, 1000000, PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
+  DefineCustomIntVariable("pg_gateway.max_root_fields", "Most root fields in a GraphQL operation.",
+                          "0: no limit.", &max_root_fields, 64, 0, 1000000, PGC_SIGHUP, 0, nullptr,
+                          nullptr, nullptr);
+  DefineCustomIntVariable(
+      "pg_gateway.max_query_cost", "Largest estimated cost of a GraphQL operation.",
+      "Each field costs 1; a connection multiplies what is below it by its page size (first, "
+      "last, else default_page_size, max_page_size or 100). 0: no limit.",
+      &max_query_cost, 0, 0, INT_MAX, PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
+  DefineCustomIntVariable("pg_gateway.default_page_size",
+                          "Rows of a connection asked for without first or last.",
+                          "0: all of them, as PostGraphile.", &default_page_size, 0, 0, INT_MAX,
+                          PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
+  DefineCustomIntVariable("pg_gateway.max_page_size", "Largest first or last of a connection.",
+                          "0: no limit.", &max_page_size, 0, 0, INT_MAX, PGC_SIGHUP, 0, nullptr,
+                          nullptr, nullptr);
+  DefineCustomIntVariable("pg_gateway.max_document_size", "Largest GraphQL document.",
+                          "Longer documents are refused before they are parsed.",
+                          &max_document_size, 1024 * 1024, 1, INT_MAX, PGC_SIGHUP, GUC_UNIT_BYTE,
+                          nullptr, nullptr, nullptr);
   MarkGUCPrefixReserved("pg_gateway");
 }
 

@@ -49,6 +49,13 @@ extern int jwt_leeway_s;
 extern char* jwt_role_claim;
 extern char* jwt_cookie;
 extern int jwt_cache_size;
+extern int max_query_depth;  // GraphQL operation limits (core/graphql/execution/limits.hpp)
+extern int max_aliases;
+extern int max_root_fields;
+extern int max_query_cost;
+extern int default_page_size;
+extern int max_page_size;
+extern int max_document_size;
 extern char* jwt_type;           // PostGraphile's pgJwtTypes: tokens issued from this type
 extern bool jwt_cookie_secure;   // Secure attribute of the token cookie
 extern int jwt_cookie_samesite;  // 0 Strict, 1 Lax, 2 None

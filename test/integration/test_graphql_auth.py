@@ -334,5 +334,34 @@ class JwtAuth(ClusterTestCase):
         self.assertEqual(self.cluster.request("GET", "/logout", {}, "").status, 405)
 
 
+    # --- operation limits -------------------------------------------------------
+
+    def test_operation_limits_refuse_before_anything_runs(self):
+        accept = {"Accept": "application/graphql-response+json"}
+        self.cluster.set_config(max_query_depth="2", max_aliases="2", max_page_size="1")
+        try:
+            self.cluster.wait_for(
+                lambda: self.gql("{ allNotes { nodes { body } } }", headers=accept).status == 400,
+                what="the depth limit")
+            r = self.gql("{ allNotes { nodes { body } } }", headers=accept)
+            self.assert_refused(r, 400, "Operation depth 3 exceeds the limit of 2 "
+                                        "(pg_gateway.max_query_depth)")
+            r = self.gql("{ a: __typename b: __typename c: __typename }", headers=accept)
+            self.assert_refused(r, 400, "pg_gateway.max_aliases")
+            # Introspection is not counted.
+            r = self.gql("{ __schema { queryType { fields { type { ofType { name } } } } } }",
+                         headers=accept)
+            self.assertEqual(r.status, 200, r.body)
+            # A page larger than max_page_size is an error of that field only.
+            r = self.gql("{ allNotes(first: 2) { totalCount } whoami }",
+                         hs256(claims(role="app_user", sub="alice")), accept)
+            doc = r.json()
+            self.assertIsNone(doc["data"]["allNotes"])
+            self.assertIn("pg_gateway.max_page_size", doc["errors"][0]["message"])
+            self.assertIn("alice", doc["data"]["whoami"])
+        finally:
+            self.cluster.set_config(max_query_depth="16", max_aliases="256", max_page_size="0")
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -198,7 +198,8 @@ void offset_columns(ResponseNode& node, size_t offset) {
 // with the error and run nothing.
 ResponseNode plan_mutation_field(const ServedSchema& schema, const FieldGroup& group,
                                  const FragmentMap& fragments, const VariableValues& variables,
-                                 std::vector<MutationStep>& steps, ResponsePlan& response) {
+                                 const OperationLimits& limits, std::vector<MutationStep>& steps,
+                                 ResponsePlan& response) {
   const std::string& name = group.first().name.value;
   std::vector<SourceLocation> locations{location_of(group.first().loc)};
   std::vector<PathSegment> path{PathSegment(group.response_key)};
@@ -233,6 +234,7 @@ ResponseNode plan_mutation_field(const ServedSchema& schema, const FieldGroup& g
     sql::Params action_params;
     sql::Compiler action_compiler(schema.built(), schema.catalog(), fragments, variables,
                                   action_params);
+    action_compiler.set_page_limits(limits.default_page, limits.max_page);
     std::optional<sql::MutationAction> action = action_compiler.mutation_action(it->second, group);
     if (!action) return literal("null");  // an id of no row of this table
     step.action.sql = std::move(action->sql);
@@ -244,6 +246,7 @@ ResponseNode plan_mutation_field(const ServedSchema& schema, const FieldGroup& g
     sql::Params params;
     std::string value = params.add(std::nullopt, 0);
     sql::Compiler compiler(schema.built(), schema.catalog(), fragments, variables, params);
+    compiler.set_page_limits(limits.default_page, limits.max_page);
     Planner planner{schema, fragments, variables, params, compiler, {}, {}, false};
     for (const FieldGroup& sub :
          collect_subfields(schema.schema(), payload_type, group, fragments, variables)) {
@@ -455,6 +458,9 @@ PreparedRequest prepare(const ServedSchema& schema, std::string_view query,
   FragmentMap fragments;
   for (const Definition& d : doc.definitions)
     if (const FragmentDefinition* f = d.as<FragmentDefinition>()) fragments[f->name.value] = f;
+  if (std::optional<Error> too_much =
+          check_operation_limits(schema.schema(), *op, fragments, values, options.limits))
+    return fail(std::move(*too_much));
 
   auto plan = std::make_unique<ResponsePlan>();
   std::optional<std::string> root_type = schema.schema().query_type;
@@ -477,8 +483,9 @@ PreparedRequest prepare(const ServedSchema& schema, std::string_view query,
     try {
       for (const FieldGroup& group :
            collect_fields(schema.schema(), *root_type, op->selection_set, fragments, values)) {
-        plan->data.add(group.response_key, plan_mutation_field(schema, group, fragments, values,
-                                                               out.mutation_steps_, *plan));
+        plan->data.add(group.response_key,
+                       plan_mutation_field(schema, group, fragments, values, options.limits,
+                                           out.mutation_steps_, *plan));
       }
     } catch (const CollectFieldsError& e) {
       plan->leading_errors.push_back(e.error);
@@ -491,6 +498,7 @@ PreparedRequest prepare(const ServedSchema& schema, std::string_view query,
 
   sql::Params params;
   sql::Compiler compiler(schema.built(), schema.catalog(), fragments, values, params);
+  compiler.set_page_limits(options.limits.default_page, options.limits.max_page);
   Planner planner{schema, fragments, values, params, compiler, {}, {}, false};
   try {
     plan->data = planner.query_object(collect_fields(schema.schema(), schema.schema().query_type,

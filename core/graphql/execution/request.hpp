@@ -26,6 +26,7 @@
 #include "core/catalog/catalog.hpp"
 #include "core/graphql/ast.hpp"
 #include "core/graphql/error.hpp"
+#include "core/graphql/execution/limits.hpp"
 #include "core/graphql/schema_builder.hpp"
 #include "core/json/json_value.hpp"
 
@@ -63,6 +64,7 @@ struct RequestOptions {
   // returns the token; throws std::runtime_error with a message for the
   // client when it cannot. Unset: such values are a field error.
   std::function<std::string(const json::Value& row)> issue_jwt;
+  OperationLimits limits;  // depth, aliases, root fields, cost, page sizes
 };
 
 // A SQL statement with its parameters, all sent as text with a type.

@@ -236,6 +236,13 @@ std::string Compiler::connection_json(const build::ConnectionPlan& conn, const S
   if (offset && *offset < 0)
     throw CompileError("Invalid 'offset': expected a non-negative integer", true);
   if (offset && last) throw CompileError("Cannot use 'offset' with 'last'");
+  // pg_gateway.max_page_size / default_page_size (not PostGraphile's: off by default).
+  for (auto [name, value] : {std::pair{"first", first}, std::pair{"last", last}})
+    if (max_page_ > 0 && value && *value > max_page_)
+      throw CompileError(std::string("'") + name + "' of " + std::to_string(*value) +
+                         " exceeds the largest page size, " + std::to_string(max_page_) +
+                         " (pg_gateway.max_page_size)");
+  if (!first && !last && default_page_ > 0) first = default_page_;
 
   std::string order_enum, condition_type;
   for (const schema::InputValue& a : def->args) {

@@ -72,6 +72,14 @@ class Compiler {
   // object, where it would be sent unsigned.
   void allow_jwt_value(bool allow) { jwt_allowed_ = allow; }
 
+  // pg_gateway.default_page_size (rows of a connection given neither
+  // first nor last; 0: all) and max_page_size (the largest first/last; 0:
+  // no limit).
+  void set_page_limits(int64_t default_page, int64_t max_page) {
+    default_page_ = default_page;
+    max_page_ = max_page;
+  }
+
   // The action of a root field of Mutation. nullopt: the field is null
   // without running anything (an id that does not decode to a row of the
   // table, as in PostGraphile). Throws CompileError (an empty patch...).
@@ -157,6 +165,8 @@ class Compiler {
   Params& params_;
   int alias_counter_ = 0;
   bool jwt_allowed_ = false;
+  int64_t default_page_ = 0;
+  int64_t max_page_ = 0;
   std::string current_parent_ = "Query";  // the type whose field is being compiled
 };
 
