@@ -163,6 +163,8 @@ http::Response GraphqlRoutes::serve(http::Request& request) {
   exec::RequestOptions options;
   options.mask_errors = gucs::mask_errors;
   options.max_document_bytes = size_t(gucs::max_document_size);
+  options.allow_introspection =
+      gucs::introspection == 0 || (gucs::introspection == 1 && identity.authenticated());
   options.limits.max_depth = gucs::max_query_depth;
   options.limits.max_aliases = gucs::max_aliases;
   options.limits.max_root_fields = gucs::max_root_fields;

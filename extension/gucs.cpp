@@ -52,6 +52,7 @@ char* jwt_cookie = nullptr;
 int jwt_cache_size = 1000;
 char* pre_request = nullptr;
 char* jwt_type = nullptr;
+int introspection = 0;  // on
 int max_query_depth = 16;
 int max_aliases = 256;
 int max_root_fields = 64;
@@ -388,6 +389,12 @@ void define_all() {
       "pg_gateway.cors_allowed_origins), say Sec-Fetch-Site: same-origin, or carry this header "
       "(browsers cannot send it cross-site without CORS). Empty: no header is accepted.",
       &csrf_header, "", PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
+  static const struct config_enum_entry introspection_options[] = {
+      {"on", 0, false}, {"authenticated", 1, false}, {"off", 2, false}, {nullptr, 0, false}};
+  DefineCustomEnumVariable(
+      "pg_gateway.introspection", "Who may run GraphQL introspection (__schema, __type).",
+      "on: everyone; authenticated: requests with a valid token; off: nobody.", &introspection, 0,
+      introspection_options, PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
   DefineCustomIntVariable("pg_gateway.max_query_depth",
                           "Deepest nesting of fields a GraphQL operation may have.",
                           "Introspection fields are not counted. 0: no limit.", &max_query_depth,

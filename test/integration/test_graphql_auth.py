@@ -362,6 +362,20 @@ class JwtAuth(ClusterTestCase):
         finally:
             self.cluster.set_config(max_query_depth="16", max_aliases="256", max_page_size="0")
 
+    def test_introspection_for_authenticated_requests_only(self):
+        accept = {"Accept": "application/graphql-response+json"}
+        query = "{ __schema { queryType { name } } }"
+        self.cluster.set_config(introspection="authenticated")
+        try:
+            self.cluster.wait_for(lambda: self.gql(query, headers=accept).status == 400,
+                                  what="introspection to be refused")
+            self.assert_refused(self.gql(query, headers=accept), 400, "introspection is not allowed")
+            r = self.gql(query, hs256(claims(role="app_user", sub="alice")), accept)
+            self.assertEqual(r.json(), {"data": {"__schema": {"queryType": {"name": "Query"}}}})
+            self.assertEqual(self.gql("{ __typename }", headers=accept).status, 200)
+        finally:
+            self.cluster.set_config(introspection="on")
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -120,3 +120,18 @@ TEST(GraphqlLimits, PagesLargerThanTheMaximumAreFieldErrors) {
       << body;
   EXPECT_EQ(p.field_statements().size(), 1u);  // allTags(last: 50) still runs
 }
+
+TEST(GraphqlLimits, IntrospectionCanBeRefused) {
+  RequestOptions options;
+  options.allow_introspection = false;
+  auto prepare = [&](const std::string& q) {
+    return graphql::exec::prepare(schema(), q, nullptr, std::nullopt, options);
+  };
+  EXPECT_EQ(first_error(prepare("{ __schema { queryType { name } } }")),
+            "GraphQL introspection is not allowed here (pg_gateway.introspection), but the query "
+            "contained __schema or __type.");
+  EXPECT_TRUE(prepare("{ ...F } fragment F on Query { ... on Query { __type(name: \"Post\") { "
+                      "name } } }")
+                  .is_request_error());
+  EXPECT_FALSE(prepare("{ __typename allPosts { totalCount } }").is_request_error());
+}

@@ -87,6 +87,26 @@ const OperationDefinition* select_operation(const Document& doc,
   return found;
 }
 
+// Whether the root selection set (through fragments) has __schema or
+// __type, the introspection entry points; the depth guard is a backstop
+// (validation refuses fragment cycles).
+bool asks_for_introspection(const SelectionSet& set, const FragmentMap& fragments, int depth) {
+  if (depth > 64) return false;
+  for (const Selection& s : set.selections) {
+    if (const Field* f = s.as<Field>()) {
+      if (f->name.value == "__schema" || f->name.value == "__type") return true;
+    } else if (const InlineFragment* in = s.as<InlineFragment>()) {
+      if (asks_for_introspection(in->selection_set, fragments, depth + 1)) return true;
+    } else if (const FragmentSpread* spread = s.as<FragmentSpread>()) {
+      auto it = fragments.find(spread->name.value);
+      if (it != fragments.end() &&
+          asks_for_introspection(it->second->selection_set, fragments, depth + 1))
+        return true;
+    }
+  }
+  return false;
+}
+
 // Whether a field's type is the JWT scalar (pg_gateway.jwt_type).
 bool is_jwt_field(const ServedSchema& schema, const std::string& type, const std::string& field) {
   const std::string& jwt = schema.built().jwt_scalar;
@@ -458,6 +478,13 @@ PreparedRequest prepare(const ServedSchema& schema, std::string_view query,
   FragmentMap fragments;
   for (const Definition& d : doc.definitions)
     if (const FragmentDefinition* f = d.as<FragmentDefinition>()) fragments[f->name.value] = f;
+  if (!options.allow_introspection && asks_for_introspection(op->selection_set, fragments, 0))
+    return fail(
+        Error{"GraphQL introspection is not allowed here (pg_gateway.introspection), but "
+              "the query contained __schema or __type.",
+              {location_of(op->loc)},
+              {},
+              {}});
   if (std::optional<Error> too_much =
           check_operation_limits(schema.schema(), *op, fragments, values, options.limits))
     return fail(std::move(*too_much));

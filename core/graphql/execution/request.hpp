@@ -65,6 +65,9 @@ struct RequestOptions {
   // client when it cannot. Unset: such values are a field error.
   std::function<std::string(const json::Value& row)> issue_jwt;
   OperationLimits limits;  // depth, aliases, root fields, cost, page sizes
+  // pg_gateway.introspection as it applies to this request: false refuses
+  // an operation that asks for __schema or __type (__typename stays).
+  bool allow_introspection = true;
 };
 
 // A SQL statement with its parameters, all sent as text with a type.
