@@ -204,8 +204,21 @@ http::Response GraphqlRoutes::serve(http::Request& request) {
   bool running_statement = false;
   try {
     request::run_in_transaction(tx, [&] {
+      // With pg_gateway.role_schemas, the schema is the request's role's:
+      // the role is resolved (and a refused one answered) first. Without a
+      // token and without an anonymous role there is no role yet; such a
+      // request gets the default schema, and 503 if it needs data.
+      Oid role = InvalidOid;
+      std::string schema_role;
+      bool role_known = gucs::role_schemas &&
+                        (identity.authenticated() || !setting(gucs::anonymous_role).empty());
+      if (role_known) {
+        refused = auth_.resolve_role(identity, request_role(), &role);
+        if (refused) return;
+        schema_role = identity.role.empty() ? setting(gucs::anonymous_role) : identity.role;
+      }
       bool rebuilt = false;
-      schema = schemas_.current(status_.database, rebuilt);
+      schema = schemas_.current(status_.database, schema_role, rebuilt);
       if (rebuilt) plans_.clear();
       std::optional<std::string_view> operation_name;
       if (in.params.operation_name) operation_name = *in.params.operation_name;
@@ -215,8 +228,7 @@ http::Response GraphqlRoutes::serve(http::Request& request) {
       if (!transport::allowed_over_get(in, prepared->operation_type())) return;
       const exec::SqlStatement* statement = prepared->statement();
       if (!statement && prepared->mutation_steps().empty()) return;
-      Oid role = InvalidOid;
-      refused = auth_.resolve_role(identity, request_role(), &role);
+      if (!role_known) refused = auth_.resolve_role(identity, request_role(), &role);
       if (refused || !statement) return;  // mutations run below, a transaction per field
       running_statement = true;
       SavedUser saved = enter_role(role);
@@ -235,6 +247,7 @@ http::Response GraphqlRoutes::serve(http::Request& request) {
   }
 
   if (refused) return refusal_response(*refused);
+  if (!prepared) return transport::http_error(500, "the request was not prepared");
   if (prepared->is_request_error())
     return with_auth_headers(
         transport::graphql_response(in.format, true, prepared->respond({}, options)), identity);

@@ -53,6 +53,7 @@ int jwt_cache_size = 1000;
 char* pre_request = nullptr;
 char* jwt_type = nullptr;
 int introspection = 0;  // on
+bool role_schemas = true;
 int max_query_depth = 16;
 int max_aliases = 256;
 int max_root_fields = 64;
@@ -389,6 +390,12 @@ void define_all() {
       "pg_gateway.cors_allowed_origins), say Sec-Fetch-Site: same-origin, or carry this header "
       "(browsers cannot send it cross-site without CORS). Empty: no header is accepted.",
       &csrf_header, "", PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
+  DefineCustomBoolVariable(
+      "pg_gateway.role_schemas", "Serve each role the GraphQL schema of its own privileges.",
+      "On: a request sees (in introspection and validation) only the tables, columns, functions "
+      "and mutations its role may use. Off: every request sees what "
+      "pg_gateway.authenticator_role may use, as PostGraphile does.",
+      &role_schemas, true, PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
   static const struct config_enum_entry introspection_options[] = {
       {"on", 0, false}, {"authenticated", 1, false}, {"off", 2, false}, {nullptr, 0, false}};
   DefineCustomEnumVariable(

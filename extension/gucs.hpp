@@ -49,6 +49,7 @@ extern int jwt_leeway_s;
 extern char* jwt_role_claim;
 extern char* jwt_cookie;
 extern int jwt_cache_size;
+extern bool role_schemas;    // a schema per request role (else authenticator_role's)
 extern int introspection;    // 0 on, 1 authenticated, 2 off
 extern int max_query_depth;  // GraphQL operation limits (core/graphql/execution/limits.hpp)
 extern int max_aliases;

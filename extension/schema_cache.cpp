@@ -87,9 +87,9 @@ std::string schema_role() {
 // extension is not installed. Schema names are split the way search_path is
 // (quotes keep case and commas). An extension older than 0.3.0 (no marker
 // relation) has the one-argument reflect(), without privileges.
-std::optional<std::string> SchemaCache::reflect(bool with_privileges) {
+std::optional<std::string> SchemaCache::reflect(bool with_privileges, const std::string& as_role) {
   const char* setting = gucs::schemas ? gucs::schemas : "public";
-  std::string role_name = schema_role();
+  std::string role_name = as_role.empty() ? schema_role() : as_role;
   const char* role = role_name.c_str();
   ReflectionText r = pg::call([setting, role, with_privileges] {
     ReflectionText out{false, nullptr};
@@ -125,16 +125,28 @@ std::optional<std::string> SchemaCache::reflect(bool with_privileges) {
 }
 
 std::shared_ptr<const graphql::exec::ServedSchema> SchemaCache::current(const std::string& database,
+                                                                        const std::string& role,
                                                                         bool& rebuilt) {
   rebuilt = false;
-  // What the schema depends on besides the catalog. The role is part of it
-  // because PostGraphile's schema follows the privileges of the role it
+  // What every schema depends on besides the catalog. The role is part of
+  // it because PostGraphile's schema follows the privileges of the role it
   // serves (RBAC).
   const std::string setting = std::string(gucs::schemas ? gucs::schemas : "") + "\n" +
                               (gucs::anonymous_role ? gucs::anonymous_role : "") + "\n" +
                               (gucs::authenticator_role ? gucs::authenticator_role : "") + "\n" +
                               (gucs::jwt_type ? gucs::jwt_type : "");
-  if (schema_ && !schema_stale && setting == settings_) return schema_;
+  if (schema_stale || setting != settings_) {
+    // Every role's schema is out of date: all go, with the plans made for
+    // their SQL (the caller clears those).
+    rebuilt = !entries_.empty();
+    entries_.clear();
+    settings_ = setting;
+  }
+  for (auto it = entries_.begin(); it != entries_.end(); ++it)
+    if (it->role == role) {
+      entries_.splice(entries_.begin(), entries_, it);  // most recently used first
+      return entries_.front().schema;
+    }
 
   // Cleared before reflecting: an invalidation processed from here on (by
   // a lock the reflection takes) marks the new schema stale again, which
@@ -147,26 +159,26 @@ std::shared_ptr<const graphql::exec::ServedSchema> SchemaCache::current(const st
   marker_relid = marker;
   std::optional<std::string> json;
   try {
-    json = reflect(OidIsValid(marker));
+    json = reflect(OidIsValid(marker), role);
   } catch (...) {
-    schema_stale = true;  // the old schema must not be served as if current
+    schema_stale = true;  // an old schema must not be served as if current
     throw;
   }
   if (!json) {
-    schema_.reset();
+    entries_.clear();
     schema_stale = true;
     throw http::HttpError(
         503, "PGGW503",
         "extension \"pg_gateway\" is not installed in database \"" + database + "\"", {},
         "run CREATE EXTENSION pg_gateway in that database");
   }
-  schema_.reset();  // the old schema's memory goes before the new one is built
+  // The least recently used role's schema goes before the new one is built.
+  while (entries_.size() >= kMaxRoleSchemas) entries_.pop_back();
   graphql::build::BuildOptions options;
   options.jwt_type = gucs::jwt_type ? gucs::jwt_type : "";
-  schema_ = graphql::exec::ServedSchema::from_reflection_json(*json, options);
-  settings_ = setting;
+  entries_.push_front(
+      Entry{role, graphql::exec::ServedSchema::from_reflection_json(*json, options)});
   ++builds_;
-  rebuilt = true;
   if (!OidIsValid(marker)) {
     // An extension script older than 0.3.0 has no event trigger to say when
     // the catalog changes: never trust the cache then.
@@ -178,7 +190,7 @@ std::shared_ptr<const graphql::exec::ServedSchema> SchemaCache::current(const st
           "run ALTER EXTENSION pg_gateway UPDATE");
     warned_no_marker_ = true;
   }
-  return schema_;
+  return entries_.front().schema;
 }
 
 }  // namespace pg_gateway::graphql_pg

@@ -46,6 +46,7 @@
 #include "extension/pg_api.hpp"
 
 #include <cstdint>
+#include <list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -62,21 +63,32 @@ class SchemaCache {
   SchemaCache(const SchemaCache&) = delete;
   SchemaCache& operator=(const SchemaCache&) = delete;
 
-  // The schema to serve this request with: the cached one, or one reflected
-  // now, in the current transaction (SPI connected). `rebuilt` is set when
-  // it was rebuilt, so the caller can drop what depended on the old one.
+  // The schema to serve this request with, following the privileges of
+  // `role` ("" : pg_gateway.authenticator_role, else the anonymous role, as
+  // PostGraphile's schema follows the role it connects as): the cached one,
+  // or one reflected now, in the current transaction (SPI connected). Up to
+  // kMaxRoleSchemas roles' schemas are kept, least recently used dropped
+  // first. `rebuilt` is set when a catalog or settings change dropped the
+  // cached schemas, so the caller can drop what depended on them.
   // Throws http::HttpError (503) when the extension is not installed,
   // pg::PgError when reflection fails, and whatever building the schema
   // throws.
   std::shared_ptr<const graphql::exec::ServedSchema> current(const std::string& database,
+                                                             const std::string& role,
                                                              bool& rebuilt);
+
+  static constexpr size_t kMaxRoleSchemas = 8;
 
   uint64_t builds() const { return builds_; }
 
  private:
-  std::optional<std::string> reflect(bool with_privileges);
+  std::optional<std::string> reflect(bool with_privileges, const std::string& role);
 
-  std::shared_ptr<const graphql::exec::ServedSchema> schema_;
+  struct Entry {
+    std::string role;
+    std::shared_ptr<const graphql::exec::ServedSchema> schema;
+  };
+  std::list<Entry> entries_;  // most recently used first
   std::string
       settings_;  // pg_gateway.schemas, .anonymous_role, .authenticator_role, .jwt_type at build
   uint64_t builds_ = 0;

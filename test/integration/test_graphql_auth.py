@@ -114,6 +114,11 @@ CREATE FUNCTION public.login(name text) RETURNS public.jwt_token
      WHERE name IN ('alice', 'bob') $$;
 GRANT EXECUTE ON FUNCTION public.login(text) TO app_anon;
 GRANT INSERT ON public.note TO app_user;
+
+-- Column privileges: app_user may read a profile's name, not its salary.
+CREATE TABLE public.profile (id int PRIMARY KEY, name text, salary int);
+INSERT INTO public.profile VALUES (1, 'ann', 100);
+GRANT SELECT (id, name) ON public.profile TO app_user;
 GRANT USAGE ON SEQUENCE public.note_id_seq TO app_user;
 """
 
@@ -267,7 +272,7 @@ class JwtAuth(ClusterTestCase):
         cookie = r.header("Set-Cookie")
         self.assertTrue(cookie.startswith("session=" + token + "; Max-Age="), cookie)
         max_age = int(cookie.split("Max-Age=")[1].split(";")[0])
-        self.assertTrue(3500 <= max_age <= 3600, cookie)
+        self.assertTrue(3500 <= max_age <= 3601, cookie)
         self.assertTrue(cookie.endswith("; Path=/; HttpOnly; Secure; SameSite=Lax"), cookie)
         self.assertEqual(r.header("Cache-Control"), "private, no-store")
         # The worker accepts what it issued, as a header and as the cookie.
@@ -333,6 +338,36 @@ class JwtAuth(ClusterTestCase):
                          "session=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax")
         self.assertEqual(self.cluster.request("GET", "/logout", {}, "").status, 405)
 
+
+    # --- a schema per role ------------------------------------------------------
+
+    def test_each_role_sees_the_schema_of_its_own_privileges(self):
+        accept = {"Accept": "application/graphql-response+json"}
+        user = hs256(claims(role="app_user", sub="alice"))
+        # The anonymous role may not insert notes nor read diaries or profiles:
+        # those fields are validation errors for it, not permission errors.
+        r = self.gql('mutation { createNote(input: {note: {owner: "a", body: "b"}}) '
+                     '{ clientMutationId } }', headers=accept)
+        self.assert_refused(r, 400, 'Cannot query field "createNote" on type "Mutation".')
+        r = self.gql("{ allDiaries { totalCount } }", headers=accept)
+        self.assert_refused(r, 400, 'Cannot query field "allDiaries" on type "Query".')
+        r = self.gql('{ __type(name: "Mutation") { fields { name } } }', headers=accept)
+        self.assertEqual(r.json()["data"]["__type"]["fields"],
+                         [{"name": "checkRequest"}, {"name": "login"}])
+        # app_user sees them, but not the column it may not read.
+        r = self.gql("{ allDiaries { totalCount } allProfiles { nodes { name } } }", user, accept)
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual(r.json()["data"]["allProfiles"], {"nodes": [{"name": "ann"}]})
+        r = self.gql("{ allProfiles { nodes { salary } } }", user, accept)
+        self.assert_refused(r, 400, 'Cannot query field "salary" on type "Profile".')
+        # A GRANT reaches the schema at the next request.
+        self.cluster.sql("GRANT SELECT (salary) ON public.profile TO app_user")
+        try:
+            self.cluster.wait_for(
+                lambda: self.gql("{ allProfiles { nodes { salary } } }", user, accept).status == 200,
+                what="the granted column in app_user's schema")
+        finally:
+            self.cluster.sql("REVOKE SELECT (salary) ON public.profile FROM app_user")
 
     # --- operation limits -------------------------------------------------------
 

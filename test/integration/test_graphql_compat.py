@@ -39,6 +39,8 @@ class GraphqlCompat(unittest.TestCase):
             "pg_gateway.jwt_secret": f"'{JWT_SECRET}'",
             "pg_gateway.jwt_audience": f"'{JWT_AUDIENCE}'",
             "pg_gateway.jwt_type": "'app.jwt_token'",  # graphile.config.mjs's pgJwtTypes
+            # PostGraphile serves every request the connecting role's schema.
+            "pg_gateway.role_schemas": "off",
         }, database="compat")
         cls.cluster.init().start()
         c = cls.cluster

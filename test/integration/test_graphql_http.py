@@ -448,12 +448,15 @@ class GraphqlSchemaFollowsDdl(GraphqlClient, ClusterTestCase):
         self.assert_everywhere("{ secret }", {"secret": 7})
         self.cluster.sql("REVOKE gql_reader FROM gql_web")
         self.assert_validation_error("{ secret }", missing)
-        # pg_gateway.authenticator_role: the schema follows that role instead
-        # (what PostGraphile's login role may do), while requests still run
-        # as the anonymous role.
+        # pg_gateway.authenticator_role with role_schemas off: the schema
+        # follows that role instead (what PostGraphile's login role may do),
+        # while requests still run as the anonymous role. With role_schemas
+        # on (the default) each request's own role decides, as above.
         self.cluster.sql("CREATE ROLE gql_login NOINHERIT; GRANT gql_reader TO gql_login; "
                          "GRANT gql_web TO gql_login")
         self.cluster.set_config(authenticator_role="gql_login")
+        self.assert_validation_error("{ secret }", missing)
+        self.cluster.set_config(role_schemas="off")
         denied = {(200, "42501")}  # in the schema, but gql_web may not execute it
 
         def codes():
@@ -462,7 +465,7 @@ class GraphqlSchemaFollowsDdl(GraphqlClient, ClusterTestCase):
         try:
             self.cluster.wait_for(lambda: codes() == denied, what="schema as gql_login")
         finally:
-            self.cluster.set_config(authenticator_role="")
+            self.cluster.set_config(authenticator_role="", role_schemas="on")
         self.cluster.wait_for(lambda: codes() == {(400, None)}, what="schema as gql_web")
         self.assert_validation_error("{ secret }", missing)
 
