@@ -19,6 +19,7 @@ extern "C" {
 #include "extension/subtransaction.hpp"
 #include "extension/pg_log.hpp"
 #include "extension/request_transaction.hpp"
+#include "extension/shared_state.hpp"
 
 namespace pg_gateway::graphql_pg {
 
@@ -73,6 +74,32 @@ std::string cookie_attributes() {
 std::string token_cookie(const std::string& name, const auth::IssuedToken& t) {
   int64_t max_age = std::max<int64_t>(0, t.expires_at - int64_t(time(nullptr)));
   return name + "=" + t.token + "; Max-Age=" + std::to_string(max_age) + cookie_attributes();
+}
+
+// pg_gateway.rate_limit: which client a request is. An authenticated
+// request is its token's subject (so one user cannot spread over many
+// addresses, nor be throttled by others behind one NAT); else its address:
+// the peer's, or behind a proxy the last entry of the configured header.
+uint64_t rate_client(const http::Request& request, const auth_pg::Identity& identity) {
+  if (identity.authenticated()) {
+    json::ParseResult claims = json::parse(identity.claims_json);
+    const json::Value* sub = claims.ok() ? claims.value->find("sub") : nullptr;
+    if (sub && sub->is_string()) return http::rate_key("sub", sub->text());
+    return http::rate_key("token", identity.claims_json);
+  }
+  std::string header = setting(gucs::rate_limit_client_header);
+  if (!header.empty()) {
+    for (char& c : header) c = char(std::tolower(static_cast<unsigned char>(c)));
+    if (const std::string* v = request.header(header)) {
+      std::string_view list = *v;
+      size_t comma = list.rfind(',');
+      std::string_view last = comma == std::string_view::npos ? list : list.substr(comma + 1);
+      while (!last.empty() && last.front() == ' ') last.remove_prefix(1);
+      while (!last.empty() && last.back() == ' ') last.remove_suffix(1);
+      if (!last.empty()) return http::rate_key("ip", last);
+    }
+  }
+  return http::rate_key("ip", request.remote_addr);
 }
 
 }  // namespace
@@ -133,7 +160,11 @@ http::Response GraphqlRoutes::logout() {
 }
 
 http::Response GraphqlRoutes::invoke(http::Request& request) {
-  if (is_graphql(request)) return serve(request);
+  if (is_graphql(request)) {
+    http::Response r = serve(request);
+    if (r.status != 429) http::add_rate_headers(r, rate_decision_, rate_);
+    return r;
+  }
   if (is_logout(request)) return logout();
   if (!fallback_) throw http::HttpError(404, "PGGW404", "no route for " + request.path);
   return fallback_->invoke(request);
@@ -159,6 +190,27 @@ http::Response GraphqlRoutes::serve(http::Request& request) {
   } catch (const http::HttpError& e) {
     return transport::http_error(e.status, e.what());
   }
+
+  // pg_gateway.rate_limit, before any transaction: a refused request costs
+  // the database nothing.
+  http::RatePolicy rate;
+  http::RateDecision rate_decision;
+  rate_ = http::RatePolicy{};
+  if (gucs::rate_limit > 0) {
+    rate.per_second = gucs::rate_limit / 60.0;
+    rate.burst = gucs::rate_limit_burst > 0 ? gucs::rate_limit_burst : gucs::rate_limit;
+    rate_decision = shared::take_rate_token(rate_client(request, identity), rate);
+    if (!rate_decision.allowed) {
+      http::Response r = transport::http_error(
+          429, "Too many requests: this client may make " + std::to_string(gucs::rate_limit) +
+                   " per minute (pg_gateway.rate_limit); retry after " +
+                   std::to_string(rate_decision.retry_after) + " s");
+      http::add_rate_headers(r, rate_decision, rate);
+      return r;
+    }
+  }
+  rate_ = rate;  // invoke() adds the headers to whatever this answers
+  rate_decision_ = rate_decision;
 
   exec::RequestOptions options;
   options.mask_errors = gucs::mask_errors;

@@ -19,6 +19,7 @@
 #include "core/http/application.hpp"
 #include "extension/plan_cache.hpp"
 #include "core/auth/jwt_issue.hpp"
+#include "core/http/rate_limit.hpp"
 #include "extension/request_auth.hpp"
 #include "extension/schema_cache.hpp"
 #include "extension/worker_status.hpp"
@@ -62,6 +63,9 @@ class GraphqlRoutes : public http::DynamicRoutes {
   SchemaCache schemas_;
   PlanCache plans_;
   bool warned_no_role_ = false;
+  // pg_gateway.rate_limit as applied to the request being answered.
+  http::RatePolicy rate_;
+  http::RateDecision rate_decision_;
   auth_pg::RequestAuthenticator auth_;
 };
 

@@ -53,6 +53,9 @@ int jwt_cache_size = 1000;
 char* pre_request = nullptr;
 char* jwt_type = nullptr;
 int introspection = 0;  // on
+int rate_limit = 0;
+int rate_limit_burst = 0;
+char* rate_limit_client_header = nullptr;
 bool role_schemas = true;
 int max_query_depth = 16;
 int max_aliases = 256;
@@ -396,6 +399,20 @@ void define_all() {
       "and mutations its role may use. Off: every request sees what "
       "pg_gateway.authenticator_role may use, as PostGraphile does.",
       &role_schemas, true, PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
+  DefineCustomIntVariable(
+      "pg_gateway.rate_limit", "GraphQL requests per minute each client may make.",
+      "A client is the JWT subject (sub) of an authenticated request, else its IP address. "
+      "Shared by all HTTP workers. 0: no limit.",
+      &rate_limit, 0, 0, INT_MAX, PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
+  DefineCustomIntVariable(
+      "pg_gateway.rate_limit_burst", "Requests a client may make at once before the rate applies.",
+      "0: the same as pg_gateway.rate_limit (a minute's worth).", &rate_limit_burst, 0, 0, INT_MAX,
+      PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
+  DefineCustomStringVariable(
+      "pg_gateway.rate_limit_client_header", "Header holding the client's address behind a proxy.",
+      "For example X-Forwarded-For: its last address (the one the proxy added) is the client. "
+      "Set it only when every request comes through such a proxy. Empty: the peer address.",
+      &rate_limit_client_header, "", PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
   static const struct config_enum_entry introspection_options[] = {
       {"on", 0, false}, {"authenticated", 1, false}, {"off", 2, false}, {nullptr, 0, false}};
   DefineCustomEnumVariable(

@@ -49,8 +49,11 @@ extern int jwt_leeway_s;
 extern char* jwt_role_claim;
 extern char* jwt_cookie;
 extern int jwt_cache_size;
-extern bool role_schemas;    // a schema per request role (else authenticator_role's)
-extern int introspection;    // 0 on, 1 authenticated, 2 off
+extern bool role_schemas;               // a schema per request role (else authenticator_role's)
+extern int rate_limit;                  // GraphQL requests per minute per client (0: off)
+extern int rate_limit_burst;            // bucket size (0: rate_limit)
+extern char* rate_limit_client_header;  // X-Forwarded-For behind a trusted proxy
+extern int introspection;               // 0 on, 1 authenticated, 2 off
 extern int max_query_depth;  // GraphQL operation limits (core/graphql/execution/limits.hpp)
 extern int max_aliases;
 extern int max_root_fields;

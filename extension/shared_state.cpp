@@ -37,6 +37,8 @@ void startup_shmem() {
     for (WorkerSlot& s : state->http) init(s);
     for (WorkerSlot& s : state->job) init(s);
     ConditionVariableInit(&state->job_finished);
+    SpinLockInit(&state->rate_lock);
+    for (http::RateBucket& b : state->rate_buckets) b = http::RateBucket{};
     if (!pg_strong_random(&state->incarnation, sizeof state->incarnation))
       state->incarnation = uint64(GetCurrentTimestamp()) ^ uint64(MyProcPid);
   }
@@ -44,6 +46,15 @@ void startup_shmem() {
 }
 
 }  // namespace
+
+http::RateDecision take_rate_token(uint64_t key, const http::RatePolicy& policy) {
+  SharedState* s = get();
+  int64_t now_us = int64_t(GetCurrentTimestamp());
+  SpinLockAcquire(&s->rate_lock);
+  http::RateDecision d = http::take_token(s->rate_buckets, kRateBuckets, key, now_us, policy);
+  SpinLockRelease(&s->rate_lock);
+  return d;
+}
 
 void install_hooks() {
   prev_shmem_request_hook = shmem_request_hook;

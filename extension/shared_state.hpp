@@ -11,7 +11,10 @@
 
 extern "C" {
 #include "storage/condition_variable.h"
+#include "storage/spin.h"
 }
+
+#include "core/http/rate_limit.hpp"
 
 namespace pg_gateway::shared {
 
@@ -89,6 +92,8 @@ enum class TargetDatabaseChange : uint32 {
   kMove = 3,    // ALTER DATABASE ... SET TABLESPACE
 };
 
+inline constexpr size_t kRateBuckets = 4096;  // clients tracked at once (about 100 kB)
+
 struct SharedState {
   // Number of such statements whose transaction has not ended yet. While
   // it is not zero, a starting HTTP worker connects to no database.
@@ -107,6 +112,11 @@ struct SharedState {
   ConditionVariable job_finished;
   WorkerSlot http[kMaxHttpWorkers];
   WorkerSlot job[kMaxJobWorkers];
+  // pg_gateway.rate_limit's buckets (core/http/rate_limit.hpp), shared by
+  // every HTTP worker. The spinlock is held only for take_token(), which
+  // neither blocks nor allocates nor raises errors.
+  slock_t rate_lock;
+  http::RateBucket rate_buckets[kRateBuckets];
 };
 
 void install_hooks();  // from _PG_init
@@ -114,5 +124,7 @@ SharedState* get();    // attached in every backend after startup
 WorkerSlot* http_slot(int index);
 WorkerSlot* job_slot(int index);
 const char* state_name(WorkerState s);
+// One request of the client with this key, against the shared buckets.
+http::RateDecision take_rate_token(uint64_t key, const http::RatePolicy& policy);
 
 }  // namespace pg_gateway::shared

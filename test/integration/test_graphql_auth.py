@@ -369,6 +369,36 @@ class JwtAuth(ClusterTestCase):
         finally:
             self.cluster.sql("REVOKE SELECT (salary) ON public.profile FROM app_user")
 
+    # --- rate limiting ----------------------------------------------------------
+
+    def test_rate_limit_per_client_address_and_per_subject(self):
+        self.cluster.set_config(rate_limit="3")  # a bucket of 3, refilled at 3 a minute
+        try:
+            self.cluster.wait_for(lambda: self.gql("{ __typename }").status == 429,
+                                  what="the rate limit")
+            r = self.gql("{ __typename }")
+            self.assert_refused(r, 429, "pg_gateway.rate_limit")
+            self.assertTrue(1 <= int(r.header("Retry-After")) <= 20, r.header("Retry-After"))
+            self.assertEqual(r.header("RateLimit-Policy"), '"pg_gateway";q=3;w=60')
+            self.assertTrue(r.header("RateLimit").startswith('"pg_gateway";r=0;t='))
+            # An authenticated client is its subject, with a bucket of its own.
+            alice = hs256(claims(role="app_user", sub="alice-rate"))
+            for remaining in (2, 1, 0):
+                r = self.gql("{ __typename }", alice)
+                self.assertEqual(r.status, 200, r.body)
+                self.assertTrue(r.header("RateLimit").startswith(
+                    '"pg_gateway";r=%d;' % remaining), r.header("RateLimit"))
+            self.assertEqual(self.gql("{ __typename }", alice).status, 429)
+            bob = hs256(claims(role="app_user", sub="bob-rate"))
+            self.assertEqual(self.gql("{ __typename }", bob).status, 200)
+            # Behind a proxy: the address it appended to X-Forwarded-For.
+            self.cluster.set_config(rate_limit_client_header="X-Forwarded-For")
+            proxied = {"X-Forwarded-For": "203.0.113.9, 198.51.100.7"}
+            self.cluster.wait_for(lambda: self.gql("{ __typename }", headers=proxied).status == 200,
+                                  what="the client header")
+        finally:
+            self.cluster.set_config(rate_limit="0", rate_limit_client_header="")
+
     # --- operation limits -------------------------------------------------------
 
     def test_operation_limits_refuse_before_anything_runs(self):

@@ -33,8 +33,8 @@ SELECT results_eq($$SELECT context FROM pg_settings WHERE name = 'pg_gateway.por
                   ARRAY['postmaster'], 'port needs a restart');
 SELECT results_eq($$SELECT context FROM pg_settings WHERE name = 'pg_gateway.keepalive_timeout'$$,
                   ARRAY['sighup'], 'keepalive_timeout changes on reload');
-SELECT is((SELECT count(*)::int FROM pg_settings WHERE name LIKE 'pg\_gateway.%'), 48,
-          'forty-eight visible settings (pg_gateway.smtp_password, jwt_secret and debug_fault are hidden)');
+SELECT is((SELECT count(*)::int FROM pg_settings WHERE name LIKE 'pg\_gateway.%'), 51,
+          'fifty-one visible settings (pg_gateway.smtp_password, jwt_secret and debug_fault are hidden)');
 
 SELECT * FROM finish();
 ROLLBACK;
