@@ -13,6 +13,7 @@ extern "C" {
 #include "core/auth/jwt_issue.hpp"
 #include "core/graphql/http_transport.hpp"
 #include "core/http/cors.hpp"
+#include "core/util/sha256.hpp"
 #include "core/http/http_error.hpp"
 #include "extension/gucs.hpp"
 #include "extension/pg_guard.hpp"
@@ -100,6 +101,29 @@ uint64_t rate_client(const http::Request& request, const auth_pg::Identity& iden
     }
   }
   return http::rate_key("ip", request.remote_addr);
+}
+
+// A trusted document's text by its hash (gateway.trusted_documents, read
+// with the worker's own connection: PUBLIC may not), or nullptr. Throws
+// http::HttpError when the installed extension has no such table yet.
+const char* trusted_document(const std::string& hash) {
+  const char* h = hash.c_str();
+  const char* found = pg::call([h]() -> const char* {
+    Oid nsp = get_namespace_oid("gateway", true);
+    if (!OidIsValid(nsp) || !OidIsValid(get_relname_relid("trusted_documents", nsp)))
+      return reinterpret_cast<const char*>(-1);
+    Oid types[1] = {TEXTOID};
+    Datum values[1] = {CStringGetTextDatum(h)};
+    int rc = SPI_execute_with_args("SELECT document FROM gateway.trusted_documents WHERE hash = $1",
+                                   1, types, values, nullptr, true, 1);
+    if (rc != SPI_OK_SELECT) elog(ERROR, "reading gateway.trusted_documents failed");
+    return SPI_processed ? SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1) : nullptr;
+  });
+  if (found == reinterpret_cast<const char*>(-1))
+    throw http::HttpError(503, "PGGW503",
+                          "pg_gateway.trusted_documents needs extension version 0.5.0: run ALTER "
+                          "EXTENSION pg_gateway UPDATE");
+  return found;
 }
 
 }  // namespace
@@ -253,6 +277,7 @@ http::Response GraphqlRoutes::serve(http::Request& request) {
   std::vector<exec::FieldResult> results;
   std::optional<pg::PgError> statement_error;
   std::optional<auth_pg::Refusal> refused;
+  std::optional<std::string> untrusted;  // why a trusted-documents request may not run
   bool running_statement = false;
   try {
     request::run_in_transaction(tx, [&] {
@@ -274,8 +299,30 @@ http::Response GraphqlRoutes::serve(http::Request& request) {
       if (rebuilt) plans_.clear();
       std::optional<std::string_view> operation_name;
       if (in.params.operation_name) operation_name = *in.params.operation_name;
-      prepared =
-          exec::prepare(*schema, in.params.query, &in.params.variables, operation_name, options);
+      // pg_gateway.trusted_documents: a document named by its hash comes
+      // from the table ('allow', 'only'); with 'only', a document sent in
+      // full runs only if the table has it too.
+      std::string document = in.params.query;
+      if (in.params.document_id || gucs::trusted_documents == 2) {
+        if (gucs::trusted_documents == 0) {
+          untrusted = "documentId needs pg_gateway.trusted_documents = allow or only";
+          return;
+        }
+        std::string hash =
+            in.params.document_id ? *in.params.document_id : util::sha256_hex(in.params.query);
+        const char* text = trusted_document(hash);
+        if (!text) {
+          untrusted = in.params.document_id
+                          ? "PersistedQueryNotFound: no trusted document has the id sha256:" + hash
+                          : std::string(
+                                "this document is not a trusted document "
+                                "(pg_gateway.trusted_documents = only): send the "
+                                "documentId of one in gateway.trusted_documents");
+          return;
+        }
+        document = text;
+      }
+      prepared = exec::prepare(*schema, document, &in.params.variables, operation_name, options);
       if (prepared->is_request_error()) return;
       if (!transport::allowed_over_get(in, prepared->operation_type())) return;
       const exec::SqlStatement* statement = prepared->statement();
@@ -299,6 +346,7 @@ http::Response GraphqlRoutes::serve(http::Request& request) {
   }
 
   if (refused) return refusal_response(*refused);
+  if (untrusted) return transport::http_error(400, *untrusted);
   if (!prepared) return transport::http_error(500, "the request was not prepared");
   if (prepared->is_request_error())
     return with_auth_headers(

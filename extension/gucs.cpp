@@ -52,7 +52,8 @@ char* jwt_cookie = nullptr;
 int jwt_cache_size = 1000;
 char* pre_request = nullptr;
 char* jwt_type = nullptr;
-int introspection = 0;  // on
+int introspection = 0;      // on
+int trusted_documents = 0;  // off
 int rate_limit = 0;
 int rate_limit_burst = 0;
 char* rate_limit_client_header = nullptr;
@@ -413,6 +414,14 @@ void define_all() {
       "For example X-Forwarded-For: its last address (the one the proxy added) is the client. "
       "Set it only when every request comes through such a proxy. Empty: the peer address.",
       &rate_limit_client_header, "", PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
+  static const struct config_enum_entry trusted_options[] = {
+      {"off", 0, false}, {"allow", 1, false}, {"only", 2, false}, {nullptr, 0, false}};
+  DefineCustomEnumVariable(
+      "pg_gateway.trusted_documents",
+      "Whether GraphQL documents are run from gateway.trusted_documents.",
+      "off: only documents sent in full; allow: also {\"documentId\": \"sha256:...\"} (or "
+      "Apollo's persisted query hash) from the table; only: nothing but the table's documents.",
+      &trusted_documents, 0, trusted_options, PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
   static const struct config_enum_entry introspection_options[] = {
       {"on", 0, false}, {"authenticated", 1, false}, {"off", 2, false}, {nullptr, 0, false}};
   DefineCustomEnumVariable(

@@ -53,6 +53,7 @@ extern bool role_schemas;               // a schema per request role (else authe
 extern int rate_limit;                  // GraphQL requests per minute per client (0: off)
 extern int rate_limit_burst;            // bucket size (0: rate_limit)
 extern char* rate_limit_client_header;  // X-Forwarded-For behind a trusted proxy
+extern int trusted_documents;           // 0 off, 1 allow, 2 only
 extern int introspection;               // 0 on, 1 authenticated, 2 off
 extern int max_query_depth;  // GraphQL operation limits (core/graphql/execution/limits.hpp)
 extern int max_aliases;

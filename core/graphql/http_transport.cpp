@@ -24,6 +24,8 @@ constexpr std::string_view kApplicationGraphQL = "application/graphql";
 constexpr std::string_view kParsingFailed =
     "Parsing failed, please check that the data you're sending to the server is correct";
 constexpr std::string_view kQueryMustBeString = "query must be a string";
+constexpr std::string_view kBadDocumentId =
+    "documentId must be \"sha256:\" followed by 64 hexadecimal digits";
 constexpr std::string_view kOperationNameMustBeString = "operationName, if given, must be a string";
 constexpr std::string_view kInvalidVariables = "Invalid variables; expected JSON-encoded object";
 constexpr std::string_view kInvalidExtensions = "Invalid extensions; expected JSON-encoded object";
@@ -205,8 +207,29 @@ Incoming read_json_body(Incoming in, std::string_view body) {
   if (falsy) return rejected(std::move(in), 400, "No body");
   if (!v.is_object()) return rejected(std::move(in), 400, "Invalid body; expected object");
   const json::Value* query = v.find("query");
-  if (!query || !query->is_string()) return rejected(std::move(in), 400, kQueryMustBeString);
-  in.params.query = query->text();
+  if (!query || query->is_null()) {
+    // No document: a trusted document's id instead (its own id field, or
+    // Apollo's persisted query extension).
+    const json::Value* id = v.find("documentId");
+    std::optional<std::string> hash;
+    if (id && id->is_string()) {
+      hash = parse_document_id(id->text());
+      if (!hash) return rejected(std::move(in), 400, kBadDocumentId);
+    } else if (const json::Value* ext = v.find("extensions"); ext && ext->is_object()) {
+      const json::Value* pq = ext->find("persistedQuery");
+      const json::Value* sha = pq && pq->is_object() ? pq->find("sha256Hash") : nullptr;
+      if (sha && sha->is_string()) {
+        hash = parse_document_id(sha->text());
+        if (!hash) return rejected(std::move(in), 400, kBadDocumentId);
+      }
+    }
+    if (!hash) return rejected(std::move(in), 400, kQueryMustBeString);
+    in.params.document_id = std::move(hash);
+  } else if (!query->is_string()) {
+    return rejected(std::move(in), 400, kQueryMustBeString);
+  } else {
+    in.params.query = query->text();
+  }
   if (auto problem = check_optional_params(v.find("operationName"), v.find("variables"),
                                            v.find("extensions"), in.params))
     return rejected(std::move(in), 400, *problem);
@@ -230,10 +253,11 @@ Incoming read_query_string(Incoming in, std::string_view query_string) {
     const std::string* value = nullptr;
     bool duplicate = false;
   };
-  std::array<Slot, 4> slots{{{"query", kQueryMustBeString},
+  std::array<Slot, 5> slots{{{"query", kQueryMustBeString},
                              {"operationName", kOperationNameMustBeString},
                              {"variables", kInvalidVariables},
-                             {"extensions", kInvalidExtensions}}};
+                             {"extensions", kInvalidExtensions},
+                             {"documentId", kBadDocumentId}}};
   for (const auto& [key, value] : pairs) {
     for (Slot& s : slots) {
       if (key != s.name) continue;
@@ -243,8 +267,14 @@ Incoming read_query_string(Incoming in, std::string_view query_string) {
   }
   for (const Slot& s : slots)
     if (s.duplicate) return rejected(std::move(in), 400, s.duplicate_message);
-  if (!slots[0].value) return rejected(std::move(in), 400, kQueryMustBeString);
-  in.params.query = *slots[0].value;
+  if (!slots[0].value && slots[4].value) {
+    in.params.document_id = parse_document_id(*slots[4].value);
+    if (!in.params.document_id) return rejected(std::move(in), 400, kBadDocumentId);
+  } else if (!slots[0].value) {
+    return rejected(std::move(in), 400, kQueryMustBeString);
+  } else {
+    in.params.query = *slots[0].value;
+  }
   // An empty field (an HTML form left blank) counts as absent.
   json::Value operation_name, variables, extensions;
   if (slots[1].value && !slots[1].value->empty())
@@ -261,6 +291,17 @@ Incoming read_query_string(Incoming in, std::string_view query_string) {
 }
 
 }  // namespace
+
+std::optional<std::string> parse_document_id(std::string_view id) {
+  if (id.substr(0, 7) == "sha256:") id.remove_prefix(7);
+  if (id.size() != 64) return std::nullopt;
+  std::string out(id);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'F') c = char(c - 'A' + 'a');
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return std::nullopt;
+  }
+  return out;
+}
 
 std::string_view content_type(ResponseFormat format) {
   return format == ResponseFormat::kJson ? "application/json; charset=utf-8"

@@ -54,11 +54,18 @@ std::optional<ResponseFormat> negotiate(const std::string* accept);
 
 // The GraphQL request parameters (spec section "Request Parameters").
 struct Params {
-  std::string query;
+  std::string query;  // empty when the request names a trusted document instead
+  // A trusted document's SHA-256 (64 lower-case hex digits), from
+  // "documentId": "sha256:<hex>" or Apollo's
+  // extensions.persistedQuery.sha256Hash, when no query was sent.
+  std::optional<std::string> document_id;
   std::optional<std::string> operation_name;
   json::Value variables;   // JSON null when absent, else an object
   json::Value extensions;  // JSON null when absent, else an object
 };
+
+// "sha256:<64 hex>" or "<64 hex>" as 64 lower-case hex digits, else nullopt.
+std::optional<std::string> parse_document_id(std::string_view id);
 
 // A request read from HTTP: either the parameters to run, or the response
 // that ends it here (rejection).

@@ -399,6 +399,49 @@ class JwtAuth(ClusterTestCase):
         finally:
             self.cluster.set_config(rate_limit="0", rate_limit_client_header="")
 
+    # --- trusted documents ------------------------------------------------------
+
+    def post_body(self, body, headers=None):
+        h = {"Content-Type": "application/json",
+             "Accept": "application/graphql-response+json"}
+        h.update(headers or {})
+        return self.cluster.request("POST", "/graphql", h, json.dumps(body))
+
+    def test_trusted_documents_by_id_and_only_mode(self):
+        doc_id = self.cluster.sql("SELECT gateway.trust_document('{ whoami }', 'whoami')")
+        self.assertEqual(doc_id, "sha256:" + hashlib.sha256(b"{ whoami }").hexdigest())
+        r = self.post_body({"documentId": doc_id})
+        self.assert_refused(r, 400, "needs pg_gateway.trusted_documents")
+        self.cluster.set_config(trusted_documents="allow")
+        try:
+            self.cluster.wait_for(lambda: self.post_body({"documentId": doc_id}).status == 200,
+                                  what="documentId accepted")
+            me = json.loads(self.post_body({"documentId": doc_id}).json()["data"]["whoami"])
+            self.assertEqual(me["user"], "app_anon")
+            # Apollo's persisted query form, and GET with the id.
+            apq = {"extensions": {"persistedQuery": {"version": 1,
+                                                     "sha256Hash": doc_id[7:].upper()}}}
+            self.assertEqual(self.post_body(apq).status, 200)
+            r = self.cluster.request("GET", "/graphql?documentId=" + doc_id,
+                                     {"Accept": "application/graphql-response+json"})
+            self.assertEqual(r.status, 200, r.body)
+            self.assert_refused(self.post_body({"documentId": "sha256:" + "0" * 64}), 400,
+                                "PersistedQueryNotFound")
+            self.assert_refused(self.post_body({"documentId": "sha256:xyz"}), 400,
+                                "documentId must be")
+            # 'allow' still runs other documents; 'only' runs the table's alone.
+            self.assertEqual(self.post_body({"query": "{ __typename }"}).status, 200)
+            self.cluster.set_config(trusted_documents="only")
+            self.cluster.wait_for(
+                lambda: self.post_body({"query": "{ __typename }"}).status == 400,
+                what="only trusted documents")
+            self.assert_refused(self.post_body({"query": "{ __typename }"}), 400,
+                                "not a trusted document")
+            self.assertEqual(self.post_body({"query": "{ whoami }"}).status, 200)
+            self.assertEqual(self.post_body({"documentId": doc_id}).status, 200)
+        finally:
+            self.cluster.set_config(trusted_documents="off")
+
     # --- operation limits -------------------------------------------------------
 
     def test_operation_limits_refuse_before_anything_runs(self):

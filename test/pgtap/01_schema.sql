@@ -1,6 +1,6 @@
 -- pgTAP: the objects pg_gateway installs, their types and privileges.
 BEGIN;
-SELECT plan(22);
+SELECT plan(24);
 
 SELECT has_schema('gateway');
 SELECT has_table('gateway', 'routes', 'routes table exists');
@@ -24,6 +24,10 @@ SELECT function_privs_are('gateway', 'http_worker_stats', '{}'::name[], 'public'
                           'PUBLIC cannot read worker statistics');
 SELECT function_privs_are('gateway', 'http_status_for_sqlstate', ARRAY['text'], 'public',
                           ARRAY['EXECUTE'], 'anyone can look up the status mapping');
+SELECT table_privs_are('gateway', 'trusted_documents', 'public', '{}'::text[],
+                       'PUBLIC cannot read or add trusted documents');
+SELECT function_privs_are('gateway', 'trust_document', ARRAY['text', 'text'], 'public',
+                          '{}'::text[], 'PUBLIC cannot trust documents');
 SELECT schema_privs_are('gateway', 'public', ARRAY['USAGE']);
 
 -- Configuration: the prefix is reserved and restart-only settings say so.
@@ -33,8 +37,8 @@ SELECT results_eq($$SELECT context FROM pg_settings WHERE name = 'pg_gateway.por
                   ARRAY['postmaster'], 'port needs a restart');
 SELECT results_eq($$SELECT context FROM pg_settings WHERE name = 'pg_gateway.keepalive_timeout'$$,
                   ARRAY['sighup'], 'keepalive_timeout changes on reload');
-SELECT is((SELECT count(*)::int FROM pg_settings WHERE name LIKE 'pg\_gateway.%'), 51,
-          'fifty-one visible settings (pg_gateway.smtp_password, jwt_secret and debug_fault are hidden)');
+SELECT is((SELECT count(*)::int FROM pg_settings WHERE name LIKE 'pg\_gateway.%'), 52,
+          'fifty-two visible settings (pg_gateway.smtp_password, jwt_secret and debug_fault are hidden)');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -355,3 +355,26 @@ TEST(GraphqlHttpTransportGet, RequestedOperationIsKnownBeforeValidation) {
   EXPECT_EQ(requested_operation("mutation {", std::nullopt), std::nullopt);
   EXPECT_EQ(requested_operation("fragment F on Q { a }", std::nullopt), std::nullopt);
 }
+
+TEST(GraphqlHttpTransportParams, TrustedDocumentIdsInsteadOfTheQuery) {
+  const std::string hex(64, 'a');
+  Incoming in = transport::read_request(post(R"({"documentId":"sha256:)" + hex + R"("})"));
+  ASSERT_FALSE(in.rejection);
+  EXPECT_EQ(in.params.document_id, hex);
+  EXPECT_EQ(in.params.query, "");
+  // Apollo's persisted query extension; upper-case hex is normalized.
+  in = transport::read_request(
+      post(R"({"extensions":{"persistedQuery":{"version":1,"sha256Hash":")" + std::string(64, 'B') +
+           R"("}}})"));
+  ASSERT_FALSE(in.rejection);
+  EXPECT_EQ(in.params.document_id, std::string(64, 'b'));
+  in = transport::read_request(get("documentId=sha256%3A" + hex));
+  ASSERT_FALSE(in.rejection);
+  EXPECT_EQ(in.params.document_id, hex);
+  // A query wins; a malformed id, or neither, is a 400.
+  in = transport::read_request(post(R"({"query":"{ a }","documentId":"sha256:)" + hex + R"("})"));
+  ASSERT_FALSE(in.rejection);
+  EXPECT_FALSE(in.params.document_id);
+  EXPECT_EQ(transport::read_request(post(R"({"documentId":"sha256:abc"})")).rejection->status, 400);
+  EXPECT_EQ(transport::read_request(post(R"({"variables":{}})")).rejection->status, 400);
+}
