@@ -24,19 +24,12 @@
 #include "core/graphql/execution/request.hpp"
 #include "core/json/json_value.hpp"
 
+#include "test/fuzz/fuzz_check.hpp"
+
 using namespace pg_gateway;
 namespace exec = pg_gateway::graphql::exec;
 
 namespace {
-
-[[noreturn]] void fail(const char* what, const std::string& detail = {}) {
-  std::fprintf(stderr, "invariant violated: %s %s\n", what, detail.c_str());
-  std::abort();
-}
-#define CHECK(cond, ...)                     \
-  do {                                       \
-    if (!(cond)) fail(#cond, ##__VA_ARGS__); \
-  } while (0)
 
 std::filesystem::path source_root() {
   return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path();

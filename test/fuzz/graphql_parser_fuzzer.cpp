@@ -25,18 +25,11 @@
 #include "core/graphql/lexer.hpp"
 #include "core/graphql/parser.hpp"
 
+#include "test/fuzz/fuzz_check.hpp"
+
 using namespace pg_gateway::graphql;
 
 namespace {
-
-[[noreturn]] void fail(const char* what, const std::string& detail = {}) {
-  std::fprintf(stderr, "invariant violated: %s %s\n", what, detail.c_str());
-  std::abort();
-}
-#define CHECK(cond, ...)                     \
-  do {                                       \
-    if (!(cond)) fail(#cond, ##__VA_ARGS__); \
-  } while (0)
 
 bool valid_utf8(std::string_view s) {
   for (size_t i = 0; i < s.size();) {

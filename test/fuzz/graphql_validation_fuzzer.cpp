@@ -30,19 +30,12 @@
 #include "core/graphql/validation/validate.hpp"
 #include "core/json/json_value.hpp"
 
+#include "test/fuzz/fuzz_check.hpp"
+
 using namespace pg_gateway::graphql;
 namespace json = pg_gateway::json;
 
 namespace {
-
-[[noreturn]] void fail(const char* what, const std::string& detail = {}) {
-  std::fprintf(stderr, "invariant violated: %s %s\n", what, detail.c_str());
-  std::abort();
-}
-#define CHECK(cond, ...)                     \
-  do {                                       \
-    if (!(cond)) fail(#cond, ##__VA_ARGS__); \
-  } while (0)
 
 std::string slurp(const std::filesystem::path& p) {
   std::ifstream in(p);

@@ -19,6 +19,8 @@
 
 #include "core/http/request_parser.hpp"
 
+#include "test/fuzz/fuzz_check.hpp"
+
 using pg_gateway::http::Method;
 using pg_gateway::http::ParserLimits;
 using pg_gateway::http::ParseStatus;
@@ -26,15 +28,6 @@ using pg_gateway::http::Request;
 using pg_gateway::http::RequestParser;
 
 namespace {
-
-[[noreturn]] void fail(const char* what, const std::string& detail = {}) {
-  std::fprintf(stderr, "invariant violated: %s %s\n", what, detail.c_str());
-  std::abort();
-}
-#define CHECK(cond, ...)                     \
-  do {                                       \
-    if (!(cond)) fail(#cond, ##__VA_ARGS__); \
-  } while (0)
 
 ParserLimits small_limits() {
   ParserLimits l;
@@ -202,7 +195,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string d = "whole: " + std::to_string(whole.requests.size()) + " requests, " +
                     whole.verdict + "; pieces: " + std::to_string(pieces.requests.size()) +
                     " requests, " + pieces.verdict;
-    fail("incremental parse differs from one-shot parse", d);
+    pg_gateway::fuzz::fail("incremental parse differs from one-shot parse", d);
   }
   return 0;
 }
