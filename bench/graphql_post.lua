@@ -14,3 +14,8 @@ wrk.path = os.getenv("GRAPHQL_PATH") or "/graphql"
 wrk.body = body
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Accept"] = "application/graphql-response+json"
+-- GRAPHQL_AUTHORIZATION: an Authorization header for every request ("Bearer ...").
+local auth = os.getenv("GRAPHQL_AUTHORIZATION")
+if auth and auth ~= "" then
+  wrk.headers["Authorization"] = auth
+end

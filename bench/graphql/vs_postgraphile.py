@@ -30,6 +30,15 @@ Medians per server and workload, the ratios (of the medians, and per round)
 and the issue's targets (pg_gateway >= 5x PostGraphile's req/s; pg_gateway's
 p99 < PostGraphile's p50).
 
+AUTH=hs256 or AUTH=es256 (issue 5, point 8): every request carries
+`Authorization: Bearer <token>` (role app_user, user_id 3, audience
+"postgraphile"; HS256 with the compat secret, or ES256 with a P-256 key made
+for the run), which both servers verify on every request (pg_gateway in the
+worker, with its verified-signature cache; PostGraphile with jsonwebtoken in
+graphile.config.mjs's context function, as its JWT preset does), and
+app.posts gets a row level security policy that reads jwt.claims.user_id
+(published posts, or the user's own), so the RLS check runs on every row.
+
 Environment: DURATION (15), ROUNDS (3), WARMUP (2), THREADS (2),
 CONNECTIONS (32), WORKERS (pg_gateway.http_workers, 2), WRK (wrk), VERBOSE=1
 (raw wrk output), KEEP=1 (keep the scratch dir), PG_BIN as for the harness.
@@ -77,6 +86,50 @@ CONNECTIONS = int(os.environ.get("CONNECTIONS", "32"))
 WORKERS = int(os.environ.get("WORKERS", "2"))
 WRK = os.environ.get("WRK", "wrk")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+AUTH = os.environ.get("AUTH", "none")
+sys.path.insert(0, COMPAT)
+from compare import JWT_AUDIENCE, JWT_SECRET, bearer_token  # noqa: E402
+
+RLS_SQL = """
+ALTER TABLE app.posts ENABLE ROW LEVEL SECURITY;
+CREATE POLICY bench_read ON app.posts FOR SELECT
+  USING (status = 'published' OR
+         author_id = nullif(current_setting('jwt.claims.user_id', true), '')::int);
+"""
+
+
+def auth_setup():
+    """(Authorization header value, pg_gateway.jwt_secret, PostGraphile env) for AUTH."""
+    claims = {"role": "app_user", "user_id": 3, "aud": JWT_AUDIENCE}
+    if AUTH == "hs256":
+        return "Bearer " + bearer_token(claims), JWT_SECRET, {"COMPAT_JWT_SECRET": JWT_SECRET}
+    if AUTH == "es256":
+        import base64
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+        key = ec.generate_private_key(ec.SECP256R1())
+        pem = key.public_key().public_bytes(serialization.Encoding.PEM,
+                                            serialization.PublicFormat.SubjectPublicKeyInfo)
+
+        def b64(data):
+            return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+        signing_input = (b64(json.dumps({"alg": "ES256", "typ": "JWT"}).encode()) + "." +
+                         b64(json.dumps(claims).encode()))
+        r, s_ = decode_dss_signature(key.sign(signing_input.encode(), ec.ECDSA(hashes.SHA256())))
+        token = signing_input + "." + b64(r.to_bytes(32, "big") + s_.to_bytes(32, "big"))
+        # pg_gateway gets the key as a one-line JWK (postgresql.conf has no
+        # multi-line values); PostGraphile as PEM.
+        nums = key.public_key().public_numbers()
+        jwk = json.dumps({"kty": "EC", "crv": "P-256", "x": b64(nums.x.to_bytes(32, "big")),
+                          "y": b64(nums.y.to_bytes(32, "big"))})
+        return "Bearer " + token, jwk, {"COMPAT_JWT_PUBLIC_KEY": pem.decode()}
+    if AUTH != "none":
+        raise RuntimeError(f"AUTH must be none, hs256 or es256, not {AUTH}")
+    return None, None, {}
+
+
+AUTHORIZATION, GATEWAY_KEY, POSTGRAPHILE_AUTH_ENV = auth_setup()
 
 
 def log(msg):
@@ -85,8 +138,10 @@ def log(msg):
 
 def post(url, body, timeout=30):
     """POST a GraphQL body (bytes); returns (status, raw response bytes)."""
-    req = urllib.request.Request(url, data=body, method="POST", headers={
-        "Content-Type": "application/json", "Accept": "application/graphql-response+json"})
+    headers = {"Content-Type": "application/json", "Accept": "application/graphql-response+json"}
+    if AUTHORIZATION:
+        headers["Authorization"] = AUTHORIZATION
+    req = urllib.request.Request(url, data=body, method="POST", headers=headers)
     try:
         with urllib.request.urlopen(req, timeout=timeout) as r:
             return r.status, r.read()
@@ -141,6 +196,10 @@ class Servers:
             # Requests run as the role PostGraphile's requests use.
             "pg_gateway.anonymous_role": "'app_anonymous'",
             "pg_gateway.http_workers": str(WORKERS),
+            # As graphile.config.mjs: the schema of PostGraphile's login role.
+            "pg_gateway.authenticator_role": "'app_authenticator'",
+            **({"pg_gateway.jwt_secret": "'" + GATEWAY_KEY.replace("'", "''") + "'",
+                "pg_gateway.jwt_audience": f"'{JWT_AUDIENCE}'"} if GATEWAY_KEY else {}),
         }, database=DATABASE)
         self.cluster.init()
         # The workers' database does not exist yet: load it, then restart so
@@ -157,6 +216,8 @@ class Servers:
         if r.returncode != 0:
             raise RuntimeError(f"loading schema.sql failed:\n{r.stderr}")
         self.cluster.sql("CREATE EXTENSION pg_gateway", db=DATABASE)
+        if AUTH != "none":
+            self.cluster.sql(RLS_SQL, db=DATABASE)
         self.cluster.stop()
         self.cluster.start(wait_http=True)
         log(f"cluster up (tcp 127.0.0.1:{self.cluster.port}), schema.sql loaded")
@@ -172,6 +233,7 @@ class Servers:
             "COMPAT_HTTP_PORT": str(self.node_port),
             "GRAPHILE_ENV": "production",
             "TZ": "UTC",
+            **POSTGRAPHILE_AUTH_ENV,
         })
         self.node_log = open(os.path.join(self.work, "postgraphile.log"), "w")
         self.node = subprocess.Popen(
@@ -275,6 +337,8 @@ def to_ms(text):
 
 def wrk(url, body_path, seconds, latency):
     env = dict(os.environ, GRAPHQL_BODY_FILE=body_path)
+    if AUTHORIZATION:
+        env["GRAPHQL_AUTHORIZATION"] = AUTHORIZATION
     cmd = [WRK, f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "-s", LUA]
     if latency:
         cmd.append("--latency")
@@ -361,6 +425,8 @@ def describe_setup(servers):
     load = open("/proc/loadavg").read().split()[:3]
     print(f"PostgreSQL {pg}, pg_gateway {gw} ({WORKERS} HTTP workers), PostGraphile {pgl} "
           f"on node {node}, {os.cpu_count()} cores, load average before: {' '.join(load)}")
+    print("authentication: " + ("none" if AUTH == "none" else
+                                f"{AUTH.upper()} token on every request, RLS on app.posts"))
 
 
 def bench(servers):

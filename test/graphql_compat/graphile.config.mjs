@@ -12,6 +12,7 @@
 // Environment: COMPAT_DATABASE_URL (postgres://app_authenticator@127.0.0.1:PORT/compat)
 //              COMPAT_HTTP_PORT (grafserv port on 127.0.0.1)
 //              COMPAT_JWT_SECRET (the HS256 secret; compare.py's JWT_SECRET)
+//              COMPAT_JWT_PUBLIC_KEY (a PEM public key: ES256 tokens instead)
 import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
 import jwt from "jsonwebtoken";
 import { makePgService } from "postgraphile/adaptors/pg";
@@ -41,12 +42,15 @@ const preset = {
     context(requestContext) {
       const pgSettings = { role: "app_anonymous" };
       const authorization = requestContext?.node?.req?.headers?.authorization;
-      const secret = process.env.COMPAT_JWT_SECRET;
+      // COMPAT_JWT_PUBLIC_KEY (a PEM P-256 key, ES256) is for
+      // bench/graphql_vs_postgraphile.sh AUTH=es256.
+      const publicKey = process.env.COMPAT_JWT_PUBLIC_KEY;
+      const secret = publicKey || process.env.COMPAT_JWT_SECRET;
       if (secret && typeof authorization === "string") {
         const [scheme, token] = authorization.split(" ");
         if (scheme.toLowerCase() === "bearer") {
           const claims = jwt.verify(token, secret, {
-            algorithms: ["HS256"],
+            algorithms: publicKey ? ["ES256"] : ["HS256"],
             audience: "postgraphile",
           });
           if (claims.role) pgSettings.role = claims.role;
