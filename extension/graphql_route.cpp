@@ -90,13 +90,11 @@ uint64_t rate_client(const http::Request& request, const auth_pg::Identity& iden
   }
   std::string header = setting(gucs::rate_limit_client_header);
   if (!header.empty()) {
-    for (char& c : header) c = char(std::tolower(static_cast<unsigned char>(c)));
-    if (const std::string* v = request.header(header)) {
+    if (const std::string* v = request.header(http::to_lower(header))) {
       std::string_view list = *v;
       size_t comma = list.rfind(',');
-      std::string_view last = comma == std::string_view::npos ? list : list.substr(comma + 1);
-      while (!last.empty() && last.front() == ' ') last.remove_prefix(1);
-      while (!last.empty() && last.back() == ' ') last.remove_suffix(1);
+      std::string_view last =
+          http::trim_ows(comma == std::string_view::npos ? list : list.substr(comma + 1));
       if (!last.empty()) return http::rate_key("ip", last);
     }
   }

@@ -6,18 +6,11 @@ namespace pg_gateway::auth {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
-  return out;
-}
-
 // The host[:port] of an origin ("https://app.example.com:8443"), or "".
 std::string origin_host(std::string_view origin) {
   size_t scheme = origin.find("://");
   if (scheme == std::string_view::npos) return {};
-  return lower(origin.substr(scheme + 3));
+  return http::to_lower(origin.substr(scheme + 3));
 }
 
 }  // namespace
@@ -25,16 +18,17 @@ std::string origin_host(std::string_view origin) {
 std::optional<std::string> csrf_refusal(const http::Request& request, const http::CorsPolicy& cors,
                                         std::string_view custom_header) {
   if (!custom_header.empty())
-    if (const std::string* v = request.header(lower(custom_header)); v && !v->empty())
+    if (const std::string* v = request.header(http::to_lower(custom_header)); v && !v->empty())
       return std::nullopt;
   if (const std::string* site = request.header("sec-fetch-site")) {
-    std::string s = lower(*site);
+    std::string s = http::to_lower(*site);
     if (s == "same-origin" || s == "none") return std::nullopt;
   }
   const std::string* origin = request.header("origin");
   if (origin && *origin != "null") {
     const std::string* host = request.header("host");
-    if (host && !host->empty() && origin_host(*origin) == lower(*host)) return std::nullopt;
+    if (host && !host->empty() && origin_host(*origin) == http::to_lower(*host))
+      return std::nullopt;
     if (cors.names(*origin)) return std::nullopt;
     return "cross-site request refused: the token cookie does not authorize a mutation sent from "
            "origin " +

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/graphql/execution/request.hpp"
+#include "test/unit/compat_schema.hpp"
 
 using namespace pg_gateway;
 using graphql::exec::FieldResult;
@@ -19,18 +20,7 @@ using graphql::exec::ServedSchema;
 
 namespace {
 
-const ServedSchema& compat_schema() {
-  static std::shared_ptr<const ServedSchema> schema = [] {
-    std::ifstream in(std::string(PG_GATEWAY_SOURCE_DIR) +
-                     "/test/unit/fixtures/compat_catalog.json");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    graphql::build::BuildOptions options;
-    options.jwt_type = "app.jwt_token";  // as graphile.config.mjs
-    return ServedSchema::from_reflection_json(ss.str(), options);
-  }();
-  return *schema;
-}
+using pg_gateway::test::compat_schema;
 
 PreparedRequest prepare(const std::string& query, const std::string& variables = "") {
   std::optional<json::Value> vars;

@@ -3,10 +3,8 @@
 // count, and that introspection does not.
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "core/graphql/execution/request.hpp"
+#include "test/unit/compat_schema.hpp"
 
 using namespace pg_gateway;
 using graphql::exec::OperationLimits;
@@ -16,16 +14,7 @@ using graphql::exec::ServedSchema;
 
 namespace {
 
-const ServedSchema& schema() {
-  static std::shared_ptr<const ServedSchema> s = [] {
-    std::ifstream in(std::string(PG_GATEWAY_SOURCE_DIR) +
-                     "/test/unit/fixtures/compat_catalog.json");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ServedSchema::from_reflection_json(ss.str());
-  }();
-  return *s;
-}
+const ServedSchema& schema() { return pg_gateway::test::compat_schema(); }
 
 PreparedRequest run(const std::string& query, const OperationLimits& limits,
                     const std::string& variables = "") {

@@ -146,6 +146,19 @@ struct Planner {
     return n;
   }
 
+  // A member whose value is the next column of the statement, `sql`.
+  ResponseNode column(std::string sql, std::vector<PathSegment> path,
+                      std::vector<SourceLocation> locations, bool jwt = false) {
+    ResponseNode n;
+    n.kind = ResponseNode::Kind::kColumn;
+    n.jwt = jwt;
+    n.column = columns.size();
+    n.path = std::move(path);
+    n.locations = std::move(locations);
+    columns.push_back(std::move(sql));
+    return n;
+  }
+
   ResponseNode query_field(const build::ObjectPlan& query_plan, const FieldGroup& group,
                            const std::vector<PathSegment>& path) {
     const std::string& name = group.first().name.value;
@@ -183,14 +196,7 @@ struct Planner {
       std::optional<std::string> sql = compiler.root_field(plan, group);
       compiler.allow_jwt_value(false);
       if (!sql) return literal("null");
-      ResponseNode n;
-      n.kind = ResponseNode::Kind::kColumn;
-      n.jwt = jwt;
-      n.column = columns.size();
-      n.path = path;
-      n.locations = {locations.front()};
-      columns.push_back(std::move(*sql));
-      return n;
+      return column(std::move(*sql), path, {locations.front()}, jwt);
     } catch (const sql::CompileError& e) {
       ResponseNode n;
       n.error = Error{e.what(), {locations.front()}, path, {}};
@@ -285,13 +291,11 @@ ResponseNode plan_mutation_field(const ServedSchema& schema, const FieldGroup& g
       switch (p->second.kind) {
         case build::FieldPlan::Kind::kPayloadClientMutationId:
           if (action->client_mutation_id && action->client_mutation_id_needs_row) {
-            ResponseNode column;
-            column.kind = ResponseNode::Kind::kColumn;
-            column.column = planner.columns.size();
-            planner.columns.push_back("case when __r.v is null then null else " +
-                                      params.add(*action->client_mutation_id, sql::oid::kJson) +
-                                      "::json end");
-            node.add(sub.response_key, std::move(column));
+            node.add(sub.response_key,
+                     planner.column("case when __r.v is null then null else " +
+                                        params.add(*action->client_mutation_id, sql::oid::kJson) +
+                                        "::json end",
+                                    {}, {}));
           } else {
             node.add(sub.response_key, literal(action->client_mutation_id.value_or("null")));
           }
@@ -303,17 +307,11 @@ ResponseNode plan_mutation_field(const ServedSchema& schema, const FieldGroup& g
                                                      sub, fragments, variables),
                                    sub_path));
           break;
-        default: {
-          ResponseNode column;
-          column.kind = ResponseNode::Kind::kColumn;
-          column.jwt = is_jwt_field(schema, payload_type, field);
-          column.column = planner.columns.size();
-          column.path = sub_path;
-          column.locations = {location_of(sub.first().loc)};
-          planner.columns.push_back(
-              compiler.payload_field(payload_type, p->second, sub, "__r.v", *action));
-          node.add(sub.response_key, std::move(column));
-        }
+        default:
+          node.add(sub.response_key, planner.column(compiler.payload_field(payload_type, p->second,
+                                                                           sub, "__r.v", *action),
+                                                    sub_path, {location_of(sub.first().loc)},
+                                                    is_jwt_field(schema, payload_type, field)));
       }
     }
     response.leading_errors.insert(response.leading_errors.end(), planner.field_errors.begin(),

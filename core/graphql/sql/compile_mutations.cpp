@@ -14,7 +14,6 @@
 // Invariant, as for queries: every value from the request is a $n
 // parameter; names come from the catalog, quoted.
 #include "core/graphql/sql/compiler.hpp"
-#include "core/util/base64.hpp"
 
 namespace pg_gateway::graphql::sql {
 
@@ -65,24 +64,13 @@ std::optional<std::string> Compiler::key_condition(const FieldPlan& plan,
     cond += "__x." + quote_ident(c.name) + " = " + param(v, c.type);
   };
   if (!plan.constraint) {
-    const json::Value* id = member(&input, "id");
-    if (!id || !id->is_string()) return std::nullopt;
-    auto decoded = util::base64_decode(id->text());
-    if (!decoded) return std::nullopt;
-    json::ParseResult parsed = json::parse(*decoded);
-    if (!parsed.ok() || !parsed.value->is_array()) return std::nullopt;
-    const std::vector<json::Value>& items = parsed.value->items();
     // Values past the key are ignored, as PostGraphile ignores them.
-    if (items.size() < t.primary_key.size() + 1 || !items[0].is_string() ||
-        items[0].text() != t.type_name)
-      return std::nullopt;
-    for (size_t i = 0; i < t.primary_key.size(); ++i) {
-      const json::Value& v = items[i + 1];
-      const catalog::Column* c = t.cls->column(t.primary_key[i]);
-      if ((!v.is_number() && !v.is_string()) || !valid_key_text(c->type, v.text()))
-        return std::nullopt;
-      add(*c, json::Value::string(v.text()));
-    }
+    const json::Value* id = member(&input, "id");
+    std::optional<NodeKey> key =
+        id && id->is_string() ? decode_node_id(id->text(), true) : std::nullopt;
+    if (!key || key->table != plan.table) return std::nullopt;
+    for (size_t i = 0; i < t.primary_key.size(); ++i)
+      add(*t.cls->column(t.primary_key[i]), json::Value::string(key->values[i]));
     return cond;
   }
   for (int16_t key : plan.constraint->keys) {

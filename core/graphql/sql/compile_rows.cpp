@@ -249,6 +249,36 @@ std::string Compiler::row_field(const std::string& type_name, const FieldPlan& p
   }
 }
 
+// A global id: base64 of ["Type", ...primary key values]. nullopt when it
+// does not decode, names no table with a primary key, has too few values
+// (or, unless `extra_values_ok`, too many), or a value is not valid input
+// for its key column, so that a forged id is null rather than a SQL error.
+std::optional<Compiler::NodeKey> Compiler::decode_node_id(std::string_view id,
+                                                          bool extra_values_ok) const {
+  auto decoded = util::base64_decode(id);
+  if (!decoded) return std::nullopt;
+  json::ParseResult parsed = json::parse(*decoded);
+  if (!parsed.ok() || !parsed.value->is_array() || parsed.value->items().empty())
+    return std::nullopt;
+  const std::vector<json::Value>& items = parsed.value->items();
+  if (!items[0].is_string()) return std::nullopt;
+  NodeKey key;
+  key.table = built_.table_of_type(items[0].text());
+  if (key.table < 0) return std::nullopt;
+  const build::TableInfo& t = built_.tables[size_t(key.table)];
+  size_t wanted = t.primary_key.size() + 1;
+  if (t.primary_key.empty() || items.size() < wanted || (!extra_values_ok && items.size() > wanted))
+    return std::nullopt;
+  for (size_t i = 0; i < t.primary_key.size(); ++i) {
+    const json::Value& v = items[i + 1];
+    const catalog::Column* c = t.cls->column(t.primary_key[i]);
+    if ((!v.is_number() && !v.is_string()) || !valid_key_text(c->type, v.text()))
+      return std::nullopt;
+    key.values.push_back(v.text());
+  }
+  return key;
+}
+
 // node(id:) and the typed fetchers: decode the id here (an id that does not
 // decode, names another type, or has the wrong number of values is null,
 // as in PostGraphile), then read that one row by its primary key.
@@ -256,28 +286,17 @@ std::optional<std::string> Compiler::fetch_by_node_id(const FieldGroup& group, i
   auto args = arguments(group, "Query");
   auto id = args.find("id");
   if (id == args.end() || !id->second.is_string()) return std::nullopt;
-  auto decoded = util::base64_decode(id->second.text());
-  if (!decoded) return std::nullopt;
-  json::ParseResult parsed = json::parse(*decoded);
-  if (!parsed.ok() || !parsed.value->is_array() || parsed.value->items().empty())
-    return std::nullopt;
-  const std::vector<json::Value>& items = parsed.value->items();
-  if (!items[0].is_string()) return std::nullopt;
-  int table = built_.table_of_type(items[0].text());
-  if (table < 0 || (only_table >= 0 && table != only_table)) return std::nullopt;
-  const build::TableInfo& t = built_.tables[size_t(table)];
-  if (t.primary_key.empty() || items.size() != t.primary_key.size() + 1) return std::nullopt;
+  std::optional<NodeKey> key = decode_node_id(id->second.text(), false);
+  if (!key || (only_table >= 0 && key->table != only_table)) return std::nullopt;
+  const build::TableInfo& t = built_.tables[size_t(key->table)];
   std::string a = alias(t.cls->name);
   std::string cond;
   for (size_t i = 0; i < t.primary_key.size(); ++i) {
-    const json::Value& v = items[i + 1];
-    if (!v.is_number() && !v.is_string()) return std::nullopt;
     const catalog::Column* c = t.cls->column(t.primary_key[i]);
-    if (!valid_key_text(c->type, v.text())) return std::nullopt;
     if (i) cond += " and ";
-    cond += a + "." + quote_ident(c->name) + " = " + params_.add(v.text(), c->type);
+    cond += a + "." + quote_ident(c->name) + " = " + params_.add(key->values[i], c->type);
   }
-  return single_row(table, cond, a, group);
+  return single_row(key->table, cond, a, group);
 }
 
 }  // namespace pg_gateway::graphql::sql

@@ -151,6 +151,12 @@ class Compiler {
                        const std::map<std::string, json::Value, std::less<>>& values);
   std::optional<std::string> key_condition(const build::FieldPlan& plan, const json::Value& input);
   std::string node_id_sql(int table, const std::string& row);
+  // The table and primary key values (as text) a global id names.
+  struct NodeKey {
+    int table = -1;
+    std::vector<std::string> values;
+  };
+  std::optional<NodeKey> decode_node_id(std::string_view id, bool extra_values_ok) const;
   std::optional<std::string> fetch_by_node_id(const exec::FieldGroup& group, int only_table);
 
   std::map<std::string, json::Value, std::less<>> arguments(const exec::FieldGroup& group,
