@@ -20,7 +20,7 @@ DATA        = $(wildcard sql/pg_gateway--*.sql)
 PGFILEDESC  = "pg_gateway - HTTP API served by background workers"
 
 CORE_SRCS   = $(sort $(wildcard core/*/*.cpp core/*/*/*.cpp))
-PG_SRCS     = $(sort $(wildcard extension/*.cpp bgworker/*.cpp))
+PG_SRCS     = $(sort $(wildcard extension/*/*.cpp bgworker/*.cpp))
 CORE_OBJS   = $(CORE_SRCS:.cpp=.o)
 OBJS        = $(CORE_OBJS) $(PG_SRCS:.cpp=.o)
 
@@ -54,7 +54,7 @@ override CXXFLAGS += -MMD -MP
 EXTRA_CLEAN = $(OBJS:.o=.d) build
 
 .PHONY: core-test fuzz format format-check
-CXX_SOURCES = $(sort $(wildcard core/*/*.[ch]pp core/*/*/*.[ch]pp extension/*.[ch]pp bgworker/*.[ch]pp \
+CXX_SOURCES = $(sort $(wildcard core/*/*.[ch]pp core/*/*/*.[ch]pp extension/*.[ch]pp extension/*/*.[ch]pp bgworker/*.[ch]pp \
                 test/unit/*.cpp test/fuzz/*.cpp test/compile_fail/*.cpp test/tools/*.cpp))
 format:
 	clang-format-14 -i $(CXX_SOURCES)

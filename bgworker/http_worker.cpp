@@ -1,4 +1,4 @@
-#include "extension/pg_api.hpp"
+#include "extension/pg/pg_api.hpp"
 
 #include "bgworker/http_worker.hpp"
 
@@ -11,14 +11,14 @@
 #include "core/http/server.hpp"
 #include "core/util/clock.hpp"
 #include "core/util/fault_injection.hpp"
-#include "extension/graphql_route.hpp"
-#include "extension/gucs.hpp"
-#include "extension/health_routes.hpp"
-#include "extension/pg_guard.hpp"
-#include "extension/pg_log.hpp"
-#include "extension/request_transaction.hpp"
-#include "extension/shared_state.hpp"
-#include "extension/sql_routes.hpp"
+#include "extension/graphql/graphql_routes.hpp"
+#include "extension/http/settings.hpp"
+#include "extension/health/health_routes.hpp"
+#include "extension/pg/guard.hpp"
+#include "extension/pg/log.hpp"
+#include "extension/pg/transaction.hpp"
+#include "extension/workers/shared_state.hpp"
+#include "extension/routes/sql_routes.hpp"
 
 namespace pg_gateway::bgworker {
 
@@ -53,7 +53,8 @@ class RequestScope : public http::RequestHandler {
   http::Response handle(http::Request& request) override {
     MemoryContext ctx = context_;
     MemoryContext previous = pg::call([ctx] { return MemoryContextSwitchTo(ctx); });
-    util::arm_core_fault(gucs::debug_fault == int(gucs::DebugFault::kCoreException));
+    util::arm_core_fault(http_pg::settings::debug_fault ==
+                         int(http_pg::settings::DebugFault::kCoreException));
     http::Response response = app_.handle(request);
     pg::call([ctx, previous] {
       MemoryContextSwitchTo(previous);
@@ -118,9 +119,9 @@ class HttpWorker {
                                        ALLOCSET_DEFAULT_SIZES);
         })),
         scope_(app_, request_context_),
-        server_(gucs::server_config(), scope_) {
-    app_.set_cors(
-        http::CorsPolicy::parse(gucs::cors_allowed_origins ? gucs::cors_allowed_origins : ""));
+        server_(http_pg::settings::server_config(), scope_) {
+    app_.set_cors(http::CorsPolicy::parse(
+        http_pg::settings::cors_allowed_origins ? http_pg::settings::cors_allowed_origins : ""));
   }
 
   void run();
@@ -167,9 +168,9 @@ void HttpWorker::try_listen(int64_t now) {
 
 void HttpWorker::reload_config() {
   pg::call([] { ProcessConfigFile(PGC_SIGHUP); });
-  server_.reconfigure(gucs::server_config());
-  app_.set_cors(
-      http::CorsPolicy::parse(gucs::cors_allowed_origins ? gucs::cors_allowed_origins : ""));
+  server_.reconfigure(http_pg::settings::server_config());
+  app_.set_cors(http::CorsPolicy::parse(
+      http_pg::settings::cors_allowed_origins ? http_pg::settings::cors_allowed_origins : ""));
 }
 
 int64_t HttpWorker::sleep_ms(int64_t now) const {
@@ -196,8 +197,8 @@ void HttpWorker::run() {
   });
   try_listen(util::monotonic_ms());
   if (server_.listening())
-    pg::log(name() + " listening on " + std::string(gucs::listen_addresses) + " port " +
-            std::to_string(gucs::port) +
+    pg::log(name() + " listening on " + std::string(http_pg::settings::listen_addresses) +
+            " port " + std::to_string(http_pg::settings::port) +
             (status_.connected ? ", database \"" + status_.database + "\"" : ""));
 
   while (true) {
@@ -224,7 +225,7 @@ void HttpWorker::run() {
     now = util::monotonic_ms();
     if (shutdown_requested && !draining_) {
       draining_ = true;
-      drain_deadline_ = now + gucs::shutdown_timeout_ms;
+      drain_deadline_ = now + http_pg::settings::shutdown_timeout_ms;
       server_.begin_shutdown(now);
       set_state(slot_, shared::WorkerState::kDraining);
       pg::log(name() + ": shutting down, " + std::to_string(server_.connection_count()) +

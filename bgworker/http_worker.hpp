@@ -3,7 +3,7 @@
 // core's HttpServer.
 #pragma once
 
-#include "extension/pg_api.hpp"
+#include "extension/pg/pg_api.hpp"
 
 extern "C" {
 // Named in bgw_function_name and found with dlsym, hence C linkage.

@@ -1,9 +1,9 @@
 // pg_gateway's job workers: background workers that run the job queue's
-// jobs (extension/job_runner.hpp does the database work).
+// jobs (extension/jobs/job_runner.hpp does the database work).
 //
 // Each worker loops: claim due jobs and run them, until none is due; then
 // sleep in WaitEventSetWait on its latch (set at commit by every enqueue,
-// see extension/job_wakeup.cpp) and postmaster death, for at most
+// see extension/jobs/job_wakeup.cpp) and postmaster death, for at most
 // pg_gateway.job_poll_interval or until the next job's run_at. Every
 // minute, and at start, worker 1 gives back the jobs of workers that are
 // gone (a crash-restart changes the shared-memory incarnation in their lock
@@ -11,12 +11,12 @@
 // jobs past pg_gateway.job_retention.
 //
 // Worker 1 also enqueues recurring jobs (gateway.crontab) each minute they
-// match (extension/cron_scheduler.hpp).
+// match (extension/jobs/cron_scheduler.hpp).
 //
 // SIGTERM: the job in progress finishes (its SQL is cancelled once
 // pg_gateway.shutdown_timeout has passed, like a request's, and the job is
 // then retried by the next worker), no new job is claimed.
-#include "extension/pg_api.hpp"
+#include "extension/pg/pg_api.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -30,13 +30,15 @@
 #include "core/jobs/task_specs.hpp"
 #include "core/jobs/transfers.hpp"
 #include "core/util/clock.hpp"
-#include "extension/cron_scheduler.hpp"
-#include "extension/gucs.hpp"
-#include "extension/job_runner.hpp"
-#include "extension/pg_guard.hpp"
-#include "extension/pg_log.hpp"
-#include "extension/request_transaction.hpp"
-#include "extension/shared_state.hpp"
+#include "extension/jobs/cron_scheduler.hpp"
+#include "extension/http/settings.hpp"
+#include "extension/jobs/settings.hpp"
+#include "extension/workers/settings.hpp"
+#include "extension/jobs/job_runner.hpp"
+#include "extension/pg/guard.hpp"
+#include "extension/pg/log.hpp"
+#include "extension/pg/transaction.hpp"
+#include "extension/workers/shared_state.hpp"
 
 extern "C" {
 PGDLLEXPORT void pg_gateway_job_worker_main(Datum main_arg);
@@ -77,7 +79,7 @@ std::string worker_id_for(uint32 pid) {
 // Lock ids of the job workers alive now.
 std::vector<std::string> live_workers() {
   std::vector<std::string> ids;
-  for (int i = 0; i < gucs::job_workers && i < shared::kMaxJobWorkers; ++i) {
+  for (int i = 0; i < jobs_pg::settings::job_workers && i < shared::kMaxJobWorkers; ++i) {
     uint32 pid = pg_atomic_read_u32(&shared::job_slot(i)->pid);
     if (pid != 0) ids.push_back(worker_id_for(pid));
   }
@@ -146,13 +148,14 @@ bool JobWorker::drain(int* claimed) {
     if (!queue_known_) {
       if (!warned_missing_)
         pg::log(name() + ": the job queue is not installed in database \"" +
-                std::string(gucs::database) +
+                std::string(workers::settings::database) +
                 "\" (CREATE EXTENSION pg_gateway, version 0.4.0 or later); checking again every "
                 "10 s");
       warned_missing_ = true;
       return false;
     }
-    pg::log(name() + " running jobs of database \"" + std::string(gucs::database) + "\"");
+    pg::log(name() + " running jobs of database \"" + std::string(workers::settings::database) +
+            "\"");
   }
   // A batch's outcomes and the next claim share a commit (job_runner.hpp),
   // so `batch` may already hold claimed jobs when the loop comes round.
@@ -207,7 +210,7 @@ bool JobWorker::drain(int* claimed) {
 // Never more than the free network-task slots, nor any once shutting down.
 int JobWorker::next_claim_size() const {
   if (shutdown_requested) return 0;
-  int free = gucs::job_concurrency - int(transfers_.in_flight());
+  int free = jobs_pg::settings::job_concurrency - int(transfers_.in_flight());
   if (free <= 0) return 0;
   double fit = kBatchBudgetUs / std::max(sql_job_us_, 1.0);
   int size = fit >= kMaxBatch ? kMaxBatch : std::max(1, int(fit));
@@ -267,9 +270,9 @@ void JobWorker::start_email(const jobs_pg::ClaimedJob& job) {
     return;
   }
   jobs::SmtpSettings smtp;
-  smtp.url = gucs::smtp_url ? gucs::smtp_url : "";
-  smtp.username = gucs::smtp_username ? gucs::smtp_username : "";
-  smtp.password = gucs::smtp_password ? gucs::smtp_password : "";
+  smtp.url = jobs_pg::settings::smtp_url ? jobs_pg::settings::smtp_url : "";
+  smtp.username = jobs_pg::settings::smtp_username ? jobs_pg::settings::smtp_username : "";
+  smtp.password = jobs_pg::settings::smtp_password ? jobs_pg::settings::smtp_password : "";
   try {
     transfers_.start_email(job.id, *spec.spec, smtp, int64_t(time(nullptr)), util::monotonic_ms());
   } catch (const std::exception& e) {
@@ -288,7 +291,7 @@ size_t JobWorker::collect_transfers() {
 }
 
 void JobWorker::finish_transfers(WaitEventSet* set) {
-  int64_t deadline = util::monotonic_ms() + gucs::shutdown_timeout_ms;
+  int64_t deadline = util::monotonic_ms() + http_pg::settings::shutdown_timeout_ms;
   while (transfers_.in_flight() > 0) {
     int64_t now = util::monotonic_ms();
     if (now >= deadline) break;
@@ -312,7 +315,8 @@ void JobWorker::housekeeping() {
   if (released > 0)
     pg::log(name() + ": returned " + std::to_string(released) +
             " job(s) of stopped job workers to the queue");
-  while (runner_.delete_finished_jobs(gucs::job_retention_s) >= 1000 && !shutdown_requested) {
+  while (runner_.delete_finished_jobs(jobs_pg::settings::job_retention_s) >= 1000 &&
+         !shutdown_requested) {
   }
 }
 
@@ -348,7 +352,7 @@ void JobWorker::run() {
       queue_known_ = false;
     }
     if (shutdown_requested) break;
-    int64_t wait = installed ? gucs::job_poll_interval_ms : kNoQueuePollMs;
+    int64_t wait = installed ? jobs_pg::settings::job_poll_interval_ms : kNoQueuePollMs;
     if (installed) {
       try {
         // Recurring jobs: what it enqueues wakes every worker at commit,
@@ -358,7 +362,7 @@ void JobWorker::run() {
           if (next_cron && *next_cron < wait) wait = *next_cron;
         }
         // A full worker claims nothing until a transfer finishes.
-        if (transfers_.in_flight() < size_t(gucs::job_concurrency)) {
+        if (transfers_.in_flight() < size_t(jobs_pg::settings::job_concurrency)) {
           std::optional<int64_t> due = runner_.ms_until_next_due();
           if (due && *due < wait) wait = *due;
         }

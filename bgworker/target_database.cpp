@@ -1,4 +1,4 @@
-#include "extension/pg_api.hpp"
+#include "extension/pg/pg_api.hpp"
 
 extern "C" {
 #include "access/genam.h"
@@ -9,9 +9,9 @@ extern "C" {
 
 #include "bgworker/target_database.hpp"
 
-#include "extension/gucs.hpp"
-#include "extension/pg_guard.hpp"
-#include "extension/pg_log.hpp"
+#include "extension/workers/settings.hpp"
+#include "extension/pg/guard.hpp"
+#include "extension/pg/log.hpp"
 
 namespace pg_gateway::bgworker {
 
@@ -75,7 +75,7 @@ void describe_unavailable(WorkerStatus& st, const TargetLookup& t) {
 }
 
 // While a DROP DATABASE (RENAME, SET TABLESPACE) of the target database is
-// in progress; see extension/utility_hook.cpp.
+// in progress; see extension/workers/utility_hook.cpp.
 void describe_busy(WorkerStatus& st, shared::SharedState* shared_state) {
   const char* reason = "database_being_dropped";
   const char* what = "is being dropped";
@@ -109,8 +109,8 @@ int64_t backoff_ms(uint32 failures) {
 WorkerStatus connect_worker(int index, shared::WorkerSlot* slot, WorkerKind kind) {
   WorkerStatus st;
   st.index = index;
-  st.database = gucs::database;
-  const char* db = gucs::database;
+  st.database = workers::settings::database;
+  const char* db = workers::settings::database;
   shared::SharedState* shared_state = shared::get();
   // Pairs with the full barrier in the ProcessUtility hook: this worker
   // published its pid before reading the busy count, the hook raised the

@@ -14,11 +14,11 @@
 // a DROP DATABASE / ALTER DATABASE RENAME / SET TABLESPACE of the target is
 // in progress (connecting would block it), and after such a DROP or RENAME
 // committed (the database is known to be gone); see
-// extension/utility_hook.cpp.
+// extension/workers/utility_hook.cpp.
 #pragma once
 
-#include "extension/shared_state.hpp"
-#include "extension/worker_status.hpp"
+#include "extension/workers/shared_state.hpp"
+#include "extension/workers/worker_status.hpp"
 
 namespace pg_gateway::bgworker {
 

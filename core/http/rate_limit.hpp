@@ -1,6 +1,6 @@
 // Rate limiting: a token bucket per client, in a fixed table that lives in
 // shared memory so that every HTTP worker counts against the same buckets
-// (extension/shared_state.hpp holds the table and its spinlock; this code
+// (extension/workers/shared_state.hpp holds the table and its spinlock; this code
 // does the arithmetic and never blocks or allocates, so it may run under
 // the lock).
 //

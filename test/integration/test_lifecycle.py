@@ -241,7 +241,7 @@ class ExtensionComesAndGoes(ClusterTestCase):
 
 class DropTargetDatabase(ClusterTestCase):
     """pg_gateway.database = appdb. A plain DROP DATABASE succeeds although
-    the workers are connected (extension/utility_hook.cpp), the workers then
+    the workers are connected (extension/workers/utility_hook.cpp), the workers then
     serve /live and report database_missing without a restart loop, and come
     back when the database is created again."""
 

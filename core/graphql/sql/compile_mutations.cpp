@@ -3,7 +3,7 @@
 // that read the written row back.
 //
 // A mutation field runs as two statements in one transaction (the PG zone,
-// extension/graphql_route.cpp, runs them): the action, which returns the
+// extension/graphql/graphql_routes.cpp, runs them): the action, which returns the
 // row it wrote as one value, then the payload statement, which gets that
 // value as $1. Two statements, because a statement does not see its own
 // writes: `query { allPosts { totalCount } }` in the payload, a relation of

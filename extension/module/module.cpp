@@ -1,0 +1,70 @@
+// Module entry: _PG_init runs once in the postmaster (the library must be in
+// shared_preload_libraries). It is the one place that knows every feature:
+// each defines its own parameters (extension/<feature>/settings.cpp); then
+// shared memory, the ProcessUtility hook that lets the target database be
+// dropped while the workers run, and the statically registered background
+// workers. A new feature (audit, webhooks, metrics, REST) adds its line to
+// kFeatures and, when it needs shared memory, to shared_state.
+#include "extension/pg/pg_api.hpp"
+
+#include "extension/auth/settings.hpp"
+#include "extension/graphql/settings.hpp"
+#include "extension/http/settings.hpp"
+#include "extension/jobs/settings.hpp"
+#include "extension/module/worker_registration.hpp"
+#include "extension/pg/guard.hpp"
+#include "extension/pg/settings.hpp"
+#include "extension/workers/settings.hpp"
+#include "extension/workers/shared_state.hpp"
+#include "extension/workers/utility_hook.hpp"
+
+extern "C" {
+PG_MODULE_MAGIC;
+PGDLLEXPORT void _PG_init(void);
+}
+
+namespace pg_gateway::module {
+
+namespace {
+
+struct Feature {
+  const char* name;
+  void (*define_settings)();
+};
+
+// In dependency order: later features read earlier ones' parameters.
+constexpr Feature kFeatures[] = {
+    {"workers", workers::settings::define_settings},
+    {"http", http_pg::settings::define_settings},
+    {"auth", auth_pg::settings::define_settings},
+    {"graphql", graphql_pg::settings::define_settings},
+    {"jobs", jobs_pg::settings::define_settings},
+};
+
+void start() {
+  for (const Feature& f : kFeatures) f.define_settings();
+  pg::settings::reserve_prefix();
+  shared::install_hooks();
+  utility_hook::install();
+  register_http_workers();
+  register_job_workers();
+}
+
+}  // namespace
+}  // namespace pg_gateway::module
+
+// Loading later (CREATE EXTENSION in a session, LOAD) would leave the cluster
+// without workers or shared memory, and a half-working extension is worse
+// than a clear refusal.
+void _PG_init(void) {
+  if (!process_shared_preload_libraries_in_progress) {
+    ereport(ERROR,
+            (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+             errmsg("pg_gateway must be loaded via shared_preload_libraries"),
+             errdetail("pg_gateway starts background workers and allocates shared memory, which "
+                       "is only possible while the server starts."),
+             errhint("Add pg_gateway to shared_preload_libraries in postgresql.conf and restart "
+                     "the server.")));
+  }
+  pg_gateway::pg::guard_entry(pg_gateway::module::start);
+}

@@ -1,0 +1,15 @@
+// pg_gateway.* parameters of the process-wide parameters: which database the workers serve and
+// how long the SQL of one request may run
+// (defined in settings.cpp, which also says what each one means). Values
+// change on SIGHUP / pg_reload_conf() unless the parameter says restart.
+#pragma once
+
+namespace pg_gateway::workers::settings {
+
+extern char* database;
+extern int statement_timeout_ms;
+
+// Defines these parameters; called once from _PG_init.
+void define_settings();
+
+}  // namespace pg_gateway::workers::settings

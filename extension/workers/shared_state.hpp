@@ -1,0 +1,130 @@
+// Shared memory of pg_gateway: one slot per HTTP worker and per job worker.
+//
+// Slots are written only by their own worker (counters with atomics, so
+// readers such as pg_gateway.http_worker_stats() need no lock) and survive
+// the worker's exit until a crash-restart of the cluster re-creates shared
+// memory. That survival is what lets a restarted worker know that its
+// previous incarnation died while connecting to the target database.
+#pragma once
+
+#include "extension/pg/pg_api.hpp"
+
+extern "C" {
+#include "storage/condition_variable.h"
+#include "storage/spin.h"
+}
+
+#include "core/http/rate_limit.hpp"
+
+namespace pg_gateway::shared {
+
+constexpr int kMaxHttpWorkers = 64;  // upper bound of pg_gateway.http_workers
+constexpr int kMaxJobWorkers = 32;   // upper bound of pg_gateway.job_workers
+
+enum class WorkerState : uint32 {
+  kNotRunning = 0,
+  kStarting = 1,
+  kServing = 2,       // connected to the target database
+  kDegraded = 3,      // target database missing: /live only, 503 elsewhere
+  kListenFailed = 4,  // port not available; retrying
+  kDraining = 5,      // SIGTERM received
+};
+
+enum class StatCounter : int {
+  kRequests = 0,
+  kResponses1xx,
+  kResponses2xx,
+  kResponses3xx,
+  kResponses4xx,
+  kResponses5xx,
+  kConnectionsAccepted,
+  kConnectionsRejected,
+  kParseErrors,
+  kTimeouts,
+  kOpenConnections,
+  // GraphQL (extension/graphql/graphql_routes.cpp): schema rebuilds and the SPI plan cache.
+  kSchemaBuilds,
+  kPlanCacheEntries,
+  kPlanCacheHits,
+  kPlanCacheMisses,
+  kPlanCacheEvictions,
+  kCount
+};
+
+// Job workers' counters (extension/jobs/job_runner.cpp).
+enum class JobCounter : int {
+  kClaimed = 0,
+  kSucceeded,
+  kRetried,
+  kFailed,
+  kWakeups,  // latch wake-ups (enqueues committed, shutdown)
+  kCount
+};
+
+// One worker process, HTTP or job: HTTP workers use `stats`, job workers
+// `jobs` and `latch`.
+struct WorkerSlot {
+  pg_atomic_uint32 pid;
+  pg_atomic_uint32 state;
+  // Set just before connecting to the target database, cleared right after.
+  // Still set when a worker starts means the previous one died connecting.
+  pg_atomic_uint32 connect_in_progress;
+  pg_atomic_uint32 connect_failures;
+  pg_atomic_uint64 stats[int(StatCounter::kCount)];
+  pg_atomic_uint64 jobs[int(JobCounter::kCount)];
+  // The worker's process latch (a Latch* into the shared PGPROC array), 0
+  // when no worker runs. Setting a stale one only wakes whichever process
+  // now owns that PGPROC, which latches tolerate.
+  pg_atomic_uint64 latch;
+  // Set by whoever means to wake the (job) worker, just before setting its
+  // latch, and cleared by the worker when it wakes: a latch also wakes for
+  // other reasons (PostgreSQL's SIGALRM handler sets it whenever a stale
+  // timer goes off), and those must not start a round of work.
+  pg_atomic_uint32 wake_requested;
+};
+
+// A statement that needs pg_gateway.database free of other sessions
+// (extension/workers/utility_hook.cpp). Stored in target_database_change.
+enum class TargetDatabaseChange : uint32 {
+  kNone = 0,
+  kDrop = 1,    // DROP DATABASE
+  kRename = 2,  // ALTER DATABASE ... RENAME TO
+  kMove = 3,    // ALTER DATABASE ... SET TABLESPACE
+};
+
+inline constexpr size_t kRateBuckets = 4096;  // clients tracked at once (about 100 kB)
+
+struct SharedState {
+  // Number of such statements whose transaction has not ended yet. While
+  // it is not zero, a starting HTTP worker connects to no database.
+  pg_atomic_uint32 target_database_busy;
+  pg_atomic_uint32 target_database_change;  // TargetDatabaseChange, the latest one
+  // Set when a DROP or RENAME of the target database committed: starting
+  // workers then know it is gone without a FATAL connection attempt. A
+  // worker clears it once it sees the database exist again.
+  pg_atomic_uint32 target_database_gone;
+  // Random, chosen each time shared memory is created (server start and
+  // every crash-restart): job workers' lock ids start with it, so a job
+  // locked under an older incarnation belongs to a worker that is gone.
+  uint64 incarnation;
+  // Broadcast at the commit of every transaction that finished a job
+  // (extension/jobs/job_wakeup.cpp); gateway.wait_for_job() sleeps on it.
+  ConditionVariable job_finished;
+  WorkerSlot http[kMaxHttpWorkers];
+  WorkerSlot job[kMaxJobWorkers];
+  // pg_gateway.rate_limit's buckets (core/http/rate_limit.hpp), shared by
+  // every HTTP worker. The spinlock is held only for take_token(), which
+  // neither blocks nor allocates nor raises errors.
+  slock_t rate_lock;
+  http::RateBucket rate_buckets[kRateBuckets];
+};
+
+void install_hooks();  // from _PG_init
+SharedState* get();    // attached in every backend after startup
+WorkerSlot* http_slot(int index);
+WorkerSlot* job_slot(int index);
+const char* state_name(WorkerState s);
+// One request of the client with this key, against the shared buckets.
+http::RateDecision take_rate_token(uint64_t key, const http::RatePolicy& policy);
+
+}  // namespace pg_gateway::shared
