@@ -11,10 +11,11 @@
 #include "core/http/server.hpp"
 #include "core/util/clock.hpp"
 #include "core/util/fault_injection.hpp"
+#include "extension/auth/session_routes.hpp"
 #include "extension/graphql/graphql_routes.hpp"
 #include "extension/http/settings.hpp"
 #include "extension/health/health_routes.hpp"
-#include "extension/pg/guard.hpp"
+#include "extension/pg/entry.hpp"
 #include "extension/pg/log.hpp"
 #include "extension/pg/transaction.hpp"
 #include "extension/workers/shared_state.hpp"
@@ -106,11 +107,12 @@ class HttpWorker {
       : status_(std::move(status)),
         slot_(slot),
         sql_routes_(status_),
-        graphql_routes_(status_, &sql_routes_),
-        app_(routes::health_routes(status_), &graphql_routes_,
+        graphql_routes_(status_),
+        // Static routes (health) first, then these in order.
+        app_(health::health_routes(status_), {&graphql_routes_, &session_routes_, &sql_routes_},
              [](http::LogLevel level, const std::string& m) {
                if (level == http::LogLevel::kWarning)
-                 pg::log_warning("pg_gateway: " + m);
+                 pg::warning("pg_gateway: " + m);
                else
                  pg::log("pg_gateway: " + m);
              }),
@@ -135,7 +137,8 @@ class HttpWorker {
   WorkerStatus status_;
   shared::WorkerSlot* slot_;
   routes::SqlRoutes sql_routes_;
-  graphql_pg::GraphqlRoutes graphql_routes_;  // pg_gateway.graphql_path, else the SQL routes
+  graphql_pg::GraphqlRoutes graphql_routes_;  // pg_gateway.graphql_path
+  auth_pg::SessionRoutes session_routes_;     // pg_gateway.logout_path
   http::Application app_;
   MemoryContext request_context_;
   RequestScope scope_;
@@ -158,9 +161,9 @@ void HttpWorker::try_listen(int64_t now) {
     set_state(slot_, shared::WorkerState::kListenFailed);
     // One line per distinct problem, not one per retry.
     if (e.what() != last_listen_error_)
-      pg::log_warning(name() + " " + e.what() + "; retrying every 5 s",
-                      "check that no other program uses pg_gateway.port, and that "
-                      "pg_gateway.listen_addresses names addresses of this machine");
+      pg::warning(name() + " " + e.what() + "; retrying every 5 s",
+                  "check that no other program uses pg_gateway.port, and that "
+                  "pg_gateway.listen_addresses names addresses of this machine");
     last_listen_error_ = e.what();
     next_listen_attempt_ = now + kListenRetryMs;
   }
@@ -289,7 +292,7 @@ void http_worker_main(int index) {
   for (pg_atomic_uint64& c : slot->stats) pg_atomic_write_u64(&c, 0);
 
   WorkerStatus status = connect_worker(index, slot, WorkerKind::kHttp);
-  request::install_shutdown_watchdog(&shutdown_requested, &shutdown_requested_at);
+  pg::install_shutdown_watchdog(&shutdown_requested, &shutdown_requested_at);
   std::string appname = "pg_gateway http worker " + std::to_string(index + 1);
   pg::call([&] { pgstat_report_appname(appname.c_str()); });
   {
@@ -303,20 +306,7 @@ void http_worker_main(int index) {
 }  // namespace
 }  // namespace pg_gateway::bgworker
 
-// Entry guard: nothing C++ escapes into the postmaster's child start code.
-// Exit code 1 in every case: the postmaster restarts a worker that exits
-// with 1 after bgw_restart_time, and forgets one that exits with 0.
 void pg_gateway_http_worker_main(Datum main_arg) {
-  pg_gateway::pg::CaughtError err;
-  try {
-    pg_gateway::bgworker::http_worker_main(DatumGetInt32(main_arg));
-  } catch (const std::exception& e) {
-    err.set(e);
-  } catch (...) {
-    err.set_unknown();
-  }
-  if (err.caught)
-    ereport(LOG, (errcode(err.sqlerrcode), errmsg("pg_gateway http worker failed: %s", err.message),
-                  err.detail[0] ? errdetail_internal("%s", err.detail) : 0));
-  proc_exit(1);
+  pg_gateway::pg::run_worker_main("pg_gateway http worker", pg_gateway::bgworker::http_worker_main,
+                                  main_arg);
 }

@@ -35,7 +35,7 @@
 #include "extension/jobs/settings.hpp"
 #include "extension/workers/settings.hpp"
 #include "extension/jobs/job_runner.hpp"
-#include "extension/pg/guard.hpp"
+#include "extension/pg/entry.hpp"
 #include "extension/pg/log.hpp"
 #include "extension/pg/transaction.hpp"
 #include "extension/workers/shared_state.hpp"
@@ -348,7 +348,7 @@ void JobWorker::run() {
     } catch (const pg::PgError& e) {
       // The queue's functions failed (extension dropped meanwhile, say):
       // look again at the next round.
-      pg::log_warning(name() + ": " + e.message, e.hint);
+      pg::warning(name() + ": " + e.message, e.hint);
       queue_known_ = false;
     }
     if (shutdown_requested) break;
@@ -370,7 +370,7 @@ void JobWorker::run() {
         if (collected > 0) wait = 0;
         progress += int(collected);
       } catch (const pg::PgError& e) {
-        pg::log_warning(name() + ": " + e.message, e.hint);
+        pg::warning(name() + ": " + e.message, e.hint);
       }
     }
     int64_t curl_wait = transfers_.next_timeout_ms(util::monotonic_ms());
@@ -384,7 +384,7 @@ void JobWorker::run() {
       try {
         collect_transfers();
       } catch (const pg::PgError& e) {
-        pg::log_warning(name() + ": " + e.message, e.hint);
+        pg::warning(name() + ": " + e.message, e.hint);
       }
     }
   }
@@ -392,7 +392,7 @@ void JobWorker::run() {
     try {
       finish_transfers(set);
     } catch (const pg::PgError& e) {
-      pg::log_warning(name() + ": " + e.message, e.hint);
+      pg::warning(name() + ": " + e.message, e.hint);
     }
   }
   pg::log(name() + ": shutting down");
@@ -472,7 +472,7 @@ void job_worker_main(int index) {
     }
     return;
   }
-  request::install_shutdown_watchdog(&shutdown_requested, &shutdown_requested_at);
+  pg::install_shutdown_watchdog(&shutdown_requested, &shutdown_requested_at);
   pg_atomic_write_u64(&slot->latch, uint64(uintptr_t(MyLatch)));
   pg_atomic_write_u32(&slot->state, uint32(shared::WorkerState::kServing));
   JobWorker(index, slot).run();
@@ -481,19 +481,7 @@ void job_worker_main(int index) {
 }  // namespace
 }  // namespace pg_gateway::bgworker
 
-// Entry guard, as for the HTTP workers: nothing C++ escapes, exit code 1
-// so that the postmaster restarts the worker.
 void pg_gateway_job_worker_main(Datum main_arg) {
-  pg_gateway::pg::CaughtError err;
-  try {
-    pg_gateway::bgworker::job_worker_main(DatumGetInt32(main_arg));
-  } catch (const std::exception& e) {
-    err.set(e);
-  } catch (...) {
-    err.set_unknown();
-  }
-  if (err.caught)
-    ereport(LOG, (errcode(err.sqlerrcode), errmsg("pg_gateway job worker failed: %s", err.message),
-                  err.detail[0] ? errdetail_internal("%s", err.detail) : 0));
-  proc_exit(1);
+  pg_gateway::pg::run_worker_main("pg_gateway job worker", pg_gateway::bgworker::job_worker_main,
+                                  main_arg);
 }

@@ -152,14 +152,14 @@ WorkerStatus connect_worker(int index, shared::WorkerSlot* slot, WorkerKind kind
   describe_unavailable(st, t);
   if (previous_died_connecting) {
     // One line per failed connection, with the retry plan; no loop of FATALs.
-    pg::log_warning(worker + st.unavailable_message + "; " + meanwhile +
-                        " until it can connect (attempt " + std::to_string(failures) + ")",
-                    st.unavailable_hint);
+    pg::warning(worker + st.unavailable_message + "; " + meanwhile +
+                    " until it can connect (attempt " + std::to_string(failures) + ")",
+                st.unavailable_hint);
   } else if (!t.exists || !t.allows_connections) {
     // Gone by a DROP or RENAME this cluster saw commit.
-    pg::log_warning(worker + st.unavailable_message + " (it was dropped or renamed); " + meanwhile +
-                        " until it exists again",
-                    st.unavailable_hint);
+    pg::warning(worker + st.unavailable_message + " (it was dropped or renamed); " + meanwhile +
+                    " until it exists again",
+                st.unavailable_hint);
   }
   // Otherwise the database is back already; the first poll reconnects.
   return st;

@@ -2,8 +2,9 @@
 
 namespace pg_gateway::http {
 
-Application::Application(std::vector<Route> routes, DynamicRoutes* dynamic, LogSink log)
-    : routes_(std::move(routes)), dynamic_(dynamic), log_(std::move(log)) {}
+Application::Application(std::vector<Route> routes, std::vector<DynamicRoutes*> dynamic,
+                         LogSink log)
+    : routes_(std::move(routes)), dynamic_(std::move(dynamic)), log_(std::move(log)) {}
 
 const Route* Application::find(std::string_view path) const {
   for (const Route& r : routes_)
@@ -56,13 +57,19 @@ Response Application::dispatch(Request& request) {
   }
 
   const Route* route = find(request.path);
+  DynamicRoutes* owner = nullptr;  // the dynamic routes that have the path
   MethodSet methods;
   if (route) {
     methods = route->methods;
   } else {
-    std::optional<MethodSet> dyn = dynamic_ ? dynamic_->methods_for(request) : std::nullopt;
-    if (!dyn) throw HttpError(404, "PGGW404", "no route for " + request.path);
-    methods = *dyn;
+    for (DynamicRoutes* d : dynamic_) {
+      if (std::optional<MethodSet> found = d->methods_for(request)) {
+        owner = d;
+        methods = *found;
+        break;
+      }
+    }
+    if (!owner) throw HttpError(404, "PGGW404", "no route for " + request.path);
   }
 
   if (request.method == Method::kOptions) {
@@ -79,7 +86,7 @@ Response Application::dispatch(Request& request) {
     r.set_header("Allow", methods.allow_header());
     return r;
   }
-  return route ? route->handler(request) : dynamic_->invoke(request);
+  return route ? route->handler(request) : owner->invoke(request);
 }
 
 }  // namespace pg_gateway::http

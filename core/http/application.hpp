@@ -28,8 +28,9 @@ struct Route {
   RouteHandler handler;
 };
 
-// Routes known only to the database (SQL routes); may throw HttpError, for
-// instance 503 while the target database is unavailable.
+// Routes known only at request time (GraphQL at its configured path, the
+// session cookie's logout, SQL routes from the database); may throw
+// HttpError, for instance 503 while the target database is unavailable.
 class DynamicRoutes {
  public:
   virtual ~DynamicRoutes() = default;
@@ -43,7 +44,9 @@ using LogSink = std::function<void(LogLevel, const std::string&)>;
 
 class Application : public RequestHandler {
  public:
-  Application(std::vector<Route> routes, DynamicRoutes* dynamic, LogSink log);
+  // Static routes win; then each of `dynamic`, in order, is asked for the
+  // path and the first that has it serves the request.
+  Application(std::vector<Route> routes, std::vector<DynamicRoutes*> dynamic, LogSink log);
 
   void set_cors(CorsPolicy cors) { cors_ = std::move(cors); }
   Response handle(Request& request) override;
@@ -54,7 +57,7 @@ class Application : public RequestHandler {
   const Route* find(std::string_view path) const;
 
   std::vector<Route> routes_;
-  DynamicRoutes* dynamic_;
+  std::vector<DynamicRoutes*> dynamic_;
   LogSink log_;
   CorsPolicy cors_;
   util::RequestIdGenerator ids_;

@@ -92,7 +92,7 @@ void RequestAuthenticator::load_keys() {
     if (!file) {
       key_error_ = "pg_gateway.jwt_secret names a file that cannot be read: " + text.substr(1);
       keys_ = auth::KeySet();
-      pg::log_warning("pg_gateway: " + key_error_);
+      pg::warning("pg_gateway: " + key_error_);
       return;
     }
     document = content.str();
@@ -102,9 +102,9 @@ void RequestAuthenticator::load_keys() {
   } catch (const auth::KeyError& e) {
     keys_ = auth::KeySet();
     key_error_ = std::string("pg_gateway.jwt_secret cannot be used: ") + e.what();
-    pg::log_warning("pg_gateway: " + key_error_,
-                    "Set it to an HMAC secret of at least 32 bytes, a JWK or JWKS document, a PEM "
-                    "public key, or @/path/to/a/file holding one.");
+    pg::warning("pg_gateway: " + key_error_,
+                "Set it to an HMAC secret of at least 32 bytes, a JWK or JWKS document, a PEM "
+                "public key, or @/path/to/a/file holding one.");
   }
 }
 

@@ -188,7 +188,7 @@ std::shared_ptr<const graphql::exec::ServedSchema> SchemaCache::current(const st
     // the catalog changes: never trust the cache then.
     schema_stale = true;
     if (!warned_no_marker_)
-      pg::log_warning(
+      pg::warning(
           "pg_gateway: the installed extension version cannot report schema changes, so the "
           "GraphQL schema is rebuilt for every request",
           "run ALTER EXTENSION pg_gateway UPDATE");

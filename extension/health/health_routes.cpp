@@ -9,7 +9,7 @@
 #include "extension/pg/guard.hpp"
 #include "extension/pg/transaction.hpp"
 
-namespace pg_gateway::routes {
+namespace pg_gateway::health {
 
 namespace {
 
@@ -53,14 +53,14 @@ http::Response ready(const WorkerStatus& st, bool for_write) {
 
   ReadyRow row{};
   try {
-    request::TransactionOptions opts;
+    pg::TransactionOptions opts;
     opts.read_only = true;
     opts.statement_timeout_ms =
         workers::settings::statement_timeout_ms > 0
             ? std::min(workers::settings::statement_timeout_ms, kReadyQueryTimeoutMs)
             : kReadyQueryTimeoutMs;
     opts.activity = for_write ? "GET /ready/write" : "GET /ready";
-    request::run_in_transaction(opts, [&] {
+    pg::run_in_transaction(opts, [&] {
       row = pg::call([] {
         ReadyRow r{};
         int rc = SPI_execute(
@@ -133,4 +133,4 @@ std::vector<http::Route> health_routes(const WorkerStatus& status) {
   return routes;
 }
 
-}  // namespace pg_gateway::routes
+}  // namespace pg_gateway::health

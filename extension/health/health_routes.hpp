@@ -12,8 +12,8 @@
 #include "core/http/application.hpp"
 #include "extension/workers/worker_status.hpp"
 
-namespace pg_gateway::routes {
+namespace pg_gateway::health {
 
 std::vector<http::Route> health_routes(const WorkerStatus& status);
 
-}  // namespace pg_gateway::routes
+}  // namespace pg_gateway::health

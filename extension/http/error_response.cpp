@@ -6,10 +6,10 @@
 #include "extension/pg/log.hpp"
 #include "extension/pg/transaction.hpp"
 
-namespace pg_gateway::request {
+namespace pg_gateway::http_pg {
 
 http::Response response_for_pg_error(const pg::PgError& error, const http::Request& request) {
-  if (error.sqlstate == "57014" && cancelled_for_shutdown()) {
+  if (error.sqlstate == "57014" && pg::cancelled_for_shutdown()) {
     pg::log("pg_gateway: " + request.method_text + " " + request.path +
             " cancelled: still running pg_gateway.shutdown_timeout after SIGTERM");
     http::Response r = http::json_error(
@@ -28,4 +28,4 @@ http::Response response_for_pg_error(const pg::PgError& error, const http::Reque
   return http::json_error(status, error.sqlstate, error.message, error.detail, error.hint);
 }
 
-}  // namespace pg_gateway::request
+}  // namespace pg_gateway::http_pg

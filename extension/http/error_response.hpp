@@ -6,8 +6,8 @@
 #include "core/http/message.hpp"
 #include "extension/pg/guard.hpp"
 
-namespace pg_gateway::request {
+namespace pg_gateway::http_pg {
 
 http::Response response_for_pg_error(const pg::PgError& error, const http::Request& request);
 
-}  // namespace pg_gateway::request
+}  // namespace pg_gateway::http_pg

@@ -5,7 +5,7 @@
 
 #include "core/jobs/crontab.hpp"
 #include "extension/workers/settings.hpp"
-#include "extension/pg/guard.hpp"
+#include "extension/pg/entry.hpp"
 #include "extension/pg/log.hpp"
 #include "extension/pg/transaction.hpp"
 #include "extension/pg/spi.hpp"
@@ -28,11 +28,11 @@ std::optional<std::string> opt_int(const std::optional<int>& v) {
 
 std::optional<int64_t> CronScheduler::run() {
   std::optional<int64_t> next_ms;
-  request::TransactionOptions tx;
+  pg::TransactionOptions tx;
   tx.read_only = false;
   tx.statement_timeout_ms = workers::settings::statement_timeout_ms;
   tx.activity = "pg_gateway job worker: enqueuing recurring jobs";
-  request::run_in_transaction(tx, [&] {
+  pg::run_in_transaction(tx, [&] {
     std::vector<Row> lines = query(
         "SELECT identifier, line, floor(extract(epoch FROM known_since))::bigint::text, "
         "floor(extract(epoch FROM last_execution))::bigint::text, "
@@ -48,7 +48,7 @@ std::optional<int64_t> CronScheduler::run() {
         // Stored lines were checked by parse_crontab(); one that no longer
         // parses (edited by hand) is skipped and reported once.
         if (warned_.insert(text).second)
-          pg::log_warning(
+          pg::warning(
               "pg_gateway: skipping recurring job \"" + row[0].value_or("") + "\": " + e.what(),
               "fix it with gateway.add_cron()");
         continue;
@@ -123,17 +123,15 @@ PG_GATEWAY_SQL_FUNCTION(pg_gateway_parse_crontab) {
     lines.push_back(line);
     start = end + 1;
   }
-  call([fcinfo] { InitMaterializedSRF(fcinfo, 0); });
-  ReturnSetInfo* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+  pg_gateway::pg::RowSink rows(fcinfo);
   for (const pg_gateway::jobs::CronItem& item : items) {
     const std::string& line =
         item.line >= 1 && size_t(item.line) <= lines.size() ? lines[size_t(item.line) - 1] : "";
     const char* id = item.identifier.c_str();
     const char* l = line.c_str();
-    call([rsinfo, id, l] {
-      Datum values[2] = {CStringGetTextDatum(id), CStringGetTextDatum(l)};
-      bool nulls[2] = {false, false};
-      tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+    rows.add<2>([id, l](Datum* values, bool*) {
+      values[0] = CStringGetTextDatum(id);
+      values[1] = CStringGetTextDatum(l);
     });
   }
   return Datum(0);

@@ -22,8 +22,8 @@ std::vector<Row> query(const char* sql, const Params& params) {
   return pg::query_text(sql, params);
 }
 
-request::TransactionOptions write_transaction(const char* activity) {
-  request::TransactionOptions tx;
+pg::TransactionOptions write_transaction(const char* activity) {
+  pg::TransactionOptions tx;
   tx.read_only = false;
   tx.statement_timeout_ms = workers::settings::statement_timeout_ms;
   tx.activity = activity;
@@ -56,9 +56,9 @@ std::optional<std::string> forbidden_flags() {
 
 bool JobRunner::queue_installed() {
   bool installed = false;
-  request::run_in_transaction(
+  pg::run_in_transaction(
       [] {
-        request::TransactionOptions tx;
+        pg::TransactionOptions tx;
         tx.activity = "pg_gateway job worker: checking the job queue";
         return tx;
       }(),
@@ -99,8 +99,8 @@ std::vector<ClaimedJob> JobRunner::claim_here(int max_jobs) {
 std::vector<ClaimedJob> JobRunner::claim(int max_jobs) {
   std::vector<ClaimedJob> jobs;
   if (max_jobs <= 0) return jobs;
-  request::run_in_transaction(write_transaction("pg_gateway job worker: claiming jobs"),
-                              [&] { jobs = claim_here(max_jobs); });
+  pg::run_in_transaction(write_transaction("pg_gateway job worker: claiming jobs"),
+                         [&] { jobs = claim_here(max_jobs); });
   return jobs;
 }
 
@@ -108,7 +108,7 @@ BatchResult JobRunner::run_batch(const std::vector<ClaimedJob>& jobs, const Clai
   BatchResult result;
   try {
     // Each task reports itself as the activity (run_sql_task_here).
-    request::run_in_transaction(write_transaction("pg_gateway job worker: running jobs"), [&] {
+    pg::run_in_transaction(write_transaction("pg_gateway job worker: running jobs"), [&] {
       result.outcomes.clear();
       result.next.clear();
       for (const ClaimedJob& job : jobs) result.outcomes.push_back(run_sql_task_here(job));
@@ -132,7 +132,7 @@ int JobRunner::release(const std::vector<ClaimedJob>& jobs) {
   std::vector<std::string> ids;
   for (const ClaimedJob& job : jobs) ids.push_back(std::to_string(job.id));
   int released = 0;
-  request::run_in_transaction(
+  pg::run_in_transaction(
       write_transaction("pg_gateway job worker: giving back unstarted jobs"), [&] {
         std::vector<Row> rows = query("SELECT gateway.release_jobs($1::bigint[], $2::text)",
                                       {array_literal(ids), worker_id_});
@@ -151,8 +151,8 @@ Outcome JobRunner::record_transfer(const jobs::TransferResult& t) {
   if (t.error == jobs::TransportError::kNone) result = t.result_json();
   if (verdict.outcome == jobs::AttemptOutcome::kSuccess) {
     Outcome outcome = Outcome::kLost;
-    request::run_in_transaction(write_transaction("pg_gateway job worker: recording a response"),
-                                [&] { outcome = finish_here(t.job_id, result); });
+    pg::run_in_transaction(write_transaction("pg_gateway job worker: recording a response"),
+                           [&] { outcome = finish_here(t.job_id, result); });
     return outcome;
   }
   std::string error = verdict.reason;
@@ -234,14 +234,14 @@ Outcome JobRunner::fail_here(int64_t job_id, const std::string& error, bool retr
 Outcome JobRunner::record_failure(int64_t job_id, const std::string& error, bool retryable,
                                   const std::optional<std::string>& result_json) {
   Outcome outcome = Outcome::kLost;
-  request::run_in_transaction(write_transaction("pg_gateway job worker: recording a failure"),
-                              [&] { outcome = fail_here(job_id, error, retryable, result_json); });
+  pg::run_in_transaction(write_transaction("pg_gateway job worker: recording a failure"),
+                         [&] { outcome = fail_here(job_id, error, retryable, result_json); });
   return outcome;
 }
 
 int JobRunner::release_jobs_of_dead_workers(const std::vector<std::string>& live) {
   int released = 0;
-  request::run_in_transaction(
+  pg::run_in_transaction(
       write_transaction("pg_gateway job worker: releasing jobs of dead workers"), [&] {
         std::vector<Row> rows = query(
             "SELECT count(*) FROM gateway.force_unlock_workers("
@@ -258,21 +258,20 @@ int JobRunner::release_jobs_of_dead_workers(const std::vector<std::string>& live
 
 int JobRunner::delete_finished_jobs(int retention_seconds) {
   int deleted = 0;
-  request::run_in_transaction(
-      write_transaction("pg_gateway job worker: deleting finished jobs"), [&] {
-        std::vector<Row> rows =
-            query("SELECT gateway.delete_finished_jobs(make_interval(secs => $1::int), 1000)",
-                  {std::to_string(retention_seconds)});
-        if (!rows.empty()) deleted = std::stoi(rows[0][0].value_or("0"));
-      });
+  pg::run_in_transaction(write_transaction("pg_gateway job worker: deleting finished jobs"), [&] {
+    std::vector<Row> rows =
+        query("SELECT gateway.delete_finished_jobs(make_interval(secs => $1::int), 1000)",
+              {std::to_string(retention_seconds)});
+    if (!rows.empty()) deleted = std::stoi(rows[0][0].value_or("0"));
+  });
   return deleted;
 }
 
 std::optional<int64_t> JobRunner::ms_until_next_due() {
   std::optional<int64_t> ms;
-  request::TransactionOptions tx;
+  pg::TransactionOptions tx;
   tx.activity = "pg_gateway job worker: looking for due jobs";
-  request::run_in_transaction(tx, [&] {
+  pg::run_in_transaction(tx, [&] {
     // Only jobs this worker may claim: a due job that carries a forbidden
     // flag, or waits for its named queue, must not keep it awake.
     std::vector<Row> rows = query("SELECT gateway.next_job_due_in(" FORBIDDEN_FLAGS_ARRAY("$1") ")",

@@ -12,7 +12,7 @@
 #include "extension/http/settings.hpp"
 #include "extension/jobs/settings.hpp"
 #include "extension/module/worker_registration.hpp"
-#include "extension/pg/guard.hpp"
+#include "extension/pg/entry.hpp"
 #include "extension/pg/settings.hpp"
 #include "extension/workers/settings.hpp"
 #include "extension/workers/shared_state.hpp"

@@ -12,10 +12,12 @@
 //    plain values), and returns a trivially destructible value. A C++
 //    exception thrown inside f is carried across PG_TRY and rethrown.
 //
-//  * PG_GATEWAY_SQL_FUNCTION / pg::guard_entry wrap every extern "C" entry
-//    point: any C++ exception is caught, the catch block is left, and only
-//    then is the error raised with ereport(), so no C++ object is alive when
-//    PostgreSQL longjmps.
+//  * The entry guards of extension/pg/entry.hpp (SQL functions, worker
+//    mains, set-returning functions) and the check hook of
+//    extension/pg/settings.hpp wrap every extern "C" entry point: any C++
+//    exception is caught, the catch block is left, and only then is the
+//    error raised with ereport(), so no C++ object is alive when PostgreSQL
+//    longjmps.
 //
 // Modelled on pg_duckdb's PostgresFunctionGuard / InvokeCPPFunc.
 #pragma once
@@ -124,32 +126,4 @@ struct CaughtError {
   void set_unknown();
 };
 
-// Entry guard for extern "C" functions called by PostgreSQL.
-template <typename Impl, typename... Args>
-auto guard_entry(Impl impl, Args... args) -> decltype(impl(args...)) {
-  CaughtError err;
-  try {
-    return impl(args...);
-  } catch (const std::exception& e) {
-    err.set(e);
-  } catch (...) {
-    err.set_unknown();
-  }
-  detail::raise_error(err.sqlerrcode, err.message, err.detail[0] ? err.detail : nullptr,
-                      err.hint[0] ? err.hint : nullptr);
-}
-
 }  // namespace pg_gateway::pg
-
-// Declares a SQL-callable C function `name` whose body is C++ and runs
-// under the entry guard:
-//   PG_GATEWAY_SQL_FUNCTION(pg_gateway_version) { return ...; }
-#define PG_GATEWAY_SQL_FUNCTION(name)                        \
-  static Datum name##_impl(FunctionCallInfo fcinfo);         \
-  extern "C" {                                               \
-  PG_FUNCTION_INFO_V1(name);                                 \
-  }                                                          \
-  extern "C" Datum name(PG_FUNCTION_ARGS) {                  \
-    return pg_gateway::pg::guard_entry(name##_impl, fcinfo); \
-  }                                                          \
-  static Datum name##_impl(FunctionCallInfo fcinfo)

@@ -5,7 +5,7 @@
 #include "extension/http/settings.hpp"
 #include "extension/pg/guard.hpp"
 
-namespace pg_gateway::request {
+namespace pg_gateway::pg {
 
 namespace {
 
@@ -122,4 +122,4 @@ void install_shutdown_watchdog(volatile sig_atomic_t* shutdown_requested,
 
 bool cancelled_for_shutdown() { return watchdog_cancelled; }
 
-}  // namespace pg_gateway::request
+}  // namespace pg_gateway::pg

@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <functional>
 
-namespace pg_gateway::request {
+namespace pg_gateway::pg {
 
 struct TransactionOptions {
   bool read_only = true;
@@ -36,4 +36,4 @@ void install_shutdown_watchdog(volatile sig_atomic_t* shutdown_requested,
 // True when the last transaction's statement was cancelled by that watchdog.
 bool cancelled_for_shutdown();
 
-}  // namespace pg_gateway::request
+}  // namespace pg_gateway::pg

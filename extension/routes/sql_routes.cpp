@@ -11,6 +11,7 @@ extern "C" {
 #include "extension/http/error_response.hpp"
 #include "extension/http/settings.hpp"
 #include "extension/workers/settings.hpp"
+#include "extension/pg/catalog.hpp"
 #include "extension/pg/guard.hpp"
 #include "extension/pg/transaction.hpp"
 
@@ -41,14 +42,13 @@ std::optional<http::MethodSet> SqlRoutes::methods_for(const http::Request& reque
   std::vector<Entry>& entries = entries_;
   const std::string& path = request.path;
   bool extension_installed = false;
-  request::TransactionOptions opts;
+  pg::TransactionOptions opts;
   opts.read_only = true;
   opts.statement_timeout_ms = workers::settings::statement_timeout_ms;
   opts.activity = "pg_gateway: route lookup";
   try {
-    request::run_in_transaction(opts, [&] {
-      extension_installed =
-          pg::call([] { return OidIsValid(get_extension_oid("pg_gateway", true)); });
+    pg::run_in_transaction(opts, [&] {
+      extension_installed = pg::extension_installed("pg_gateway");
       if (!extension_installed) return;
       pg::call([&] {
         Oid argtypes[1] = {TEXTOID};
@@ -88,6 +88,97 @@ std::optional<http::MethodSet> SqlRoutes::methods_for(const http::Request& reque
   return methods;
 }
 
+// The checks before a handler runs, inside the request's transaction:
+// regprocedure/regrole columns carry no dependency, so the handler or the
+// role may have been dropped since the route was registered. A JSON body
+// must be text in the database encoding. Returns the handler's qualified
+// name.
+std::string SqlRoutes::checked_handler(const Entry& entry, bool read_only,
+                                       const std::string* json_body) const {
+  if (!read_only && pg::in_recovery())
+    throw http::HttpError(503, "PGGW503", "the server is a standby and cannot serve write routes",
+                          {}, "send writes to the primary");
+  if (pg::is_superuser(entry.run_as))
+    throw http::HttpError(500, "PGGW500", "this route is registered to run as a superuser",
+                          "pg_gateway never runs request SQL as a superuser.",
+                          "register the route with run_as set to an ordinary role");
+  if (json_body && !pg::call([json_body] {
+        return pg_verify_mbstr(GetDatabaseEncoding(), json_body->data(), int(json_body->size()),
+                               true);
+      }))
+    throw http::HttpError(400, "PGGW400",
+                          "the request body is not valid text in the database encoding");
+  const char* qualified = pg::qualified_function_name(entry.handler);
+  if (!qualified)
+    throw http::HttpError(500, "PGGW500", "the handler of this route no longer exists",
+                          "function OID " + std::to_string(entry.handler) + " was dropped",
+                          "register the route again with gateway.register_route()");
+  if (!pg::role_exists(entry.run_as))
+    throw http::HttpError(500, "PGGW500", "the role this route runs as no longer exists",
+                          "role OID " + std::to_string(entry.run_as) + " was dropped",
+                          "register the route again with gateway.register_route()");
+  return qualified;
+}
+
+namespace {
+
+// Calls the handler as the route's role, as SECURITY DEFINER does; an error
+// leaves the user to the transaction abort, which restores the user of the
+// transaction's start.
+HandlerResult call_handler(const std::string& sql, Oid run_as, const std::string& document,
+                           const std::string* json_body) {
+  return pg::call([&] {
+    Oid saved_user;
+    int saved_sec;
+    GetUserIdAndSecContext(&saved_user, &saved_sec);
+    SetUserIdAndSecContext(run_as, saved_sec | SECURITY_LOCAL_USERID_CHANGE);
+    Oid argtypes[2] = {TEXTOID, TEXTOID};
+    Datum values[2] = {
+        PointerGetDatum(cstring_to_text_with_len(document.data(), int(document.size()))),
+        json_body
+            ? PointerGetDatum(cstring_to_text_with_len(json_body->data(), int(json_body->size())))
+            : Datum(0)};
+    const char nulls[2] = {' ', json_body ? ' ' : 'n'};
+    int rc =
+        SPI_execute_with_args(sql.c_str(), json_body ? 2 : 1, argtypes, values, nulls, false, 1);
+    SetUserIdAndSecContext(saved_user, saved_sec);
+    if (rc != SPI_OK_SELECT || SPI_processed != 1)
+      elog(ERROR, "route handler call returned an unexpected result");
+    HandlerResult r;
+    r.body = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+    r.status = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+    return r;
+  });
+}
+
+// The handler's answer as HTTP: 204 without a body, else 200 or the
+// response.status it set.
+http::Response handler_response(bool body_null, std::string body, const std::string& status_text) {
+  int status = body_null ? 204 : 200;
+  if (!status_text.empty()) {
+    char* end = nullptr;
+    long s = strtol(status_text.c_str(), &end, 10);
+    if (*end != '\0' || s < 200 || s > 599)
+      throw http::HttpError(500, "PGGW500", "the route handler set an invalid response.status",
+                            "response.status = \"" + status_text + "\"",
+                            "use a status between 200 and 599");
+    status = int(s);
+  }
+  if (body_null) return http::Response(status, "", "");
+  return http::Response(status, "application/json; charset=utf-8", std::move(body));
+}
+
+void inject_debug_fault() {
+  if (http_pg::settings::debug_fault != int(http_pg::settings::DebugFault::kPgError)) return;
+  pg::call([] {
+    ereport(ERROR,
+            (errcode(ERRCODE_INTERNAL_ERROR), errmsg("injected fault inside a request transaction"),
+             errdetail("pg_gateway.debug_fault is set to pg_error.")));
+  });
+}
+
+}  // namespace
+
 http::Response SqlRoutes::invoke(http::Request& request) {
   require_database();
   if (looked_up_for_ != &request) methods_for(request);  // not reached through Application
@@ -102,88 +193,29 @@ http::Response SqlRoutes::invoke(http::Request& request) {
   const std::string* content_type = request.header("content-type");
   const bool json_body =
       !request.body.empty() && content_type && http::is_json_media_type(*content_type);
-  std::string document;
   std::string activity = request.method_text + " " + request.path;
-  std::string sql;
   std::string body, status_text;
   bool body_null = true;
-  const Oid handler = entry->handler, run_as = entry->run_as;
 
-  request::TransactionOptions opts;
+  pg::TransactionOptions opts;
   opts.read_only = read_only;
   opts.statement_timeout_ms = workers::settings::statement_timeout_ms;
   opts.activity = activity.c_str();
   try {
-    request::run_in_transaction(opts, [&] {
-      if (http_pg::settings::debug_fault == int(http_pg::settings::DebugFault::kPgError)) {
-        pg::call([] {
-          ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
-                          errmsg("injected fault inside a request transaction"),
-                          errdetail("pg_gateway.debug_fault is set to pg_error.")));
-        });
-      }
+    pg::run_in_transaction(opts, [&] {
+      inject_debug_fault();
       // Built inside the transaction, so a failure in the core (including
       // the test fault point) exercises the abort path like any error.
-      document = http::build_request_document(request, json_body);
-      if (!read_only && pg::call([] { return RecoveryInProgress(); }))
-        throw http::HttpError(503, "PGGW503",
-                              "the server is a standby and cannot serve write routes", {},
-                              "send writes to the primary");
-      if (pg::call([run_as] { return superuser_arg(run_as); }))
-        throw http::HttpError(500, "PGGW500", "this route is registered to run as a superuser",
-                              "pg_gateway never runs request SQL as a superuser.",
-                              "register the route with run_as set to an ordinary role");
-      if (json_body && !pg::call([&] {
-            return pg_verify_mbstr(GetDatabaseEncoding(), request.body.data(),
-                                   int(request.body.size()), true);
-          }))
-        throw http::HttpError(400, "PGGW400",
-                              "the request body is not valid text in the database encoding");
-      // regprocedure/regrole columns carry no dependency: the handler or
-      // the role may have been dropped since the route was registered.
-      const char* qualified = pg::call([handler]() -> const char* {
-        char* nsp = get_namespace_name(get_func_namespace(handler));
-        char* fn = get_func_name(handler);
-        if (!nsp || !fn) return nullptr;
-        return quote_qualified_identifier(nsp, fn);
-      });
-      if (!qualified)
-        throw http::HttpError(500, "PGGW500", "the handler of this route no longer exists",
-                              "function OID " + std::to_string(handler) + " was dropped",
-                              "register the route again with gateway.register_route()");
-      if (!pg::call([run_as] { return SearchSysCacheExists1(AUTHOID, ObjectIdGetDatum(run_as)); }))
-        throw http::HttpError(500, "PGGW500", "the role this route runs as no longer exists",
-                              "role OID " + std::to_string(run_as) + " was dropped",
-                              "register the route again with gateway.register_route()");
-      sql = "SELECT ";
-      sql += qualified;
-      sql += json_body ? "($1::jsonb || pg_catalog.jsonb_build_object('body', $2::jsonb))::text"
-                       : "($1::jsonb)::text";
-      sql += ", pg_catalog.current_setting('response.status', true)";
-      HandlerResult result = pg::call([&] {
-        Oid saved_user;
-        int saved_sec;
-        GetUserIdAndSecContext(&saved_user, &saved_sec);
-        // As SECURITY DEFINER does; an error leaves it to the transaction
-        // abort, which restores the user of the transaction's start.
-        SetUserIdAndSecContext(run_as, saved_sec | SECURITY_LOCAL_USERID_CHANGE);
-        Oid argtypes[2] = {TEXTOID, TEXTOID};
-        Datum values[2] = {
-            PointerGetDatum(cstring_to_text_with_len(document.data(), int(document.size()))),
-            json_body ? PointerGetDatum(
-                            cstring_to_text_with_len(request.body.data(), int(request.body.size())))
-                      : Datum(0)};
-        const char nulls[2] = {' ', json_body ? ' ' : 'n'};
-        int rc = SPI_execute_with_args(sql.c_str(), json_body ? 2 : 1, argtypes, values, nulls,
-                                       false, 1);
-        SetUserIdAndSecContext(saved_user, saved_sec);
-        if (rc != SPI_OK_SELECT || SPI_processed != 1)
-          elog(ERROR, "route handler call returned an unexpected result");
-        HandlerResult r;
-        r.body = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-        r.status = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
-        return r;
-      });
+      std::string document = http::build_request_document(request, json_body);
+      std::string qualified =
+          checked_handler(*entry, read_only, json_body ? &request.body : nullptr);
+      std::string sql = "SELECT " + qualified +
+                        (json_body ? "($1::jsonb || pg_catalog.jsonb_build_object('body', "
+                                     "$2::jsonb))::text"
+                                   : "($1::jsonb)::text") +
+                        ", pg_catalog.current_setting('response.status', true)";
+      HandlerResult result =
+          call_handler(sql, entry->run_as, document, json_body ? &request.body : nullptr);
       if (result.body) {
         body = result.body;
         body_null = false;
@@ -191,21 +223,9 @@ http::Response SqlRoutes::invoke(http::Request& request) {
       if (result.status) status_text = result.status;
     });
   } catch (const pg::PgError& e) {
-    return request::response_for_pg_error(e, request);
+    return http_pg::response_for_pg_error(e, request);
   }
-
-  int status = body_null ? 204 : 200;
-  if (!status_text.empty()) {
-    char* end = nullptr;
-    long s = strtol(status_text.c_str(), &end, 10);
-    if (*end != '\0' || s < 200 || s > 599)
-      throw http::HttpError(500, "PGGW500", "the route handler set an invalid response.status",
-                            "response.status = \"" + status_text + "\"",
-                            "use a status between 200 and 599");
-    status = int(s);
-  }
-  if (body_null) return http::Response(status, "", "");
-  return http::Response(status, "application/json; charset=utf-8", std::move(body));
+  return handler_response(body_null, std::move(body), status_text);
 }
 
 }  // namespace pg_gateway::routes

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "core/http/application.hpp"
@@ -28,6 +29,8 @@ class SqlRoutes : public http::DynamicRoutes {
     Oid run_as;
   };
   void require_database() const;
+  std::string checked_handler(const Entry& entry, bool read_only,
+                              const std::string* json_body) const;
 
   const WorkerStatus& status_;
   // The lookup made by methods_for() for the request now being served.

@@ -47,15 +47,6 @@ void startup_shmem() {
 
 }  // namespace
 
-http::RateDecision take_rate_token(uint64_t key, const http::RatePolicy& policy) {
-  SharedState* s = get();
-  int64_t now_us = int64_t(GetCurrentTimestamp());
-  SpinLockAcquire(&s->rate_lock);
-  http::RateDecision d = http::take_token(s->rate_buckets, kRateBuckets, key, now_us, policy);
-  SpinLockRelease(&s->rate_lock);
-  return d;
-}
-
 void install_hooks() {
   prev_shmem_request_hook = shmem_request_hook;
   shmem_request_hook = request_shmem;

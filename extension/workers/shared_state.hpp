@@ -112,8 +112,8 @@ struct SharedState {
   ConditionVariable job_finished;
   WorkerSlot http[kMaxHttpWorkers];
   WorkerSlot job[kMaxJobWorkers];
-  // pg_gateway.rate_limit's buckets (core/http/rate_limit.hpp), shared by
-  // every HTTP worker. The spinlock is held only for take_token(), which
+  // pg_gateway.rate_limit's buckets (extension/http/rate_limit.cpp), shared
+  // by every HTTP worker. The spinlock is held only for take_token(), which
   // neither blocks nor allocates nor raises errors.
   slock_t rate_lock;
   http::RateBucket rate_buckets[kRateBuckets];
@@ -124,7 +124,5 @@ SharedState* get();    // attached in every backend after startup
 WorkerSlot* http_slot(int index);
 WorkerSlot* job_slot(int index);
 const char* state_name(WorkerState s);
-// One request of the client with this key, against the shared buckets.
-http::RateDecision take_rate_token(uint64_t key, const http::RatePolicy& policy);
 
 }  // namespace pg_gateway::shared

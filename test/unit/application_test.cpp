@@ -78,7 +78,7 @@ class ApplicationTest : public ::testing::Test {
                         return r;
                       }},
             },
-            nullptr, [this](LogLevel l, const std::string& m) {
+            {}, [this](LogLevel l, const std::string& m) {
               log_.push_back({l, m});
             }) {}
 
@@ -217,7 +217,7 @@ TEST_F(ApplicationTest, OtherExceptionIs500AndLogged) {
 TEST(ApplicationNoLog, ExceptionWithoutLogSinkStillAnswers500) {
   Application app({Route{"/boom", MethodSet{Method::kGet},
                          [](Request&) -> Response { throw std::bad_alloc(); }}},
-                  nullptr, nullptr);
+                  {}, nullptr);
   Request req = make_request("GET", "/boom");
   EXPECT_EQ(app.handle(req).status, 500);
 }
@@ -429,7 +429,7 @@ class StubDynamic : public DynamicRoutes {
 
 TEST(ApplicationDynamic, NulloptIs404) {
   StubDynamic dyn;
-  Application app({}, &dyn, nullptr);
+  Application app({}, {&dyn}, nullptr);
   Request req = make_request("GET", "/sql/route");
   Response r = app.handle(req);
   EXPECT_EQ(r.status, 404);
@@ -441,7 +441,7 @@ TEST(ApplicationDynamic, NulloptIs404) {
 TEST(ApplicationDynamic, MethodSetInvokes) {
   StubDynamic dyn;
   dyn.methods = MethodSet{Method::kGet, Method::kPatch};
-  Application app({}, &dyn, nullptr);
+  Application app({}, {&dyn}, nullptr);
   Request req = make_request("PATCH", "/sql/route");
   Response r = app.handle(req);
   EXPECT_EQ(r.status, 200);
@@ -453,7 +453,7 @@ TEST(ApplicationDynamic, MethodSetInvokes) {
 TEST(ApplicationDynamic, MethodOutsideSetIs405WithoutInvoke) {
   StubDynamic dyn;
   dyn.methods = MethodSet{Method::kGet, Method::kPatch};
-  Application app({}, &dyn, nullptr);
+  Application app({}, {&dyn}, nullptr);
   Request req = make_request("DELETE", "/sql/route");
   Response r = app.handle(req);
   EXPECT_EQ(r.status, 405);
@@ -472,7 +472,7 @@ TEST(ApplicationDynamic, StaticRoutesWinWithoutLookup) {
   dyn.methods = MethodSet{Method::kGet};
   Application app({Route{"/static", MethodSet{Method::kGet},
                          [](Request&) { return Response(200, "text/plain", "static"); }}},
-                  &dyn, nullptr);
+                  {&dyn}, nullptr);
   Request req = make_request("GET", "/static");
   Response r = app.handle(req);
   EXPECT_EQ(r.body, "static");
@@ -483,11 +483,39 @@ TEST(ApplicationDynamic, StaticRoutesWinWithoutLookup) {
 TEST(ApplicationDynamic, LookupErrorBecomesItsStatus) {
   StubDynamic dyn;
   dyn.throw_unavailable = true;
-  Application app({}, &dyn, nullptr);
+  Application app({}, {&dyn}, nullptr);
   Request req = make_request("GET", "/sql/route");
   Response r = app.handle(req);
   EXPECT_EQ(r.status, 503);
   EXPECT_NE(r.body.find("database unavailable"), std::string::npos);
+}
+
+// The first dynamic routes that have the path serve it; later ones are not
+// asked, and a path none has is 404.
+TEST(ApplicationDynamic, FirstDynamicRoutesWithThePathServe) {
+  StubDynamic first, second, third;
+  second.methods = MethodSet{Method::kPost};
+  third.methods = MethodSet{Method::kGet};
+  Application app({}, {&first, &second, &third}, nullptr);
+  Request req = make_request("POST", "/sql/route");
+  Response r = app.handle(req);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(first.lookups, 1);
+  EXPECT_EQ(first.invocations, 0);
+  EXPECT_EQ(second.invocations, 1);
+  EXPECT_EQ(third.lookups, 0);
+
+  // The chosen routes' methods decide 405, even when a later one has GET.
+  Request get = make_request("GET", "/sql/route");
+  EXPECT_EQ(app.handle(get).status, 405);
+  EXPECT_EQ(third.invocations, 0);
+
+  StubDynamic none_a, none_b;
+  Application empty({}, {&none_a, &none_b}, nullptr);
+  Request miss = make_request("GET", "/nowhere");
+  EXPECT_EQ(empty.handle(miss).status, 404);
+  EXPECT_EQ(none_a.lookups, 1);
+  EXPECT_EQ(none_b.lookups, 1);
 }
 
 // ---------------------------------------------------------------------------

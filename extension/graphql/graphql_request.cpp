@@ -1,0 +1,286 @@
+#include "extension/pg/pg_api.hpp"
+
+#include "extension/graphql/graphql_request.hpp"
+
+#include <ctime>
+
+#include "core/auth/csrf.hpp"
+#include "core/http/cors.hpp"
+#include "core/http/http_error.hpp"
+#include "core/util/sha256.hpp"
+#include "extension/auth/session_routes.hpp"
+#include "extension/auth/settings.hpp"
+#include "extension/graphql/settings.hpp"
+#include "extension/graphql/trusted_documents.hpp"
+#include "extension/http/rate_limit.hpp"
+#include "extension/http/settings.hpp"
+#include "extension/pg/log.hpp"
+#include "extension/pg/settings.hpp"
+#include "extension/pg/subtransaction.hpp"
+#include "extension/workers/settings.hpp"
+
+namespace pg_gateway::graphql_pg {
+
+namespace transport = graphql::transport;
+namespace exec = graphql::exec;
+using pg::settings::text;
+
+namespace {
+
+// pg_gateway.mask_errors: the client gets PostGraphile's opaque "An error
+// occurred (logged with hash: '<hash>', id: '<id>')"; this puts the real
+// error in the server log under the same hash and id (one exec::mask_key
+// serves both), with its SQLSTATE and DETAIL as the log line's own.
+void log_masked_error(const exec::SqlError& e, const http::Request& request) {
+  exec::MaskKey key = exec::mask_key(e);
+  pg::log(pg::LogEntry{"pg_gateway: masked GraphQL error (hash: '" + key.hash + "', id: '" +
+                           key.id + "') in " + request.method_text + " " + request.path + ": " +
+                           e.message,
+                       e.detail, e.hint, pg::sqlstate_code(e.sqlstate)});
+}
+
+// pg_gateway.rate_limit: which client a request is. An authenticated
+// request is its token's subject (so one user cannot spread over many
+// addresses, nor be throttled by others behind one NAT); else its address.
+uint64_t rate_client(const http::Request& request, const auth_pg::Identity& identity) {
+  if (identity.authenticated()) {
+    json::ParseResult claims = json::parse(identity.claims_json);
+    const json::Value* sub = claims.ok() ? claims.value->find("sub") : nullptr;
+    if (sub && sub->is_string()) return http::rate_key("sub", sub->text());
+    return http::rate_key("token", identity.claims_json);
+  }
+  return http_pg::rate_client_address(request);
+}
+
+// A response computed for one caller's token must not be cached for
+// another: shared caches keep out, and caches that do store key on the
+// credentials.
+http::Response with_auth_headers(http::Response r, const auth_pg::Identity& identity) {
+  if (!identity.authenticated()) return r;
+  r.set_header("Cache-Control", "private, no-store");
+  http::add_vary(r, "Authorization, Cookie");
+  return r;
+}
+
+// 401 with WWW-Authenticate (RFC 6750), or 403; a GraphQL error body.
+http::Response refusal_response(const auth_pg::Refusal& refused) {
+  http::Response r = transport::http_error(refused.status, refused.message);
+  if (!refused.www_authenticate.empty()) r.set_header("WWW-Authenticate", refused.www_authenticate);
+  return r;
+}
+
+}  // namespace
+
+// Every response after the rate limit's step carries its headers (a 429
+// has them already).
+http::Response GraphqlRequest::answer() {
+  http::Response r = run_steps();
+  if (r.status != 429) http::add_rate_headers(r, rate_decision_, rate_);
+  return r;
+}
+
+http::Response GraphqlRequest::run_steps() {
+  if (!routes_.status_.connected)
+    return transport::http_error(503, routes_.status_.unavailable_message);
+  if (Stop s = read()) return std::move(*s);
+  if (Stop s = identify()) return std::move(*s);
+  if (Stop s = limit()) return std::move(*s);
+  configure();
+  if (Stop s = prepare()) return std::move(*s);
+  return prepared_->mutation_steps().empty() ? answer_query() : answer_mutation();
+}
+
+// The transport: a refused request (bad JSON, wrong content type) and an
+// operation that GET may not run end here.
+GraphqlRequest::Stop GraphqlRequest::read() {
+  in_ = transport::read_request(request_);
+  if (in_.rejection) return std::move(*in_.rejection);
+  if (in_.over_get) {
+    std::optional<graphql::OperationType> op =
+        transport::requested_operation(in_.params.query, in_.params.operation_name);
+    if (op && !transport::allowed_over_get(in_, *op))
+      return transport::get_requires_query(in_.format);
+  }
+  return std::nullopt;
+}
+
+// Who the request runs as: a bad token is refused before any transaction.
+GraphqlRequest::Stop GraphqlRequest::identify() {
+  try {
+    if (std::optional<auth_pg::Refusal> refused = routes_.auth_.identify(request_, &identity_))
+      return refusal_response(*refused);
+  } catch (const http::HttpError& e) {
+    return transport::http_error(e.status, e.what());
+  }
+  return std::nullopt;
+}
+
+// pg_gateway.rate_limit, before any transaction: a refused request costs
+// the database nothing.
+GraphqlRequest::Stop GraphqlRequest::limit() {
+  std::optional<http::RatePolicy> policy = http_pg::rate_policy();
+  if (!policy) return std::nullopt;
+  http::RateDecision decision = http_pg::take_rate_token(rate_client(request_, identity_), *policy);
+  if (!decision.allowed) {
+    http::Response r =
+        transport::http_error(429, "Too many requests: this client may make " +
+                                       std::to_string(http_pg::settings::rate_limit) +
+                                       " per minute (pg_gateway.rate_limit); retry after " +
+                                       std::to_string(decision.retry_after) + " s");
+    http::add_rate_headers(r, decision, *policy);
+    return r;
+  }
+  rate_ = *policy;  // answer() adds the headers to whatever the request gets
+  rate_decision_ = decision;
+  return std::nullopt;
+}
+
+// The options of this request, from the settings as they are now.
+void GraphqlRequest::configure() {
+  namespace s = settings;
+  options_.mask_errors = s::mask_errors;
+  options_.max_document_bytes = size_t(s::max_document_size);
+  options_.allow_introspection =
+      s::introspection == 0 || (s::introspection == 1 && identity_.authenticated());
+  options_.limits.max_depth = s::max_query_depth;
+  options_.limits.max_aliases = s::max_aliases;
+  options_.limits.max_root_fields = s::max_root_fields;
+  options_.limits.max_cost = s::max_query_cost;
+  options_.limits.default_page = s::default_page_size;
+  options_.limits.max_page = s::max_page_size;
+  options_.issue_jwt = [this](const json::Value& row) { return issue_token(row); };
+  activity_ = request_.method_text + " " + request_.path;
+  tx_.read_only = true;  // queries; a mutation's fields get transactions of their own
+  tx_.statement_timeout_ms = workers::settings::statement_timeout_ms;
+  tx_.activity = activity_.c_str();
+}
+
+// A login mutation's token, signed with pg_gateway.jwt_secret's HMAC secret.
+std::string GraphqlRequest::issue_token(const json::Value& row) {
+  std::optional<std::string> secret = routes_.auth_.signing_secret();
+  if (!secret)
+    throw std::runtime_error(
+        "tokens cannot be issued: pg_gateway.jwt_secret holds no HMAC secret to sign them with");
+  auth::IssueOptions o;
+  o.now = int64_t(time(nullptr));
+  std::string audience = text(auth_pg::settings::jwt_audience);
+  if (!audience.empty()) o.audience = audience.substr(0, audience.find(','));
+  while (!o.audience.empty() && o.audience.back() == ' ') o.audience.pop_back();
+  if (!text(auth_pg::settings::jwt_issuer).empty()) o.issuer = auth_pg::settings::jwt_issuer;
+  issued_ = auth::issue_hs256(row, *secret, o);
+  return issued_->token;
+}
+
+// The read-only transaction; then what it found that ends the request.
+GraphqlRequest::Stop GraphqlRequest::prepare() {
+  try {
+    pg::run_in_transaction(tx_, [this] { prepare_in_transaction(); });
+  } catch (const pg::PgError& e) {
+    if (!running_statement_)
+      return transport::http_error(503, "could not build the GraphQL schema: " + e.message);
+    statement_error_ = e;
+  } catch (const http::HttpError& e) {
+    return transport::http_error(e.status, e.what());  // the extension is not installed
+  }
+  if (refused_) return refusal_response(*refused_);
+  if (untrusted_) return transport::http_error(400, *untrusted_);
+  if (!prepared_) return transport::http_error(500, "the request was not prepared");
+  if (prepared_->is_request_error())
+    return graphql_response(true, prepared_->respond({}, options_));
+  if (!transport::allowed_over_get(in_, prepared_->operation_type()))
+    return transport::get_requires_query(in_.format);
+  return std::nullopt;
+}
+
+// Inside the transaction. With pg_gateway.role_schemas, the schema is the
+// request's role's: the role is resolved (and a refused one answered)
+// first. Without a token and without an anonymous role there is no role
+// yet; such a request gets the default schema, and 503 if it needs data.
+void GraphqlRequest::prepare_in_transaction() {
+  auth_pg::RequestAuthenticator& auth = routes_.auth_;
+  std::string schema_role;
+  role_known_ = settings::role_schemas &&
+                (identity_.authenticated() || !text(auth_pg::settings::anonymous_role).empty());
+  if (role_known_) {
+    refused_ = auth.resolve_role(identity_, routes_.request_role(), &role_);
+    if (refused_) return;
+    schema_role = identity_.role.empty() ? text(auth_pg::settings::anonymous_role) : identity_.role;
+  }
+  bool rebuilt = false;
+  schema_ = routes_.schemas_.current(routes_.status_.database, schema_role, rebuilt);
+  if (rebuilt) routes_.plans_.clear();
+  std::optional<std::string_view> operation_name;
+  if (in_.params.operation_name) operation_name = *in_.params.operation_name;
+  std::optional<std::string> document = trusted_documents::document_for(in_.params, &untrusted_);
+  if (untrusted_) return;
+  prepared_ = exec::prepare(*schema_, document ? *document : in_.params.query,
+                            &in_.params.variables, operation_name, options_);
+  if (prepared_->is_request_error()) return;
+  if (!transport::allowed_over_get(in_, prepared_->operation_type())) return;
+  const exec::SqlStatement* statement = prepared_->statement();
+  if (!statement && prepared_->mutation_steps().empty()) return;
+  if (!role_known_) refused_ = auth.resolve_role(identity_, routes_.request_role(), &role_);
+  if (refused_ || !statement) return;  // mutations run later, a transaction per field
+  running_statement_ = true;
+  pg::SavedUser saved = pg::enter_role(role_);
+  auth.apply_settings(identity_, request_);
+  TextRow row = routes_.plans_.run(*statement, size_t(settings::plan_cache_size));
+  pg::leave_role(saved);
+  results_.reserve(row.size());
+  for (std::optional<std::string>& column : row) results_.push_back({std::move(column), {}});
+}
+
+// A cookie-authenticated mutation must not be forged by another site.
+GraphqlRequest::Stop GraphqlRequest::refuse_forged_mutation() {
+  if (identity_.source != auth::TokenSource::kCookie) return std::nullopt;
+  http::CorsPolicy cors;
+  try {
+    cors = http::CorsPolicy::parse(text(http_pg::settings::cors_allowed_origins));
+  } catch (const std::invalid_argument&) {
+    // The check hook refuses such a setting; nothing is allowed then.
+  }
+  std::optional<std::string> refused =
+      auth::csrf_refusal(request_, cors, text(auth_pg::settings::csrf_header));
+  if (!refused) return std::nullopt;
+  pg::log("pg_gateway: refused a cookie-authenticated mutation: " + *refused);
+  return transport::http_error(403, *refused);
+}
+
+http::Response GraphqlRequest::answer_mutation() {
+  if (Stop s = refuse_forged_mutation()) return std::move(*s);
+  run_mutation();
+  if (options_.mask_errors)
+    for (const std::optional<exec::SqlError>& e : step_errors_)
+      if (e) log_masked_error(*e, request_);
+  http::Response r = graphql_response(false, prepared_->respond(results_, options_, step_errors_));
+  r.close = pg::cancelled_for_shutdown();
+  return auth_pg::with_token_cookie(std::move(r), issued_);
+}
+
+http::Response GraphqlRequest::answer_query() {
+  if (statement_error_) {
+    if (statement_error_->sqlstate == "57014" && pg::cancelled_for_shutdown()) {
+      http::Response r =
+          transport::http_error(503, "request cancelled because the server is shutting down");
+      r.close = true;
+      return r;
+    }
+    run_fields_separately();
+  }
+  log_masked_errors();
+  return auth_pg::with_token_cookie(graphql_response(false, prepared_->respond(results_, options_)),
+                                    issued_);
+}
+
+http::Response GraphqlRequest::graphql_response(bool request_error, std::string body) const {
+  return with_auth_headers(transport::graphql_response(in_.format, request_error, std::move(body)),
+                           identity_);
+}
+
+void GraphqlRequest::log_masked_errors() const {
+  if (!options_.mask_errors) return;
+  for (const exec::FieldResult& r : results_)
+    if (r.error) log_masked_error(*r.error, request_);
+}
+
+}  // namespace pg_gateway::graphql_pg

@@ -1,0 +1,91 @@
+// One GraphQL request, from the HTTP request to the response, in steps:
+//
+//   read      the transport (core/graphql/http_transport): body or query
+//             string, the response format, what GET may run
+//   identify  the token, refused here before any transaction
+//   limit     pg_gateway.rate_limit, before any transaction too
+//   prepare   ONE read-only transaction: the request's role, its schema
+//             (rebuilt after DDL, see schema_cache.hpp), a trusted document,
+//             the prepared operation (core), and for a query its statement
+//             through the plan cache
+//   run       a mutation's fields, each in a transaction of its own; or,
+//             when a query with several SQL-backed root fields failed, each
+//             field again in a subtransaction so the others keep their data
+//             (PostGraphile runs each root field separately)
+//   answer    the GraphQL response, written after every transaction ended
+//
+// The object lives for one request only: nothing here outlives it, and
+// the worker-long caches stay on GraphqlRoutes.
+#pragma once
+
+#include "extension/pg/pg_api.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/auth/jwt_issue.hpp"
+#include "core/graphql/http_transport.hpp"
+#include "core/http/rate_limit.hpp"
+#include "extension/graphql/graphql_routes.hpp"
+#include "extension/pg/guard.hpp"
+#include "extension/pg/transaction.hpp"
+
+namespace pg_gateway::graphql_pg {
+
+class GraphqlRequest {
+ public:
+  GraphqlRequest(GraphqlRoutes& routes, http::Request& request)
+      : routes_(routes), request_(request) {}
+
+  http::Response answer();
+
+ private:
+  using Stop = std::optional<http::Response>;  // a response ends the request there
+
+  http::Response run_steps();
+  Stop read();
+  Stop identify();
+  Stop limit();
+  void configure();
+  Stop prepare();
+  void prepare_in_transaction();
+  Stop refuse_forged_mutation();
+  void run_mutation();
+  void run_fields_separately();
+  http::Response answer_mutation();
+  http::Response answer_query();
+  http::Response graphql_response(bool request_error, std::string body) const;
+  void log_masked_errors() const;
+  std::string issue_token(const json::Value& row);
+
+  GraphqlRoutes& routes_;
+  http::Request& request_;
+  graphql::transport::Incoming in_;
+  auth_pg::Identity identity_;
+  http::RatePolicy rate_;
+  http::RateDecision rate_decision_;
+  graphql::exec::RequestOptions options_;
+  std::string activity_;
+  pg::TransactionOptions tx_;
+  // Tokens issued by a pg_gateway.jwt_type function (PostGraphile's
+  // pgJwtTypes), signed when the response is written; the last one also
+  // goes into the cookie.
+  std::optional<auth::IssuedToken> issued_;
+
+  // What prepare() found.
+  std::shared_ptr<const graphql::exec::ServedSchema> schema_;
+  std::optional<graphql::exec::PreparedRequest> prepared_;
+  std::optional<auth_pg::Refusal> refused_;
+  std::optional<std::string> untrusted_;  // why a trusted-documents request may not run
+  bool role_known_ = false;
+  Oid role_ = InvalidOid;
+  bool running_statement_ = false;
+
+  // What ran: a column per root field (or mutation payload column).
+  std::vector<graphql::exec::FieldResult> results_;
+  std::optional<pg::PgError> statement_error_;
+  std::vector<std::optional<graphql::exec::SqlError>> step_errors_;
+};
+
+}  // namespace pg_gateway::graphql_pg
