@@ -18,6 +18,7 @@
 #include "extension/pg/entry.hpp"
 #include "extension/pg/log.hpp"
 #include "extension/pg/transaction.hpp"
+#include "extension/pg/wait_set.hpp"
 #include "extension/workers/shared_state.hpp"
 #include "extension/routes/sql_routes.hpp"
 
@@ -130,7 +131,7 @@ class HttpWorker {
 
  private:
   void try_listen(int64_t now);
-  void reload_config();
+  void apply_config();
   int64_t sleep_ms(int64_t now) const;
   std::string name() const { return "pg_gateway http worker " + std::to_string(status_.index + 1); }
 
@@ -169,8 +170,8 @@ void HttpWorker::try_listen(int64_t now) {
   }
 }
 
-void HttpWorker::reload_config() {
-  pg::call([] { ProcessConfigFile(PGC_SIGHUP); });
+// After a reload: the server's limits and the CORS policy as configured now.
+void HttpWorker::apply_config() {
   server_.reconfigure(http_pg::settings::server_config());
   app_.set_cors(http::CorsPolicy::parse(
       http_pg::settings::cors_allowed_origins ? http_pg::settings::cors_allowed_origins : ""));
@@ -187,17 +188,9 @@ int64_t HttpWorker::sleep_ms(int64_t now) const {
 }
 
 void HttpWorker::run() {
-  int epfd = server_.epoll_fd();
-  // One wait set for the life of the worker: latch, postmaster death, and
-  // the core's epoll fd, which stands for every socket (a WaitEventSet
-  // cannot drop sockets, an epoll set can).
-  WaitEventSet* wait_set = pg::call([epfd] {
-    WaitEventSet* s = CreateWaitEventSet(TopMemoryContext, 3);
-    AddWaitEventToSet(s, WL_LATCH_SET, PGINVALID_SOCKET, MyLatch, nullptr);
-    AddWaitEventToSet(s, WL_EXIT_ON_PM_DEATH, PGINVALID_SOCKET, nullptr, nullptr);
-    AddWaitEventToSet(s, WL_SOCKET_READABLE, epfd, nullptr, nullptr);
-    return s;
-  });
+  // One wait set for the life of the worker; the core's epoll fd stands
+  // for every socket.
+  pg::WaitSet wait_set(server_.epoll_fd());
   try_listen(util::monotonic_ms());
   if (server_.listening())
     pg::log(name() + " listening on " + std::string(http_pg::settings::listen_addresses) +
@@ -206,25 +199,10 @@ void HttpWorker::run() {
 
   while (true) {
     int64_t now = util::monotonic_ms();
-    long timeout = long(sleep_ms(now));
-    WaitEvent events[3];
-    int n =
-        pg::call([&] { return WaitEventSetWait(wait_set, timeout, events, 3, PG_WAIT_EXTENSION); });
-    for (int i = 0; i < n; ++i) {
-      if (events[i].events & WL_LATCH_SET) pg::call([] { ResetLatch(MyLatch); });
-    }
-    // Absorbs procsignal barriers (DROP DATABASE waits for them) and other
-    // interrupts. A stray cancel while idle raises an ERROR; it is logged
-    // and the loop goes on.
-    try {
-      pg::call([] { CHECK_FOR_INTERRUPTS(); });
-    } catch (const pg::PgError& e) {
-      pg::log(name() + ": ignored interrupt while idle: " + e.message);
-    }
-    if (ConfigReloadPending) {
-      ConfigReloadPending = false;
-      reload_config();
-    }
+    (void)wait_set.wait(long(sleep_ms(now)));
+    if (std::optional<std::string> ignored = pg::absorb_interrupts())
+      pg::log(name() + ": ignored interrupt while idle: " + *ignored);
+    if (pg::reload_config_if_requested()) apply_config();
     now = util::monotonic_ms();
     if (shutdown_requested && !draining_) {
       draining_ = true;

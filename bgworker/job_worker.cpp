@@ -36,6 +36,7 @@
 #include "extension/workers/settings.hpp"
 #include "extension/jobs/job_runner.hpp"
 #include "extension/pg/entry.hpp"
+#include "extension/pg/wait_set.hpp"
 #include "extension/pg/log.hpp"
 #include "extension/pg/transaction.hpp"
 #include "extension/workers/shared_state.hpp"
@@ -109,12 +110,12 @@ class JobWorker {
   size_t collect_transfers();
   // After SIGTERM: lets transfers in flight finish until shutdown_timeout,
   // then gives the rest back to the queue as failed attempts.
-  void finish_transfers(WaitEventSet* set);
+  void finish_transfers(pg::WaitSet* set);
   void counted(jobs_pg::Outcome outcome);
   int next_claim_size() const;
   void absorb_interrupts(const char* when);
   void housekeeping();
-  void sleep(int64_t ms, WaitEventSet* set);
+  void sleep(int64_t ms, pg::WaitSet* set);
 
   int index_;
   shared::WorkerSlot* slot_;
@@ -220,15 +221,9 @@ int JobWorker::next_claim_size() const {
 // Absorbs procsignal barriers and other interrupts (a stray cancel raises
 // an ERROR, which is logged) and applies a pending reload.
 void JobWorker::absorb_interrupts(const char* when) {
-  try {
-    pg::call([] { CHECK_FOR_INTERRUPTS(); });
-  } catch (const pg::PgError& e) {
-    pg::log(name() + ": ignored interrupt " + when + ": " + e.message);
-  }
-  if (ConfigReloadPending) {
-    ConfigReloadPending = false;
-    pg::call([] { ProcessConfigFile(PGC_SIGHUP); });
-  }
+  if (std::optional<std::string> ignored = pg::absorb_interrupts())
+    pg::log(name() + ": ignored interrupt " + when + ": " + *ignored);
+  (void)pg::reload_config_if_requested();
 }
 
 void JobWorker::counted(jobs_pg::Outcome outcome) {
@@ -290,7 +285,7 @@ size_t JobWorker::collect_transfers() {
   return done.size();
 }
 
-void JobWorker::finish_transfers(WaitEventSet* set) {
+void JobWorker::finish_transfers(pg::WaitSet* set) {
   int64_t deadline = util::monotonic_ms() + http_pg::settings::shutdown_timeout_ms;
   while (transfers_.in_flight() > 0) {
     int64_t now = util::monotonic_ms();
@@ -321,15 +316,9 @@ void JobWorker::housekeeping() {
 }
 
 void JobWorker::run() {
-  int transfer_fd = transfers_.epoll_fd();
-  WaitEventSet* set = pg::call([transfer_fd] {
-    WaitEventSet* s = CreateWaitEventSet(TopMemoryContext, 3);
-    AddWaitEventToSet(s, WL_LATCH_SET, PGINVALID_SOCKET, MyLatch, nullptr);
-    AddWaitEventToSet(s, WL_EXIT_ON_PM_DEATH, PGINVALID_SOCKET, nullptr, nullptr);
-    // Every transfer socket, through libcurl's epoll set (transfers.hpp).
-    AddWaitEventToSet(s, WL_SOCKET_READABLE, transfer_fd, nullptr, nullptr);
-    return s;
-  });
+  // Every transfer socket, through libcurl's epoll set (transfers.hpp).
+  pg::WaitSet wait_set(transfers_.epoll_fd());
+  pg::WaitSet* set = &wait_set;
   while (!shutdown_requested) {
     int64_t now = util::monotonic_ms();
     bool installed = false;
@@ -398,7 +387,7 @@ void JobWorker::run() {
   pg::log(name() + ": shutting down");
 }
 
-void JobWorker::sleep(int64_t ms, WaitEventSet* set) {
+void JobWorker::sleep(int64_t ms, pg::WaitSet* set) {
   if (ms <= 0) {
     absorb_interrupts("between rounds");
     return;
@@ -410,22 +399,15 @@ void JobWorker::sleep(int64_t ms, WaitEventSet* set) {
   while (true) {
     int64_t left = deadline - util::monotonic_ms();
     if (left <= 0) break;
-    WaitEvent events[3];
-    long timeout = long(left);
-    int n = pg::call([&] { return WaitEventSetWait(set, timeout, events, 3, PG_WAIT_EXTENSION); });
-    if (n == 0) break;  // timed out
-    bool woken = false;
-    for (int i = 0; i < n; ++i) {
-      if (events[i].events & WL_LATCH_SET) {
-        pg::call([] { ResetLatch(MyLatch); });
-        if (pg_atomic_exchange_u32(&slot_->wake_requested, 0) != 0) {
-          count(slot_, shared::JobCounter::kWakeups);
-          woken = true;
-        }
-        if (ConfigReloadPending || shutdown_requested) woken = true;
-      } else {
-        woken = true;  // a transfer's socket
+    pg::Wakeup w = set->wait(long(left));
+    if (w.timed_out()) break;
+    bool woken = w.socket;  // a transfer's socket
+    if (w.latch) {
+      if (pg_atomic_exchange_u32(&slot_->wake_requested, 0) != 0) {
+        count(slot_, shared::JobCounter::kWakeups);
+        woken = true;
       }
+      if (ConfigReloadPending || shutdown_requested) woken = true;
     }
     absorb_interrupts("while idle");
     if (woken) break;

@@ -59,9 +59,9 @@ void validate_cookie_name(const char* value) {
   }
 }
 
-}  // namespace
-
-void define_settings() {
+// Who a request runs as without a token, whose privileges shape the schema,
+// and what runs before each operation.
+void define_role_settings() {
   pg::settings::define_string({"pg_gateway.anonymous_role", "Role that GraphQL requests run as.",
                                "Must not be a superuser. Empty runs them as the workers' own "
                                "(superuser) connection and logs a warning: for development only.",
@@ -74,6 +74,16 @@ void define_settings() {
                                "a member of may use. Empty: pg_gateway.anonymous_role.",
                                PGC_SIGHUP},
                               &authenticator_role, "");
+  pg::settings::define_string(
+      {"pg_gateway.pre_request", "Function run before every GraphQL operation.",
+       "Like PostgREST's db-pre-request: called with no arguments as the request's role, after the "
+       "request settings are in place; raising an error refuses the request.",
+       PGC_SIGHUP},
+      &pre_request, "");
+}
+
+// How a token is verified.
+void define_token_settings() {
   // A secret: only superusers can read or set it, and SHOW ALL leaves it out.
   pg::settings::define_string(
       {"pg_gateway.jwt_secret", "Key(s) that verify JSON Web Tokens.",
@@ -103,20 +113,18 @@ void define_settings() {
        "token without it runs as pg_gateway.anonymous_role.",
        PGC_SIGHUP},
       &jwt_role_claim, "role", pg::settings::check_string<validate_jwt_role_claim>);
+  pg::settings::define_int({"pg_gateway.jwt_cache_size", "Verified tokens kept per HTTP worker.",
+                            "0 verifies every token's signature on every request.", PGC_SIGHUP},
+                           &jwt_cache_size, 1000, 0, 1000000);
+}
+
+// The token cookie, tokens issued by login mutations, logout and CSRF.
+void define_session_settings() {
   pg::settings::define_string(
       {"pg_gateway.jwt_cookie", "Cookie that may carry the token.",
        "Empty: tokens come from the Authorization header only (which wins when both are sent).",
        PGC_SIGHUP},
       &jwt_cookie, "", pg::settings::check_string<validate_cookie_name>);
-  pg::settings::define_int({"pg_gateway.jwt_cache_size", "Verified tokens kept per HTTP worker.",
-                            "0 verifies every token's signature on every request.", PGC_SIGHUP},
-                           &jwt_cache_size, 1000, 0, 1000000);
-  pg::settings::define_string(
-      {"pg_gateway.pre_request", "Function run before every GraphQL operation.",
-       "Like PostgREST's db-pre-request: called with no arguments as the request's role, after the "
-       "request settings are in place; raising an error refuses the request.",
-       PGC_SIGHUP},
-      &pre_request, "");
   pg::settings::define_string(
       {"pg_gateway.jwt_type", "Composite type whose values are issued as signed tokens.",
        "Like PostGraphile's pgJwtTypes: \"schema.type\". A function returning it (a login "
@@ -145,6 +153,14 @@ void define_settings() {
        "(browsers cannot send it cross-site without CORS). Empty: no header is accepted.",
        PGC_SIGHUP},
       &csrf_header, "");
+}
+
+}  // namespace
+
+void define_settings() {
+  define_role_settings();
+  define_token_settings();
+  define_session_settings();
 }
 
 }  // namespace pg_gateway::auth_pg::settings
