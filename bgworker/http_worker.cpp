@@ -12,7 +12,9 @@
 #include "core/util/clock.hpp"
 #include "core/util/fault_injection.hpp"
 #include "extension/auth/session_routes.hpp"
+#include "extension/graphql/counters.hpp"
 #include "extension/graphql/graphql_routes.hpp"
+#include "extension/http/counters.hpp"
 #include "extension/http/settings.hpp"
 #include "extension/health/health_routes.hpp"
 #include "extension/pg/entry.hpp"
@@ -71,32 +73,6 @@ class RequestScope : public http::RequestHandler {
   http::Application& app_;
   MemoryContext context_;
 };
-
-void publish_stats(shared::WorkerSlot* slot, const http::ServerStats& s) {
-  using shared::StatCounter;
-  auto put = [slot](StatCounter c, uint64_t v) { pg_atomic_write_u64(&slot->stats[int(c)], v); };
-  put(StatCounter::kRequests, s.requests);
-  put(StatCounter::kResponses1xx, s.responses_by_class[1]);
-  put(StatCounter::kResponses2xx, s.responses_by_class[2]);
-  put(StatCounter::kResponses3xx, s.responses_by_class[3]);
-  put(StatCounter::kResponses4xx, s.responses_by_class[4]);
-  put(StatCounter::kResponses5xx, s.responses_by_class[5]);
-  put(StatCounter::kConnectionsAccepted, s.connections_accepted);
-  put(StatCounter::kConnectionsRejected, s.connections_rejected);
-  put(StatCounter::kParseErrors, s.parse_errors);
-  put(StatCounter::kTimeouts, s.timeouts);
-  put(StatCounter::kOpenConnections, s.open_connections);
-}
-
-void publish_graphql_stats(shared::WorkerSlot* slot, const graphql_pg::GraphqlStats& s) {
-  using shared::StatCounter;
-  auto put = [slot](StatCounter c, uint64_t v) { pg_atomic_write_u64(&slot->stats[int(c)], v); };
-  put(StatCounter::kSchemaBuilds, s.schema_builds);
-  put(StatCounter::kPlanCacheEntries, s.plans.entries);
-  put(StatCounter::kPlanCacheHits, s.plans.hits);
-  put(StatCounter::kPlanCacheMisses, s.plans.misses);
-  put(StatCounter::kPlanCacheEvictions, s.plans.evictions);
-}
 
 void set_state(shared::WorkerSlot* slot, shared::WorkerState s) {
   pg_atomic_write_u32(&slot->state, uint32(s));
@@ -215,8 +191,8 @@ void HttpWorker::run() {
     server_.poll(now);
     now = util::monotonic_ms();
     server_.expire(now);
-    publish_stats(slot_, server_.stats());
-    publish_graphql_stats(slot_, graphql_routes_.stats());
+    http_pg::publish_counters(status_.index, server_.stats());
+    graphql_pg::publish_counters(status_.index, graphql_routes_.stats());
 
     if (draining_) {
       if (server_.connection_count() == 0) break;
@@ -242,7 +218,7 @@ void HttpWorker::run() {
     }
   }
   server_.close_all();
-  publish_stats(slot_, server_.stats());
+  http_pg::publish_counters(status_.index, server_.stats());
 }
 
 // Runs on every exit, FATAL included (a failed connection to the target
@@ -267,7 +243,8 @@ void http_worker_main(int index) {
   pg::call([index] { before_shmem_exit(clear_slot, Int32GetDatum(index)); });
   pg_atomic_write_u32(&slot->pid, uint32(MyProcPid));
   set_state(slot, shared::WorkerState::kStarting);
-  for (pg_atomic_uint64& c : slot->stats) pg_atomic_write_u64(&c, 0);
+  http_pg::reset_counters(index);
+  graphql_pg::reset_counters(index);
 
   WorkerStatus status = connect_worker(index, slot, WorkerKind::kHttp);
   pg::install_shutdown_watchdog(&shutdown_requested, &shutdown_requested_at);

@@ -35,6 +35,7 @@
 #include "extension/jobs/settings.hpp"
 #include "extension/workers/settings.hpp"
 #include "extension/jobs/job_runner.hpp"
+#include "extension/jobs/counters.hpp"
 #include "extension/pg/entry.hpp"
 #include "extension/pg/wait_set.hpp"
 #include "extension/pg/log.hpp"
@@ -64,10 +65,6 @@ void handle_sigterm(SIGNAL_ARGS) {
   shutdown_requested = true;
   SetLatch(MyLatch);
   errno = save_errno;
-}
-
-void count(shared::WorkerSlot* slot, shared::JobCounter c) {
-  pg_atomic_fetch_add_u64(&slot->jobs[int(c)], 1);
 }
 
 std::string worker_id_for(uint32 pid) {
@@ -173,7 +170,7 @@ bool JobWorker::drain(int* claimed) {
     *claimed += int(batch.size());
     std::vector<jobs_pg::ClaimedJob> sql;
     for (jobs_pg::ClaimedJob& job : batch) {
-      count(slot_, shared::JobCounter::kClaimed);
+      jobs_pg::count(index_, jobs_pg::JobCounter::kClaimed);
       if (job.task == "http")
         start_http(job);
       else if (job.task == "email")
@@ -229,13 +226,13 @@ void JobWorker::absorb_interrupts(const char* when) {
 void JobWorker::counted(jobs_pg::Outcome outcome) {
   switch (outcome) {
     case jobs_pg::Outcome::kSucceeded:
-      count(slot_, shared::JobCounter::kSucceeded);
+      jobs_pg::count(index_, jobs_pg::JobCounter::kSucceeded);
       break;
     case jobs_pg::Outcome::kRetried:
-      count(slot_, shared::JobCounter::kRetried);
+      jobs_pg::count(index_, jobs_pg::JobCounter::kRetried);
       break;
     case jobs_pg::Outcome::kFailed:
-      count(slot_, shared::JobCounter::kFailed);
+      jobs_pg::count(index_, jobs_pg::JobCounter::kFailed);
       break;
     case jobs_pg::Outcome::kLost:
       break;
@@ -404,7 +401,7 @@ void JobWorker::sleep(int64_t ms, pg::WaitSet* set) {
     bool woken = w.socket;  // a transfer's socket
     if (w.latch) {
       if (pg_atomic_exchange_u32(&slot_->wake_requested, 0) != 0) {
-        count(slot_, shared::JobCounter::kWakeups);
+        jobs_pg::count(index_, jobs_pg::JobCounter::kWakeups);
         woken = true;
       }
       if (ConfigReloadPending || shutdown_requested) woken = true;
@@ -435,7 +432,7 @@ void job_worker_main(int index) {
   pg::call([index] { before_shmem_exit(clear_job_slot, Int32GetDatum(index)); });
   pg_atomic_write_u32(&slot->pid, uint32(MyProcPid));
   pg_atomic_write_u32(&slot->state, uint32(shared::WorkerState::kStarting));
-  for (pg_atomic_uint64& c : slot->jobs) pg_atomic_write_u64(&c, 0);
+  jobs_pg::reset_counters(index);
 
   WorkerStatus status = connect_worker(index, slot, WorkerKind::kJob);
   std::string appname = "pg_gateway job worker " + std::to_string(index + 1);

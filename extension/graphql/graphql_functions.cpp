@@ -9,6 +9,7 @@ extern "C" {
 
 #include "extension/http/settings.hpp"
 #include "extension/pg/entry.hpp"
+#include "extension/graphql/counters.hpp"
 #include "extension/workers/shared_state.hpp"
 
 using pg_gateway::pg::call;
@@ -23,19 +24,18 @@ PG_GATEWAY_SQL_FUNCTION(pg_gateway_graphql_worker_stats) {
   for (int i = 0; i < workers && i < shared::kMaxHttpWorkers; ++i) {
     shared::WorkerSlot* slot = shared::http_slot(i);
     rows.add<7>([slot, i](Datum* values, bool* nulls) {
-      using shared::StatCounter;
       uint32 pid = pg_atomic_read_u32(&slot->pid);
-      auto stat = [slot](StatCounter c) {
-        return Int64GetDatum(int64(pg_atomic_read_u64(&slot->stats[int(c)])));
+      auto stat = [i](pg_gateway::graphql_pg::GraphqlCounter c) {
+        return Int64GetDatum(int64(pg_gateway::graphql_pg::counter(i, c)));
       };
       values[0] = Int32GetDatum(i + 1);
       values[1] = Int32GetDatum(int32(pid));
       nulls[1] = pid == 0;
-      values[2] = stat(StatCounter::kSchemaBuilds);
-      values[3] = stat(StatCounter::kPlanCacheEntries);
-      values[4] = stat(StatCounter::kPlanCacheHits);
-      values[5] = stat(StatCounter::kPlanCacheMisses);
-      values[6] = stat(StatCounter::kPlanCacheEvictions);
+      values[2] = stat(pg_gateway::graphql_pg::GraphqlCounter::kSchemaBuilds);
+      values[3] = stat(pg_gateway::graphql_pg::GraphqlCounter::kPlanCacheEntries);
+      values[4] = stat(pg_gateway::graphql_pg::GraphqlCounter::kPlanCacheHits);
+      values[5] = stat(pg_gateway::graphql_pg::GraphqlCounter::kPlanCacheMisses);
+      values[6] = stat(pg_gateway::graphql_pg::GraphqlCounter::kPlanCacheEvictions);
     });
   }
   return Datum(0);

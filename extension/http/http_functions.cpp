@@ -6,6 +6,7 @@
 #include "core/http/sqlstate_status.hpp"
 #include "extension/http/settings.hpp"
 #include "extension/pg/entry.hpp"
+#include "extension/http/counters.hpp"
 #include "extension/workers/shared_state.hpp"
 
 using pg_gateway::pg::call;
@@ -20,25 +21,24 @@ PG_GATEWAY_SQL_FUNCTION(pg_gateway_http_worker_stats) {
   for (int i = 0; i < workers && i < shared::kMaxHttpWorkers; ++i) {
     shared::WorkerSlot* slot = shared::http_slot(i);
     rows.add<12>([slot, i](Datum* values, bool* nulls) {
-      using shared::StatCounter;
       uint32 pid = pg_atomic_read_u32(&slot->pid);
-      auto stat = [slot](StatCounter c) {
-        return Int64GetDatum(int64(pg_atomic_read_u64(&slot->stats[int(c)])));
+      auto stat = [i](pg_gateway::http_pg::HttpCounter c) {
+        return Int64GetDatum(int64(pg_gateway::http_pg::counter(i, c)));
       };
       values[0] = Int32GetDatum(i + 1);
       values[1] = Int32GetDatum(int32(pid));
       nulls[1] = pid == 0;
       values[2] = CStringGetTextDatum(
           shared::state_name(shared::WorkerState(pg_atomic_read_u32(&slot->state))));
-      values[3] = stat(StatCounter::kRequests);
-      values[4] = stat(StatCounter::kResponses2xx);
-      values[5] = stat(StatCounter::kResponses4xx);
-      values[6] = stat(StatCounter::kResponses5xx);
-      values[7] = stat(StatCounter::kConnectionsAccepted);
-      values[8] = stat(StatCounter::kConnectionsRejected);
-      values[9] = stat(StatCounter::kOpenConnections);
-      values[10] = stat(StatCounter::kParseErrors);
-      values[11] = stat(StatCounter::kTimeouts);
+      values[3] = stat(pg_gateway::http_pg::HttpCounter::kRequests);
+      values[4] = stat(pg_gateway::http_pg::HttpCounter::kResponses2xx);
+      values[5] = stat(pg_gateway::http_pg::HttpCounter::kResponses4xx);
+      values[6] = stat(pg_gateway::http_pg::HttpCounter::kResponses5xx);
+      values[7] = stat(pg_gateway::http_pg::HttpCounter::kConnectionsAccepted);
+      values[8] = stat(pg_gateway::http_pg::HttpCounter::kConnectionsRejected);
+      values[9] = stat(pg_gateway::http_pg::HttpCounter::kOpenConnections);
+      values[10] = stat(pg_gateway::http_pg::HttpCounter::kParseErrors);
+      values[11] = stat(pg_gateway::http_pg::HttpCounter::kTimeouts);
     });
   }
   return Datum(0);

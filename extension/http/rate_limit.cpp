@@ -5,9 +5,33 @@
 #include "core/http/message.hpp"
 #include "extension/http/settings.hpp"
 #include "extension/pg/settings.hpp"
-#include "extension/workers/shared_state.hpp"
+#include "extension/pg/shared_memory.hpp"
 
 namespace pg_gateway::http_pg {
+
+namespace {
+
+constexpr size_t kRateBuckets = 4096;  // clients tracked at once (about 100 kB)
+
+// The spinlock is held only for take_token(), which neither blocks nor
+// allocates nor raises errors.
+struct RateTable {
+  slock_t lock;
+  http::RateBucket buckets[kRateBuckets];
+
+  static void initialize(void* memory) {
+    auto* t = static_cast<RateTable*>(memory);
+    SpinLockInit(&t->lock);
+    for (http::RateBucket& b : t->buckets) b = http::RateBucket{};
+  }
+};
+
+const pg::shared_memory::Segment segment = {"pg_gateway rate limit", sizeof(RateTable),
+                                            RateTable::initialize};
+
+}  // namespace
+
+void reserve_rate_buckets() { pg::shared_memory::reserve(&segment); }
 
 std::optional<http::RatePolicy> rate_policy() {
   if (settings::rate_limit <= 0) return std::nullopt;
@@ -17,15 +41,12 @@ std::optional<http::RatePolicy> rate_policy() {
   return p;
 }
 
-// The spinlock is held only for take_token(), which neither blocks nor
-// allocates nor raises errors.
 http::RateDecision take_rate_token(uint64_t key, const http::RatePolicy& policy) {
-  shared::SharedState* s = shared::get();
+  auto* t = static_cast<RateTable*>(pg::shared_memory::find(&segment));
   int64_t now_us = int64_t(GetCurrentTimestamp());
-  SpinLockAcquire(&s->rate_lock);
-  http::RateDecision d =
-      http::take_token(s->rate_buckets, shared::kRateBuckets, key, now_us, policy);
-  SpinLockRelease(&s->rate_lock);
+  SpinLockAcquire(&t->lock);
+  http::RateDecision d = http::take_token(t->buckets, kRateBuckets, key, now_us, policy);
+  SpinLockRelease(&t->lock);
   return d;
 }
 

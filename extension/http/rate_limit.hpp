@@ -11,6 +11,8 @@
 
 namespace pg_gateway::http_pg {
 
+void reserve_rate_buckets();  // from _PG_init
+
 // The configured policy, nullopt when pg_gateway.rate_limit is 0.
 std::optional<http::RatePolicy> rate_policy();
 

@@ -3,6 +3,7 @@
 
 #include "extension/jobs/settings.hpp"
 #include "extension/pg/entry.hpp"
+#include "extension/jobs/counters.hpp"
 #include "extension/workers/shared_state.hpp"
 
 using pg_gateway::pg::call;
@@ -16,21 +17,20 @@ PG_GATEWAY_SQL_FUNCTION(pg_gateway_job_worker_stats) {
   for (int i = 0; i < workers && i < shared::kMaxJobWorkers; ++i) {
     shared::WorkerSlot* slot = shared::job_slot(i);
     rows.add<8>([slot, i](Datum* values, bool* nulls) {
-      using shared::JobCounter;
       uint32 pid = pg_atomic_read_u32(&slot->pid);
-      auto count = [slot](JobCounter c) {
-        return Int64GetDatum(int64(pg_atomic_read_u64(&slot->jobs[int(c)])));
+      auto count = [i](pg_gateway::jobs_pg::JobCounter c) {
+        return Int64GetDatum(int64(pg_gateway::jobs_pg::counter(i, c)));
       };
       values[0] = Int32GetDatum(i + 1);
       values[1] = Int32GetDatum(int32(pid));
       nulls[1] = pid == 0;
       values[2] = CStringGetTextDatum(
           shared::state_name(shared::WorkerState(pg_atomic_read_u32(&slot->state))));
-      values[3] = count(JobCounter::kClaimed);
-      values[4] = count(JobCounter::kSucceeded);
-      values[5] = count(JobCounter::kRetried);
-      values[6] = count(JobCounter::kFailed);
-      values[7] = count(JobCounter::kWakeups);
+      values[3] = count(pg_gateway::jobs_pg::JobCounter::kClaimed);
+      values[4] = count(pg_gateway::jobs_pg::JobCounter::kSucceeded);
+      values[5] = count(pg_gateway::jobs_pg::JobCounter::kRetried);
+      values[6] = count(pg_gateway::jobs_pg::JobCounter::kFailed);
+      values[7] = count(pg_gateway::jobs_pg::JobCounter::kWakeups);
     });
   }
   return Datum(0);

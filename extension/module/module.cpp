@@ -4,16 +4,21 @@
 // shared memory, the ProcessUtility hook that lets the target database be
 // dropped while the workers run, and the statically registered background
 // workers. A new feature (audit, webhooks, metrics, REST) adds its line to
-// kFeatures and, when it needs shared memory, to shared_state.
+// kFeatures, with the shared memory it reserves (extension/pg/shared_memory).
 #include "extension/pg/pg_api.hpp"
 
 #include "extension/auth/settings.hpp"
+#include "extension/graphql/counters.hpp"
 #include "extension/graphql/settings.hpp"
+#include "extension/http/counters.hpp"
+#include "extension/http/rate_limit.hpp"
 #include "extension/http/settings.hpp"
+#include "extension/jobs/counters.hpp"
 #include "extension/jobs/settings.hpp"
 #include "extension/module/worker_registration.hpp"
 #include "extension/pg/entry.hpp"
 #include "extension/pg/settings.hpp"
+#include "extension/pg/shared_memory.hpp"
 #include "extension/workers/settings.hpp"
 #include "extension/workers/shared_state.hpp"
 #include "extension/workers/utility_hook.hpp"
@@ -30,21 +35,30 @@ namespace {
 struct Feature {
   const char* name;
   void (*define_settings)();
+  void (*reserve_shared_memory)();  // nullptr: none
 };
+
+void reserve_http_memory() {
+  http_pg::reserve_counters();
+  http_pg::reserve_rate_buckets();
+}
 
 // In dependency order: later features read earlier ones' parameters.
 constexpr Feature kFeatures[] = {
-    {"workers", workers::settings::define_settings},
-    {"http", http_pg::settings::define_settings},
-    {"auth", auth_pg::settings::define_settings},
-    {"graphql", graphql_pg::settings::define_settings},
-    {"jobs", jobs_pg::settings::define_settings},
+    {"workers", workers::settings::define_settings, shared::reserve_shared_memory},
+    {"http", http_pg::settings::define_settings, reserve_http_memory},
+    {"auth", auth_pg::settings::define_settings, nullptr},
+    {"graphql", graphql_pg::settings::define_settings, graphql_pg::reserve_counters},
+    {"jobs", jobs_pg::settings::define_settings, jobs_pg::reserve_counters},
 };
 
 void start() {
-  for (const Feature& f : kFeatures) f.define_settings();
+  for (const Feature& f : kFeatures) {
+    f.define_settings();
+    if (f.reserve_shared_memory) f.reserve_shared_memory();
+  }
   pg::settings::reserve_prefix();
-  shared::install_hooks();
+  pg::shared_memory::install_hooks();
   utility_hook::install();
   register_http_workers();
   register_job_workers();

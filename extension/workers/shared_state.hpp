@@ -1,4 +1,4 @@
-// Shared memory of pg_gateway: one slot per HTTP worker and per job worker.
+// The workers' shared memory: one slot per HTTP worker and per job worker.
 //
 // Slots are written only by their own worker (counters with atomics, so
 // readers such as pg_gateway.http_worker_stats() need no lock) and survive
@@ -11,10 +11,7 @@
 
 extern "C" {
 #include "storage/condition_variable.h"
-#include "storage/spin.h"
 }
-
-#include "core/http/rate_limit.hpp"
 
 namespace pg_gateway::shared {
 
@@ -30,39 +27,10 @@ enum class WorkerState : uint32 {
   kDraining = 5,      // SIGTERM received
 };
 
-enum class StatCounter : int {
-  kRequests = 0,
-  kResponses1xx,
-  kResponses2xx,
-  kResponses3xx,
-  kResponses4xx,
-  kResponses5xx,
-  kConnectionsAccepted,
-  kConnectionsRejected,
-  kParseErrors,
-  kTimeouts,
-  kOpenConnections,
-  // GraphQL (extension/graphql/graphql_routes.cpp): schema rebuilds and the SPI plan cache.
-  kSchemaBuilds,
-  kPlanCacheEntries,
-  kPlanCacheHits,
-  kPlanCacheMisses,
-  kPlanCacheEvictions,
-  kCount
-};
-
-// Job workers' counters (extension/jobs/job_runner.cpp).
-enum class JobCounter : int {
-  kClaimed = 0,
-  kSucceeded,
-  kRetried,
-  kFailed,
-  kWakeups,  // latch wake-ups (enqueues committed, shutdown)
-  kCount
-};
-
-// One worker process, HTTP or job: HTTP workers use `stats`, job workers
-// `jobs` and `latch`.
+// One worker process, HTTP or job (job workers use `latch` and
+// `wake_requested`). Each feature keeps its own counters per worker in a
+// segment of its own (extension/http/counters.hpp, graphql/counters.hpp,
+// jobs/counters.hpp).
 struct WorkerSlot {
   pg_atomic_uint32 pid;
   pg_atomic_uint32 state;
@@ -70,8 +38,6 @@ struct WorkerSlot {
   // Still set when a worker starts means the previous one died connecting.
   pg_atomic_uint32 connect_in_progress;
   pg_atomic_uint32 connect_failures;
-  pg_atomic_uint64 stats[int(StatCounter::kCount)];
-  pg_atomic_uint64 jobs[int(JobCounter::kCount)];
   // The worker's process latch (a Latch* into the shared PGPROC array), 0
   // when no worker runs. Setting a stale one only wakes whichever process
   // now owns that PGPROC, which latches tolerate.
@@ -92,8 +58,6 @@ enum class TargetDatabaseChange : uint32 {
   kMove = 3,    // ALTER DATABASE ... SET TABLESPACE
 };
 
-inline constexpr size_t kRateBuckets = 4096;  // clients tracked at once (about 100 kB)
-
 struct SharedState {
   // Number of such statements whose transaction has not ended yet. While
   // it is not zero, a starting HTTP worker connects to no database.
@@ -112,15 +76,10 @@ struct SharedState {
   ConditionVariable job_finished;
   WorkerSlot http[kMaxHttpWorkers];
   WorkerSlot job[kMaxJobWorkers];
-  // pg_gateway.rate_limit's buckets (extension/http/rate_limit.cpp), shared
-  // by every HTTP worker. The spinlock is held only for take_token(), which
-  // neither blocks nor allocates nor raises errors.
-  slock_t rate_lock;
-  http::RateBucket rate_buckets[kRateBuckets];
 };
 
-void install_hooks();  // from _PG_init
-SharedState* get();    // attached in every backend after startup
+void reserve_shared_memory();  // from _PG_init
+SharedState* get();            // attached in every backend after startup
 WorkerSlot* http_slot(int index);
 WorkerSlot* job_slot(int index);
 const char* state_name(WorkerState s);
