@@ -16,6 +16,22 @@
 
 EXTENSION   = pg_gateway
 MODULE_big  = pg_gateway
+EXTVERSION := $(shell sed -n "s/^default_version[[:space:]]*=[[:space:]]*'\([^']*\)'.*/\1/p" $(EXTENSION).control)
+# The install script of the current version is generated (as pgvector's
+# DATA_built) from one readable source, sql/schema/, split by feature, in
+# this order (each file may use what the files before it create):
+SCHEMA_SOURCES = sql/schema/00_schema.sql \
+                 sql/schema/http.sql \
+                 sql/schema/routes.sql \
+                 sql/schema/graphql.sql \
+                 sql/schema/schema_change.sql \
+                 sql/schema/jobs.sql \
+                 sql/schema/job_workers.sql \
+                 sql/schema/cron.sql \
+                 sql/schema/trusted_documents.sql
+DATA_built  = build/sql/$(EXTENSION)--$(EXTVERSION).sql
+# The hand-written scripts: the update scripts and the 0.1.0 install script
+# that test/sql/upgrade.sql starts from (sql/schema/*.sql do not match).
 DATA        = $(wildcard sql/pg_gateway--*.sql)
 PGFILEDESC  = "pg_gateway - HTTP API served by background workers"
 
@@ -47,6 +63,12 @@ override CPPFLAGS := -I$(srcdir) -isystem $(PG_INCLUDEDIR_SERVER) $(CPPFLAGS)
 
 # Core objects: no PostgreSQL include path at all.
 $(CORE_OBJS): override CPPFLAGS := -I$(srcdir) -DPG_GATEWAY_CORE_ZONE -D_GNU_SOURCE
+
+$(DATA_built): $(SCHEMA_SOURCES) Makefile
+	@mkdir -p $(dir $@)
+	{ echo '-- pg_gateway $(EXTVERSION) install script, generated from sql/schema/*.sql by make; edit those'; \
+	  for f in $(SCHEMA_SOURCES); do printf '\n-- ==== %s\n\n' "$$f"; cat "$$f"; done; } > $@.tmp
+	mv $@.tmp $@
 
 # Header dependencies, so a header change rebuilds what includes it.
 override CXXFLAGS += -MMD -MP

@@ -1,113 +1,5 @@
--- pg_gateway 0.2.0: HTTP workers, SQL routes, worker statistics, catalog reflection
-\echo Use "CREATE EXTENSION pg_gateway" to load this file. \quit
-
--- SQL routes: an HTTP method and path mapped to a function
--- handler(request jsonb) RETURNS jsonb that runs as `run_as`.
-CREATE TABLE @extschema@.routes (
-    path     text         NOT NULL,
-    method   text         NOT NULL,
-    handler  regprocedure NOT NULL,
-    run_as   regrole      NOT NULL,
-    created_at timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (path, method),
-    CONSTRAINT routes_method_check CHECK (method IN ('GET', 'POST', 'PUT', 'PATCH', 'DELETE')),
-    CONSTRAINT routes_path_check CHECK (
-        path ~ '^/[A-Za-z0-9._~!$&''()*+,;=:@%/-]*$'
-        AND path NOT IN ('/live', '/ready', '/ready/write'))
-);
-COMMENT ON TABLE @extschema@.routes IS 'HTTP routes served by SQL functions; edit with register_route() and unregister_route()';
-REVOKE ALL ON @extschema@.routes FROM PUBLIC;
--- Routes are configuration: keep them in pg_dump output.
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.routes', '');
-
-CREATE FUNCTION @extschema@.register_route(
-    method   text,
-    path     text,
-    handler  regprocedure,
-    run_as   regrole DEFAULT current_user::regrole)
-RETURNS void
-LANGUAGE plpgsql
-SET search_path = pg_catalog
-AS $$
-DECLARE
-    m text := upper(method);
-    fn record;
-BEGIN
-    IF m NOT IN ('GET', 'POST', 'PUT', 'PATCH', 'DELETE') THEN
-        RAISE EXCEPTION 'unsupported HTTP method "%"', method
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'Use GET, POST, PUT, PATCH or DELETE; HEAD and OPTIONS are answered automatically.';
-    END IF;
-    IF path IN ('/live', '/ready', '/ready/write') THEN
-        RAISE EXCEPTION 'path "%" is reserved by pg_gateway', path
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF path !~ '^/[A-Za-z0-9._~!$&''()*+,;=:@%/-]*$' THEN
-        RAISE EXCEPTION 'invalid route path "%"', path
-            USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = 'A path starts with "/" and holds only URL path characters, without a query string.';
-    END IF;
-    SELECT p.prorettype, p.pronargs, p.proargtypes, p.prokind INTO fn
-      FROM pg_proc p WHERE p.oid = handler;
-    IF fn.prokind <> 'f' OR fn.pronargs <> 1 OR fn.proargtypes[0] <> 'jsonb'::regtype
-       OR fn.prorettype <> 'jsonb'::regtype THEN
-        RAISE EXCEPTION 'route handler % must take one jsonb argument and return jsonb', handler
-            USING ERRCODE = 'invalid_function_definition';
-    END IF;
-    IF (SELECT rolsuper FROM pg_roles WHERE oid = run_as) THEN
-        RAISE EXCEPTION 'routes cannot run as superuser role "%"', run_as
-            USING ERRCODE = 'insufficient_privilege',
-                  HINT = 'Create an ordinary role with just the privileges the handler needs.';
-    END IF;
-    INSERT INTO @extschema@.routes AS r (path, method, handler, run_as)
-    VALUES (path, m, handler, run_as)
-    ON CONFLICT ON CONSTRAINT routes_pkey
-    DO UPDATE SET handler = excluded.handler, run_as = excluded.run_as, created_at = now();
-END;
-$$;
-COMMENT ON FUNCTION @extschema@.register_route(text, text, regprocedure, regrole) IS
-    'Serve METHOD PATH with handler(request jsonb) RETURNS jsonb, run as run_as';
-
-CREATE FUNCTION @extschema@.unregister_route(method text, path text)
-RETURNS boolean
-LANGUAGE sql
-SET search_path = pg_catalog
-AS $$
-    WITH d AS (
-        DELETE FROM @extschema@.routes r
-         WHERE r.method = upper(unregister_route.method) AND r.path = unregister_route.path
-        RETURNING 1)
-    SELECT count(*) > 0 FROM d;
-$$;
-
-CREATE FUNCTION @extschema@.http_worker_stats(
-    OUT worker integer,
-    OUT pid integer,
-    OUT state text,
-    OUT requests bigint,
-    OUT responses_2xx bigint,
-    OUT responses_4xx bigint,
-    OUT responses_5xx bigint,
-    OUT connections_accepted bigint,
-    OUT connections_rejected bigint,
-    OUT open_connections bigint,
-    OUT parse_errors bigint,
-    OUT timeouts bigint)
-RETURNS SETOF record
-LANGUAGE c STRICT VOLATILE
-AS 'MODULE_PATHNAME', 'pg_gateway_http_worker_stats';
-COMMENT ON FUNCTION @extschema@.http_worker_stats() IS 'Per-worker HTTP counters from shared memory';
-
-CREATE FUNCTION @extschema@.http_status_for_sqlstate(sqlstate text)
-RETURNS integer
-LANGUAGE c STRICT IMMUTABLE PARALLEL SAFE
-AS 'MODULE_PATHNAME', 'pg_gateway_http_status_for_sqlstate';
-COMMENT ON FUNCTION @extschema@.http_status_for_sqlstate(text) IS
-    'HTTP status a request gets when its SQL fails with this SQLSTATE';
-
-REVOKE ALL ON FUNCTION @extschema@.register_route(text, text, regprocedure, regrole) FROM PUBLIC;
-REVOKE ALL ON FUNCTION @extschema@.unregister_route(text, text) FROM PUBLIC;
-REVOKE ALL ON FUNCTION @extschema@.http_worker_stats() FROM PUBLIC;
+-- GraphQL: the catalog snapshot the GraphQL schema is built from (reflect)
+-- and the per-worker GraphQL counters (graphql_worker_stats).
 
 -- Catalog snapshot the GraphQL schema is built from: tables, views,
 -- materialized views, their columns, keys, foreign keys and indexes, every
@@ -115,7 +7,14 @@ REVOKE ALL ON FUNCTION @extschema@.http_worker_stats() FROM PUBLIC;
 -- and all comments (smart tags are parsed by the worker). One query, one
 -- JSON document, so a worker rebuilds its schema in one round trip and an
 -- operator can look at exactly what the schema is built from.
-CREATE FUNCTION @extschema@.reflect(schemas name[])
+--
+-- Privileges are reported for as_role the way PostGraphile sees them for
+-- the role it connects as: owners and ACLs of relations, columns and
+-- functions, which of INSERT/UPDATE/DELETE a relation supports, and as_role
+-- with every role it is a member of (NOINHERIT memberships too: the API may
+-- switch to those roles). The worker passes pg_gateway.authenticator_role
+-- (or the anonymous role) so the schema offers what that role may do.
+CREATE FUNCTION @extschema@.reflect(schemas name[], as_role name DEFAULT current_user)
 RETURNS json
 LANGUAGE sql STABLE
 SET search_path = pg_catalog
@@ -124,8 +23,22 @@ SET search_path = pg_catalog
 SET jit = off
 AS $$
 WITH
+-- as_role must exist: a typo would otherwise give a schema with PUBLIC's
+-- privileges only, silently.
+role AS (
+  SELECT a.oid FROM pg_roles a WHERE a.oid = quote_ident(as_role)::regrole
+),
+-- as_role and every role it is a member of, directly or not.
+role_closure AS (
+  WITH RECURSIVE m(oid) AS (
+      SELECT oid FROM role
+    UNION SELECT am.roleid FROM pg_auth_members am JOIN m ON am.member = m.oid
+  )
+  SELECT oid FROM m
+),
 rels AS (
-  SELECT c.oid, c.relnamespace, n.nspname, c.relname, c.relkind, c.reltype
+  SELECT c.oid, c.relnamespace, n.nspname, c.relname, c.relkind, c.reltype,
+         c.relowner, c.relacl
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
    WHERE n.nspname = ANY (schemas) AND c.relkind IN ('r', 'v', 'm', 'p', 'f')
 ),
@@ -157,13 +70,25 @@ used_types AS (
 )
 SELECT json_build_object(
   'server_version_num', current_setting('server_version_num')::int,
+  'current_user', (SELECT a.rolname FROM pg_roles a JOIN role ON role.oid = a.oid),
+  'roles', coalesce((SELECT json_agg(json_build_object(
+      'name', a.rolname, 'superuser', a.rolsuper,
+      'member_of', coalesce((SELECT json_agg(g.rolname ORDER BY g.rolname)
+                               FROM pg_auth_members am JOIN pg_roles g ON g.oid = am.roleid
+                              WHERE am.member = a.oid), '[]'))
+      ORDER BY a.rolname)
+    FROM pg_roles a WHERE a.oid IN (SELECT oid FROM role_closure)), '[]'),
   'classes', coalesce((SELECT json_agg(json_build_object(
       'oid', r.oid::int8, 'schema', r.nspname, 'name', r.relname, 'kind', r.relkind, 'type', r.reltype::int8,
       'comment', obj_description(r.oid, 'pg_class'),
+      'owner', pg_get_userbyid(r.relowner), 'acl', r.relacl::text[],
+      -- Bit mask of what rules/triggers/auto-updatability allow (INSERT 8,
+      -- UPDATE 4, DELETE 16), as PostGraphile reads it for views.
+      'updatable_mask', pg_relation_is_updatable(r.oid, true),
       'columns', coalesce((SELECT json_agg(json_build_object(
           'num', a.attnum, 'name', a.attname, 'type', a.atttypid::int8, 'typmod', a.atttypmod,
           'not_null', a.attnotnull, 'has_default', a.atthasdef OR a.attidentity <> '',
-          'identity', a.attidentity, 'generated', a.attgenerated,
+          'identity', a.attidentity, 'generated', a.attgenerated, 'acl', a.attacl::text[],
           'comment', col_description(r.oid, a.attnum)) ORDER BY a.attnum)
         FROM pg_attribute a WHERE a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped),
         '[]'),
@@ -203,12 +128,27 @@ SELECT json_build_object(
       'arg_modes', p.proargmodes, 'arg_names', p.proargnames, 'arg_count', p.pronargs,
       'default_count', p.pronargdefaults, 'return_type', p.prorettype::int8, 'returns_set', p.proretset,
       'volatility', p.provolatile, 'strict', p.proisstrict, 'security_definer', p.prosecdef,
+      'owner', pg_get_userbyid(p.proowner), 'acl', p.proacl::text[],
       'comment', obj_description(p.oid, 'pg_proc')) ORDER BY p.nspname, p.proname, p.oid)
     FROM procs p), '[]')
 )
 $$;
-COMMENT ON FUNCTION @extschema@.reflect(name[]) IS
-    'Catalog snapshot of the given schemas that the GraphQL schema is built from';
-REVOKE ALL ON FUNCTION @extschema@.reflect(name[]) FROM PUBLIC;
+COMMENT ON FUNCTION @extschema@.reflect(name[], name) IS
+    'Catalog snapshot of the given schemas, with the privileges of the given role, that the GraphQL schema is built from';
+REVOKE ALL ON FUNCTION @extschema@.reflect(name[], name) FROM PUBLIC;
 
-GRANT USAGE ON SCHEMA @extschema@ TO PUBLIC;
+-- GraphQL: per-worker schema and plan cache counters from shared memory.
+CREATE FUNCTION @extschema@.graphql_worker_stats(
+    OUT worker integer,
+    OUT pid integer,
+    OUT schema_builds bigint,
+    OUT plan_cache_entries bigint,
+    OUT plan_cache_hits bigint,
+    OUT plan_cache_misses bigint,
+    OUT plan_cache_evictions bigint)
+RETURNS SETOF record
+LANGUAGE c STRICT VOLATILE
+AS 'MODULE_PATHNAME', 'pg_gateway_graphql_worker_stats';
+COMMENT ON FUNCTION @extschema@.graphql_worker_stats() IS
+    'Per-worker GraphQL counters: schema rebuilds and the SPI plan cache';
+REVOKE ALL ON FUNCTION @extschema@.graphql_worker_stats() FROM PUBLIC;
