@@ -23,6 +23,7 @@
 #include "extension/pg/wait_set.hpp"
 #include "extension/workers/shared_state.hpp"
 #include "extension/routes/sql_routes.hpp"
+#include "extension/workers/settings.hpp"
 
 namespace pg_gateway::bgworker {
 
@@ -182,7 +183,7 @@ void HttpWorker::run() {
     now = util::monotonic_ms();
     if (shutdown_requested && !draining_) {
       draining_ = true;
-      drain_deadline_ = now + http_pg::settings::shutdown_timeout_ms;
+      drain_deadline_ = now + workers::settings::shutdown_timeout_ms;
       server_.begin_shutdown(now);
       set_state(slot_, shared::WorkerState::kDraining);
       pg::log(name() + ": shutting down, " + std::to_string(server_.connection_count()) +
@@ -247,7 +248,8 @@ void http_worker_main(int index) {
   graphql_pg::reset_counters(index);
 
   WorkerStatus status = connect_worker(index, slot, WorkerKind::kHttp);
-  pg::install_shutdown_watchdog(&shutdown_requested, &shutdown_requested_at);
+  pg::install_shutdown_watchdog(&shutdown_requested, &shutdown_requested_at,
+                                &workers::settings::shutdown_timeout_ms);
   std::string appname = "pg_gateway http worker " + std::to_string(index + 1);
   pg::call([&] { pgstat_report_appname(appname.c_str()); });
   {

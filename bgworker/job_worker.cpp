@@ -31,7 +31,6 @@
 #include "core/jobs/transfers.hpp"
 #include "core/util/clock.hpp"
 #include "extension/jobs/cron_scheduler.hpp"
-#include "extension/http/settings.hpp"
 #include "extension/jobs/settings.hpp"
 #include "extension/workers/settings.hpp"
 #include "extension/jobs/job_runner.hpp"
@@ -77,7 +76,7 @@ std::string worker_id_for(uint32 pid) {
 // Lock ids of the job workers alive now.
 std::vector<std::string> live_workers() {
   std::vector<std::string> ids;
-  for (int i = 0; i < jobs_pg::settings::job_workers && i < shared::kMaxJobWorkers; ++i) {
+  for (int i = 0; i < workers::settings::job_workers && i < shared::kMaxJobWorkers; ++i) {
     uint32 pid = pg_atomic_read_u32(&shared::job_slot(i)->pid);
     if (pid != 0) ids.push_back(worker_id_for(pid));
   }
@@ -283,7 +282,7 @@ size_t JobWorker::collect_transfers() {
 }
 
 void JobWorker::finish_transfers(pg::WaitSet* set) {
-  int64_t deadline = util::monotonic_ms() + http_pg::settings::shutdown_timeout_ms;
+  int64_t deadline = util::monotonic_ms() + workers::settings::shutdown_timeout_ms;
   while (transfers_.in_flight() > 0) {
     int64_t now = util::monotonic_ms();
     if (now >= deadline) break;
@@ -451,7 +450,8 @@ void job_worker_main(int index) {
     }
     return;
   }
-  pg::install_shutdown_watchdog(&shutdown_requested, &shutdown_requested_at);
+  pg::install_shutdown_watchdog(&shutdown_requested, &shutdown_requested_at,
+                                &workers::settings::shutdown_timeout_ms);
   pg_atomic_write_u64(&slot->latch, uint64(uintptr_t(MyLatch)));
   pg_atomic_write_u32(&slot->state, uint32(shared::WorkerState::kServing));
   JobWorker(index, slot).run();

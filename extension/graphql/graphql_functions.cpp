@@ -7,10 +7,10 @@ extern "C" {
 #include "utils/inval.h"
 }
 
-#include "extension/http/settings.hpp"
 #include "extension/pg/entry.hpp"
 #include "extension/graphql/counters.hpp"
 #include "extension/workers/shared_state.hpp"
+#include "extension/workers/settings.hpp"
 
 using pg_gateway::pg::call;
 namespace shared = pg_gateway::shared;
@@ -20,7 +20,7 @@ namespace shared = pg_gateway::shared;
 // http_worker_stats().
 PG_GATEWAY_SQL_FUNCTION(pg_gateway_graphql_worker_stats) {
   pg_gateway::pg::RowSink rows(fcinfo);
-  int workers = pg_gateway::http_pg::settings::http_workers;
+  int workers = pg_gateway::workers::settings::http_workers;
   for (int i = 0; i < workers && i < shared::kMaxHttpWorkers; ++i) {
     shared::WorkerSlot* slot = shared::http_slot(i);
     rows.add<7>([slot, i](Datum* values, bool* nulls) {

@@ -4,10 +4,10 @@
 #include "extension/pg/pg_api.hpp"
 
 #include "core/http/sqlstate_status.hpp"
-#include "extension/http/settings.hpp"
 #include "extension/pg/entry.hpp"
 #include "extension/http/counters.hpp"
 #include "extension/workers/shared_state.hpp"
+#include "extension/workers/settings.hpp"
 
 using pg_gateway::pg::call;
 namespace shared = pg_gateway::shared;
@@ -17,7 +17,7 @@ namespace shared = pg_gateway::shared;
 // by its worker).
 PG_GATEWAY_SQL_FUNCTION(pg_gateway_http_worker_stats) {
   pg_gateway::pg::RowSink rows(fcinfo);
-  int workers = pg_gateway::http_pg::settings::http_workers;
+  int workers = pg_gateway::workers::settings::http_workers;
   for (int i = 0; i < workers && i < shared::kMaxHttpWorkers; ++i) {
     shared::WorkerSlot* slot = shared::http_slot(i);
     rows.add<12>([slot, i](Datum* values, bool* nulls) {

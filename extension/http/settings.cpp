@@ -16,14 +16,12 @@ namespace pg_gateway::http_pg::settings {
 
 char* listen_addresses = nullptr;
 int port = 8080;
-int http_workers = 2;
 int max_connections = 256;
 int max_body_size = 1024 * 1024;
 int max_header_size = 16 * 1024;
 int header_timeout_ms = 10000;
 int body_timeout_ms = 30000;
 int keepalive_timeout_ms = 60000;
-int shutdown_timeout_ms = 10000;
 char* cors_allowed_origins = nullptr;
 int debug_fault = 0;
 int rate_limit = 0;
@@ -54,10 +52,6 @@ void define_settings() {
       {"pg_gateway.port", "TCP port of the HTTP API.", nullptr, PGC_POSTMASTER}, &port, 8080, 1,
       65535);
   pg::settings::define_int(
-      {"pg_gateway.http_workers", "Number of HTTP background workers.",
-       "Each is a background worker counted against max_worker_processes.", PGC_POSTMASTER},
-      &http_workers, 2, 0, 64);
-  pg::settings::define_int(
       {"pg_gateway.max_connections", "Maximum open client connections per HTTP worker.",
        "Connections beyond it are answered 503 and closed.", PGC_SIGHUP},
       &max_connections, 256, 1, 100000);
@@ -83,11 +77,6 @@ void define_settings() {
       {"pg_gateway.keepalive_timeout", "Time an idle keep-alive connection is kept open.", nullptr,
        PGC_SIGHUP, GUC_UNIT_MS},
       &keepalive_timeout_ms, 60000, 100, 3600 * 1000);
-  pg::settings::define_int(
-      {"pg_gateway.shutdown_timeout",
-       "Time an HTTP worker spends finishing requests in flight after SIGTERM.",
-       "After it, remaining connections are closed and the worker exits.", PGC_SIGHUP, GUC_UNIT_MS},
-      &shutdown_timeout_ms, 10000, 0, 3600 * 1000);
   pg::settings::define_string(
       {"pg_gateway.cors_allowed_origins",
        "Origins allowed to call the HTTP API from a browser (CORS).",

@@ -12,14 +12,12 @@ enum class DebugFault { kNone = 0, kCoreException = 1, kPgError = 2 };
 
 extern char* listen_addresses;
 extern int port;
-extern int http_workers;
 extern int max_connections;
 extern int max_body_size;
 extern int max_header_size;
 extern int header_timeout_ms;
 extern int body_timeout_ms;
 extern int keepalive_timeout_ms;
-extern int shutdown_timeout_ms;
 extern char* cors_allowed_origins;
 extern int debug_fault;       // DebugFault: fault injected into SQL route requests, for tests
 extern int rate_limit;        // GraphQL requests per minute per client (0: off)

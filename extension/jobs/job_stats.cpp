@@ -1,10 +1,10 @@
 // The job workers' counters as SQL.
 #include "extension/pg/pg_api.hpp"
 
-#include "extension/jobs/settings.hpp"
 #include "extension/pg/entry.hpp"
 #include "extension/jobs/counters.hpp"
 #include "extension/workers/shared_state.hpp"
+#include "extension/workers/settings.hpp"
 
 using pg_gateway::pg::call;
 namespace shared = pg_gateway::shared;
@@ -13,7 +13,7 @@ namespace shared = pg_gateway::shared;
 // shared memory without locks.
 PG_GATEWAY_SQL_FUNCTION(pg_gateway_job_worker_stats) {
   pg_gateway::pg::RowSink rows(fcinfo);
-  int workers = pg_gateway::jobs_pg::settings::job_workers;
+  int workers = pg_gateway::workers::settings::job_workers;
   for (int i = 0; i < workers && i < shared::kMaxJobWorkers; ++i) {
     shared::WorkerSlot* slot = shared::job_slot(i);
     rows.add<8>([slot, i](Datum* values, bool* nulls) {

@@ -21,7 +21,6 @@ extern "C" {
 #include "utils/timestamp.h"
 }
 
-#include "extension/jobs/settings.hpp"
 #include "extension/pg/entry.hpp"
 #include "extension/workers/shared_state.hpp"
 

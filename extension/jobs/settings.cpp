@@ -11,7 +11,6 @@
 
 namespace pg_gateway::jobs_pg::settings {
 
-int job_workers = 1;
 int job_concurrency = 10;
 char* smtp_url = nullptr;
 char* smtp_username = nullptr;
@@ -23,11 +22,6 @@ char* job_forbidden_flags = nullptr;
 namespace {}  // namespace
 
 void define_settings() {
-  pg::settings::define_int(
-      {"pg_gateway.job_workers", "Number of job queue background workers.",
-       "Each runs one SQL task at a time; 0 runs no jobs (they wait in gateway.jobs).",
-       PGC_POSTMASTER},
-      &job_workers, 1, 0, 32);
   pg::settings::define_int(
       {"pg_gateway.job_concurrency", "Network tasks (http) each job worker runs at once.",
        "SQL tasks run one at a time; http requests are started while fewer than this are in "

@@ -6,7 +6,6 @@
 
 namespace pg_gateway::jobs_pg::settings {
 
-extern int job_workers;      // job queue workers (restart)
 extern int job_concurrency;  // network tasks in flight per job worker
 extern char* smtp_url;       // the email task's SMTP server ("" : none)
 extern char* smtp_username;

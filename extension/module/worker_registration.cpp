@@ -5,8 +5,7 @@ extern "C" {
 }
 
 #include "extension/module/worker_registration.hpp"
-#include "extension/http/settings.hpp"
-#include "extension/jobs/settings.hpp"
+#include "extension/workers/settings.hpp"
 
 namespace pg_gateway::module {
 
@@ -62,12 +61,12 @@ void register_workers(int wanted, const char* parameter, const char* what, const
 }  // namespace
 
 void register_http_workers() {
-  register_workers(http_pg::settings::http_workers, "pg_gateway.http_workers", "HTTP workers",
+  register_workers(workers::settings::http_workers, "pg_gateway.http_workers", "HTTP workers",
                    "pg_gateway_http_worker_main", "pg_gateway http", "pg_gateway http worker");
 }
 
 void register_job_workers() {
-  register_workers(jobs_pg::settings::job_workers, "pg_gateway.job_workers", "job workers",
+  register_workers(workers::settings::job_workers, "pg_gateway.job_workers", "job workers",
                    "pg_gateway_job_worker_main", "pg_gateway jobs", "pg_gateway job worker");
 }
 

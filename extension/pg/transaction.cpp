@@ -2,7 +2,6 @@
 
 #include "extension/pg/transaction.hpp"
 
-#include "extension/http/settings.hpp"
 #include "extension/pg/guard.hpp"
 
 namespace pg_gateway::pg {
@@ -15,14 +14,14 @@ constexpr int kWatchdogIntervalMs = 200;
 // reads these and sets flags, as PostgreSQL's own timeout handlers do.
 volatile sig_atomic_t* watch_requested = nullptr;
 volatile int64_t* watch_requested_at = nullptr;  // TimestampTz
+const int* watch_timeout_ms = nullptr;           // the shutdown_timeout setting
 TimeoutId watchdog_id = MAX_TIMEOUTS;            // MAX_TIMEOUTS: not installed
 volatile sig_atomic_t watchdog_cancelled = false;
 bool watchdog_armed = false;
 
 void shutdown_watchdog_handler() {
   if (!watch_requested || !*watch_requested || proc_exit_inprogress) return;
-  TimestampTz deadline =
-      *watch_requested_at + int64_t(http_pg::settings::shutdown_timeout_ms) * 1000;
+  TimestampTz deadline = *watch_requested_at + int64_t(*watch_timeout_ms) * 1000;
   if (GetCurrentTimestamp() < deadline) return;
   // Same effect as a statement timeout: ProcessInterrupts raises 57014.
   watchdog_cancelled = true;
@@ -36,9 +35,8 @@ void shutdown_watchdog_handler() {
 // statement_timeout <= shutdown_timeout ends in time anyway.
 void arm_watchdog(int statement_timeout_ms) {
   watchdog_cancelled = false;
-  watchdog_armed =
-      watchdog_id != MAX_TIMEOUTS &&
-      (statement_timeout_ms <= 0 || http_pg::settings::shutdown_timeout_ms < statement_timeout_ms);
+  watchdog_armed = watchdog_id != MAX_TIMEOUTS &&
+                   (statement_timeout_ms <= 0 || *watch_timeout_ms < statement_timeout_ms);
   if (watchdog_armed)
     enable_timeout_every(
         watchdog_id,
@@ -114,7 +112,9 @@ void run_in_transaction(const TransactionOptions& options, const std::function<v
 }
 
 void install_shutdown_watchdog(volatile sig_atomic_t* shutdown_requested,
-                               volatile int64_t* shutdown_requested_at) {
+                               volatile int64_t* shutdown_requested_at,
+                               const int* shutdown_timeout_ms) {
+  watch_timeout_ms = shutdown_timeout_ms;
   watch_requested = shutdown_requested;
   watch_requested_at = shutdown_requested_at;
   watchdog_id = pg::call([] { return RegisterTimeout(USER_TIMEOUT, shutdown_watchdog_handler); });

@@ -30,8 +30,11 @@ void run_in_transaction(const TransactionOptions& options, const std::function<v
 // flag and the time that handler recorded: while request SQL runs, a
 // repeating timer checks them and, once shutdown_timeout has passed since
 // SIGTERM, cancels the statement as a statement timeout would.
+// `shutdown_timeout_ms` is the setting's variable, read at each check so
+// that a reload applies.
 void install_shutdown_watchdog(volatile sig_atomic_t* shutdown_requested,
-                               volatile int64_t* shutdown_requested_at);
+                               volatile int64_t* shutdown_requested_at,
+                               const int* shutdown_timeout_ms);
 
 // True when the last transaction's statement was cancelled by that watchdog.
 bool cancelled_for_shutdown();

@@ -8,6 +8,9 @@ namespace pg_gateway::workers::settings {
 
 extern char* database;
 extern int statement_timeout_ms;
+extern int http_workers;
+extern int shutdown_timeout_ms;
+extern int job_workers;  // job queue workers (restart)
 
 // Defines these parameters; called once from _PG_init.
 void define_settings();

@@ -61,8 +61,6 @@ extern "C" {
 #include <csignal>
 #include <cstring>
 
-#include "extension/http/settings.hpp"
-#include "extension/jobs/settings.hpp"
 #include "extension/workers/settings.hpp"
 #include "extension/workers/shared_state.hpp"
 
@@ -195,9 +193,9 @@ int stop_http_workers() noexcept {
       return;
     if (kill(pid, SIGTERM) == 0) ++stopped;
   };
-  for (int i = 0; i < http_pg::settings::http_workers && i < shared::kMaxHttpWorkers; ++i)
+  for (int i = 0; i < workers::settings::http_workers && i < shared::kMaxHttpWorkers; ++i)
     stop(shared::http_slot(i));
-  for (int i = 0; i < jobs_pg::settings::job_workers && i < shared::kMaxJobWorkers; ++i)
+  for (int i = 0; i < workers::settings::job_workers && i < shared::kMaxJobWorkers; ++i)
     stop(shared::job_slot(i));
   return stopped;
 }
