@@ -76,8 +76,9 @@ override CXXFLAGS += -MMD -MP
 EXTRA_CLEAN = $(OBJS:.o=.d) build
 
 .PHONY: core-test fuzz format format-check
-CXX_SOURCES = $(sort $(wildcard core/*/*.[ch]pp core/*/*/*.[ch]pp extension/*.[ch]pp extension/*/*.[ch]pp bgworker/*.[ch]pp \
-                test/unit/*.cpp test/fuzz/*.cpp test/compile_fail/*.cpp test/tools/*.cpp))
+CXX_SOURCES = $(sort $(wildcard core/*/*.[ch]pp core/*/*/*.[ch]pp extension/*/*.[ch]pp bgworker/*.[ch]pp \
+                test/unit/*.[ch]pp test/unit/*/*.cpp test/unit/*/*/*.cpp \
+                test/fuzz/*.cpp test/compile_fail/*.cpp test/tools/*.cpp))
 format:
 	clang-format-14 -i $(CXX_SOURCES)
 format-check:

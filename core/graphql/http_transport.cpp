@@ -6,9 +6,9 @@
 #include <vector>
 
 #include "core/graphql/parser.hpp"
+#include "core/http/fields.hpp"
 #include "core/http/http_error.hpp"
 #include "core/http/request_document.hpp"
-#include "core/http/request_parser.hpp"
 #include "core/json/json_writer.hpp"
 #include "core/util/utf8.hpp"
 

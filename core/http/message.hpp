@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/http/fields.hpp"
+
 namespace pg_gateway::http {
 
 enum class Method : uint8_t { kGet, kHead, kPost, kPut, kPatch, kDelete, kOptions, kOther };
@@ -33,11 +35,6 @@ class MethodSet {
 
 Method parse_method(std::string_view token);
 std::string_view method_name(Method m);
-
-struct Header {
-  std::string name;  // lower-cased on parse
-  std::string value;
-};
 
 struct Request {
   Method method = Method::kOther;
@@ -77,10 +74,5 @@ std::string_view reason_phrase(int status);
 // Adds each comma-separated token of `value` to the response's Vary
 // header, unless it is there already (case-insensitively).
 void add_vary(Response& resp, std::string_view value);
-
-bool iequals(std::string_view a, std::string_view b);
-std::string to_lower(std::string_view s);
-// Strips optional whitespace (SP and HTAB, RFC 9110 5.6.3) from both ends.
-std::string_view trim_ows(std::string_view s);
 
 }  // namespace pg_gateway::http

@@ -6,31 +6,6 @@ namespace pg_gateway::http {
 
 namespace {
 
-// tchar from RFC 9110 section 5.6.2.
-bool is_tchar(unsigned char c) {
-  if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
-  switch (c) {
-    case '!':
-    case '#':
-    case '$':
-    case '%':
-    case '&':
-    case '\'':
-    case '*':
-    case '+':
-    case '-':
-    case '.':
-    case '^':
-    case '_':
-    case '`':
-    case '|':
-    case '~':
-      return true;
-    default:
-      return false;
-  }
-}
-
 // field-value characters: HTAB, SP, VCHAR, obs-text. No CTLs, no DEL.
 bool is_field_value_char(unsigned char c) { return c == '\t' || (c >= 0x20 && c != 0x7F); }
 
@@ -64,12 +39,6 @@ int hex_value(char c) {
 }
 
 }  // namespace
-
-bool is_token(std::string_view s) {
-  if (s.empty()) return false;
-  return std::all_of(s.begin(), s.end(),
-                     [](char c) { return is_tchar(static_cast<unsigned char>(c)); });
-}
 
 bool RequestParser::fail(int status, std::string message) {
   state_ = State::kError;

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/http/fields.hpp"
 #include "core/http/message.hpp"
 
 namespace pg_gateway::http {
@@ -93,10 +94,5 @@ class RequestParser {
   int error_status_ = 0;
   std::string error_message_;
 };
-
-// An RFC 9110 token (section 5.6.2): a method or a header field name, one
-// or more tchar. The one check the parser, GraphQL's media-type parameters
-// and the job tasks' header names share.
-bool is_token(std::string_view s);
 
 }  // namespace pg_gateway::http

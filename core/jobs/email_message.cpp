@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "core/http/request_parser.hpp"
+#include "core/http/fields.hpp"
 #include "core/jobs/mime_encoding.hpp"
 #include "core/jobs/spec_reader.hpp"
 #include "core/util/sha256.hpp"

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "core/http/request_parser.hpp"
+#include "core/http/fields.hpp"
 
 namespace pg_gateway::jobs::detail {
 

@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/http/message.hpp"
+#include "core/http/fields.hpp"
 #include "core/json/json_value.hpp"
 
 namespace pg_gateway::jobs::detail {

@@ -38,7 +38,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/http/message.hpp"
+#include "core/http/fields.hpp"
 #include "core/jobs/email_address.hpp"
 #include "core/json/json_value.hpp"
 #include "core/signing/standard_webhooks.hpp"

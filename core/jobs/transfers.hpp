@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "core/http/message.hpp"
+#include "core/http/fields.hpp"
 #include "core/jobs/email_message.hpp"
 #include "core/jobs/task_specs.hpp"
 

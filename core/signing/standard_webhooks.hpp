@@ -22,7 +22,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/http/message.hpp"
+#include "core/http/fields.hpp"
 
 namespace pg_gateway::signing {
 

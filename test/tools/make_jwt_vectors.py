@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Writes test/unit/jwt_vectors.inc: JWKs and tokens signed by Python's
+"""Writes test/unit/auth/jwt_vectors.inc: JWKs and tokens signed by Python's
 `cryptography` (an implementation independent of pg_gateway's), so that the
 C++ verifier is checked against someone else's JWS encoding of every
 algorithm (RSA PKCS#1 v1.5 and PSS, ECDSA r||s, Ed25519).
 
-    python3 test/tools/make_jwt_vectors.py > test/unit/jwt_vectors.inc
+    python3 test/tools/make_jwt_vectors.py > test/unit/auth/jwt_vectors.inc
 
 The tokens expire in 2100; regenerate only when the vectors must change."""
 

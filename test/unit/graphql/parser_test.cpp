@@ -1,7 +1,7 @@
 // Tests of the GraphQL parser on executable documents (operations,
 // fragments, values, type references) and of node locations.
-// graphql_schema_parser_test.cpp covers the type system and
-// graphql_parser_errors_test.cpp the errors and limits.
+// schema_parser_test.cpp covers the type system and
+// parser_errors_test.cpp the errors and limits.
 //
 // The ASTs here (and those of the kitchen-sink documents, node locations
 // included) were also compared with graphql-js 16.8.1's parse() output

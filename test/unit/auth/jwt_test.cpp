@@ -1,5 +1,5 @@
 // JWT verification: every algorithm against tokens signed by an independent
-// implementation (Python's cryptography, test/unit/jwt_vectors.inc), and
+// implementation (Python's cryptography, test/unit/auth/jwt_vectors.inc), and
 // each attack RFC 8725 describes.
 #include <gtest/gtest.h>
 
