@@ -24,6 +24,7 @@
 #include "extension/workers/shared_state.hpp"
 #include "extension/routes/sql_routes.hpp"
 #include "extension/workers/settings.hpp"
+#include "extension/pg/settings.hpp"
 
 namespace pg_gateway::bgworker {
 
@@ -100,8 +101,7 @@ class HttpWorker {
         })),
         scope_(app_, request_context_),
         server_(http_pg::settings::server_config(), scope_) {
-    app_.set_cors(http::CorsPolicy::parse(
-        http_pg::settings::cors_allowed_origins ? http_pg::settings::cors_allowed_origins : ""));
+    app_.set_cors(configured_cors());
   }
 
   void run();
@@ -109,6 +109,9 @@ class HttpWorker {
  private:
   void try_listen(int64_t now);
   void apply_config();
+  static http::CorsPolicy configured_cors() {
+    return http::CorsPolicy::parse(pg::settings::text(http_pg::settings::cors_allowed_origins));
+  }
   int64_t sleep_ms(int64_t now) const;
   std::string name() const { return "pg_gateway http worker " + std::to_string(status_.index + 1); }
 
@@ -150,8 +153,7 @@ void HttpWorker::try_listen(int64_t now) {
 // After a reload: the server's limits and the CORS policy as configured now.
 void HttpWorker::apply_config() {
   server_.reconfigure(http_pg::settings::server_config());
-  app_.set_cors(http::CorsPolicy::parse(
-      http_pg::settings::cors_allowed_origins ? http_pg::settings::cors_allowed_origins : ""));
+  app_.set_cors(configured_cors());
 }
 
 int64_t HttpWorker::sleep_ms(int64_t now) const {

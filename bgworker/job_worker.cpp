@@ -40,6 +40,7 @@
 #include "extension/pg/log.hpp"
 #include "extension/pg/transaction.hpp"
 #include "extension/workers/shared_state.hpp"
+#include "extension/pg/settings.hpp"
 
 extern "C" {
 PGDLLEXPORT void pg_gateway_job_worker_main(Datum main_arg);
@@ -261,9 +262,9 @@ void JobWorker::start_email(const jobs_pg::ClaimedJob& job) {
     return;
   }
   jobs::SmtpSettings smtp;
-  smtp.url = jobs_pg::settings::smtp_url ? jobs_pg::settings::smtp_url : "";
-  smtp.username = jobs_pg::settings::smtp_username ? jobs_pg::settings::smtp_username : "";
-  smtp.password = jobs_pg::settings::smtp_password ? jobs_pg::settings::smtp_password : "";
+  smtp.url = pg::settings::text(jobs_pg::settings::smtp_url);
+  smtp.username = pg::settings::text(jobs_pg::settings::smtp_username);
+  smtp.password = pg::settings::text(jobs_pg::settings::smtp_password);
   try {
     transfers_.start_email(job.id, *spec.spec, smtp, int64_t(time(nullptr)), util::monotonic_ms());
   } catch (const std::exception& e) {
@@ -314,7 +315,6 @@ void JobWorker::housekeeping() {
 void JobWorker::run() {
   // Every transfer socket, through libcurl's epoll set (transfers.hpp).
   pg::WaitSet wait_set(transfers_.epoll_fd());
-  pg::WaitSet* set = &wait_set;
   while (!shutdown_requested) {
     int64_t now = util::monotonic_ms();
     bool installed = false;
@@ -364,7 +364,7 @@ void JobWorker::run() {
     // worker's claim has it locked but not committed yet): a round that
     // did nothing waits a little instead of spinning.
     if (progress == 0 && wait < kMinIdleWaitMs) wait = kMinIdleWaitMs;
-    sleep(wait, set);
+    sleep(wait, &wait_set);
     if (transfers_.in_flight() > 0) {
       try {
         collect_transfers();
@@ -375,7 +375,7 @@ void JobWorker::run() {
   }
   if (transfers_.in_flight() > 0) {
     try {
-      finish_transfers(set);
+      finish_transfers(&wait_set);
     } catch (const pg::PgError& e) {
       pg::warning(name() + ": " + e.message, e.hint);
     }

@@ -15,12 +15,12 @@ extern "C" {
 #include "extension/pg/guard.hpp"
 #include "extension/pg/log.hpp"
 #include "extension/pg/spi.hpp"
+#include "extension/pg/catalog.hpp"
+#include "extension/pg/settings.hpp"
 
 namespace pg_gateway::auth_pg {
 
 namespace {
-
-std::string setting(const char* value) { return value ? value : ""; }
 
 // "a, b" as a list of trimmed, non-empty items.
 std::vector<std::string> split_list(const std::string& text) {
@@ -77,7 +77,7 @@ std::optional<std::string> RequestAuthenticator::signing_secret() {
 }
 
 void RequestAuthenticator::load_keys() {
-  std::string text = setting(auth_pg::settings::jwt_secret);
+  std::string text = pg::settings::text(settings::jwt_secret);
   if (keys_loaded_ && text == key_text_) return;
   key_text_ = text;
   keys_loaded_ = true;
@@ -112,10 +112,10 @@ auth::VerifyOptions RequestAuthenticator::options() const {
   auth::VerifyOptions o;
   o.now = int64_t(time(nullptr));
   o.leeway = auth_pg::settings::jwt_leeway_s;
-  o.audiences = split_list(setting(auth_pg::settings::jwt_audience));
-  o.issuer = setting(auth_pg::settings::jwt_issuer);
+  o.audiences = split_list(pg::settings::text(settings::jwt_audience));
+  o.issuer = pg::settings::text(settings::jwt_issuer);
   try {
-    o.algorithms = auth::parse_algorithm_list(setting(auth_pg::settings::jwt_algorithms));
+    o.algorithms = auth::parse_algorithm_list(pg::settings::text(settings::jwt_algorithms));
   } catch (const std::invalid_argument&) {
     // Checked when set (extension/auth/settings.cpp); an unusable list allows nothing.
     o.algorithms = {};
@@ -129,7 +129,7 @@ std::optional<Refusal> RequestAuthenticator::identify(const http::Request& reque
   *identity = Identity();
   auth::RequestToken found =
       auth::find_token(request.header("authorization"), request.header("cookie"),
-                       setting(auth_pg::settings::jwt_cookie));
+                       pg::settings::text(settings::jwt_cookie));
   if (found.source == auth::TokenSource::kNone) return std::nullopt;
   load_keys();
   if (!key_error_.empty()) throw http::HttpError(500, "PGGW500", key_error_);
@@ -151,7 +151,7 @@ std::optional<Refusal> RequestAuthenticator::identify(const http::Request& reque
   }
   identity->source = found.source;
   identity->claims_json = verified->claims_json;
-  std::string path_text = setting(auth_pg::settings::jwt_role_claim);
+  std::string path_text = pg::settings::text(settings::jwt_role_claim);
   if (path_text.empty()) path_text = "role";
   try {
     const json::Value* role = auth::ClaimPath::parse(path_text).find(verified->claims);
@@ -177,7 +177,7 @@ std::optional<Refusal> RequestAuthenticator::resolve_role(const Identity& identi
   *role = anonymous;
   if (identity.role.empty()) return std::nullopt;
   const std::string& name = identity.role;
-  Oid target = pg::call([&name] { return get_role_oid(name.c_str(), true); });
+  Oid target = pg::role_oid(name.c_str());
   auto refuse = [&name](const std::string& why) {
     pg::log("pg_gateway: refused a token for role \"" + name + "\": " + why);
     return forbidden("the token's role \"" + name + "\" may not be used: " + why);
@@ -187,15 +187,15 @@ std::optional<Refusal> RequestAuthenticator::resolve_role(const Identity& identi
     *role = target;
     return std::nullopt;
   }
-  if (pg::call([target] { return superuser_arg(target); })) return refuse("it is a superuser");
+  if (pg::is_superuser(target)) return refuse("it is a superuser");
   if (pg::call([target] { return has_bypassrls_privilege(target); }))
     return refuse("it bypasses row level security");
-  std::string authenticator = setting(auth_pg::settings::authenticator_role);
+  std::string authenticator = pg::settings::text(settings::authenticator_role);
   if (authenticator.empty())
     return refuse(
         "pg_gateway.authenticator_role is not set, so tokens can only use "
         "pg_gateway.anonymous_role");
-  Oid auth_oid = pg::call([&authenticator] { return get_role_oid(authenticator.c_str(), true); });
+  Oid auth_oid = pg::role_oid(authenticator.c_str());
   if (!OidIsValid(auth_oid) ||
       !pg::call([auth_oid, target] { return is_member_of_role(auth_oid, target); }))
     return refuse("pg_gateway.authenticator_role (\"" + authenticator +
@@ -223,12 +223,12 @@ void RequestAuthenticator::apply_settings(const Identity& identity, const http::
   } else {
     json::Value anon = json::Value::object();
     anon.members().emplace_back("role",
-                                json::Value::string(setting(auth_pg::settings::anonymous_role)));
+                                json::Value::string(pg::settings::text(settings::anonymous_role)));
     set_local("request.jwt.claims", anon.dump());
   }
   for (const auto& [name, value] : identity.claim_settings) set_local(name, value);
 
-  std::string pre = setting(auth_pg::settings::pre_request);
+  std::string pre = pg::settings::text(settings::pre_request);
   if (pre.empty()) return;
   // The function's name as PostgreSQL prints it (quoted, qualified when
   // needed), so that it goes into the statement as an identifier.

@@ -7,7 +7,6 @@
 #include "core/auth/csrf.hpp"
 #include "core/http/cors.hpp"
 #include "core/http/http_error.hpp"
-#include "core/util/sha256.hpp"
 #include "extension/auth/session_routes.hpp"
 #include "extension/auth/settings.hpp"
 #include "extension/graphql/settings.hpp"

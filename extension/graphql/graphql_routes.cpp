@@ -8,6 +8,7 @@
 #include "extension/graphql/settings.hpp"
 #include "extension/pg/catalog.hpp"
 #include "extension/pg/log.hpp"
+#include "extension/pg/settings.hpp"
 
 namespace pg_gateway::graphql_pg {
 
@@ -32,8 +33,8 @@ http::Response GraphqlRoutes::invoke(http::Request& request) {
 // workers' own (superuser) connection: while the setting is empty, requests
 // that need data are refused with 503 and the reason.
 Oid GraphqlRoutes::request_role() {
-  const char* name = auth_pg::settings::anonymous_role ? auth_pg::settings::anonymous_role : "";
-  if (!*name) {
+  std::string name = pg::settings::text(auth_pg::settings::anonymous_role);
+  if (name.empty()) {
     if (!warned_no_role_)
       pg::warning(
           "pg_gateway: pg_gateway.anonymous_role is not set, so GraphQL requests that read data "
@@ -44,11 +45,10 @@ Oid GraphqlRoutes::request_role() {
                           "pg_gateway.anonymous_role is not set: GraphQL requests need a role to "
                           "run as (never the workers' superuser connection)");
   }
-  Oid role = pg::role_oid(name);
+  Oid role = pg::role_oid(name.c_str());
   if (!OidIsValid(role))
-    throw http::HttpError(
-        500, "PGGW500",
-        "pg_gateway.anonymous_role names a role that does not exist: " + std::string(name));
+    throw http::HttpError(500, "PGGW500",
+                          "pg_gateway.anonymous_role names a role that does not exist: " + name);
   if (pg::is_superuser(role))
     throw http::HttpError(500, "PGGW500",
                           "pg_gateway.anonymous_role names a superuser; pg_gateway never runs "

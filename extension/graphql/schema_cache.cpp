@@ -13,6 +13,8 @@ extern "C" {
 #include "extension/graphql/settings.hpp"
 #include "extension/pg/guard.hpp"
 #include "extension/pg/log.hpp"
+#include "extension/pg/catalog.hpp"
+#include "extension/pg/settings.hpp"
 
 namespace pg_gateway::graphql_pg {
 
@@ -73,12 +75,11 @@ SchemaCache::SchemaCache() {
 std::string schema_role() {
   bool authenticator =
       auth_pg::settings::authenticator_role && *auth_pg::settings::authenticator_role;
-  std::string name =
-      authenticator ? auth_pg::settings::authenticator_role
-                    : (auth_pg::settings::anonymous_role ? auth_pg::settings::anonymous_role : "");
+  std::string name = pg::settings::text(authenticator ? auth_pg::settings::authenticator_role
+                                                      : auth_pg::settings::anonymous_role);
   if (name.empty()) return name;
   const char* c_name = name.c_str();
-  if (!OidIsValid(pg::call([c_name] { return get_role_oid(c_name, true); })))
+  if (!OidIsValid(pg::role_oid(c_name)))
     throw http::HttpError(
         500, "PGGW500",
         std::string(authenticator ? "pg_gateway.authenticator_role" : "pg_gateway.anonymous_role") +
@@ -134,11 +135,10 @@ std::shared_ptr<const graphql::exec::ServedSchema> SchemaCache::current(const st
   // What every schema depends on besides the catalog. The role is part of
   // it because PostGraphile's schema follows the privileges of the role it
   // serves (RBAC).
-  const std::string setting =
-      std::string(graphql_pg::settings::schemas ? graphql_pg::settings::schemas : "") + "\n" +
-      (auth_pg::settings::anonymous_role ? auth_pg::settings::anonymous_role : "") + "\n" +
-      (auth_pg::settings::authenticator_role ? auth_pg::settings::authenticator_role : "") + "\n" +
-      (auth_pg::settings::jwt_type ? auth_pg::settings::jwt_type : "");
+  const std::string setting = pg::settings::text(graphql_pg::settings::schemas) + "\n" +
+                              pg::settings::text(auth_pg::settings::anonymous_role) + "\n" +
+                              pg::settings::text(auth_pg::settings::authenticator_role) + "\n" +
+                              pg::settings::text(auth_pg::settings::jwt_type);
   if (schema_stale || setting != settings_) {
     // Every role's schema is out of date: all go, with the plans made for
     // their SQL (the caller clears those).
@@ -156,10 +156,7 @@ std::shared_ptr<const graphql::exec::ServedSchema> SchemaCache::current(const st
   // a lock the reflection takes) marks the new schema stale again, which
   // costs at most one extra rebuild and never misses a change.
   schema_stale = false;
-  Oid marker = pg::call([] {
-    Oid nsp = get_namespace_oid("gateway", true);
-    return OidIsValid(nsp) ? get_relname_relid(kMarkerRelation, nsp) : InvalidOid;
-  });
+  Oid marker = pg::gateway_relation(kMarkerRelation);
   marker_relid = marker;
   std::optional<std::string> json;
   try {
@@ -179,7 +176,7 @@ std::shared_ptr<const graphql::exec::ServedSchema> SchemaCache::current(const st
   // The least recently used role's schema goes before the new one is built.
   while (entries_.size() >= kMaxRoleSchemas) entries_.pop_back();
   graphql::build::BuildOptions options;
-  options.jwt_type = auth_pg::settings::jwt_type ? auth_pg::settings::jwt_type : "";
+  options.jwt_type = pg::settings::text(auth_pg::settings::jwt_type);
   entries_.push_front(
       Entry{role, graphql::exec::ServedSchema::from_reflection_json(*json, options)});
   ++builds_;

@@ -10,6 +10,7 @@ extern "C" {
 #include "extension/pg/transaction.hpp"
 #include "extension/pg/spi.hpp"
 #include "extension/pg/subtransaction.hpp"
+#include "extension/pg/catalog.hpp"
 
 namespace pg_gateway::jobs_pg {
 
@@ -191,7 +192,7 @@ Outcome JobRunner::run_sql_task_here(const ClaimedJob& job) {
   Oid role = Oid(std::stoul(*task[0][0]));
   // SELECT to_jsonb(<schema>.<function>($1::jsonb))::text
   std::string call_sql = task[0][1].value_or("");
-  if (pg::call([role] { return superuser_arg(role); }))
+  if (pg::is_superuser(role))
     return fail_here(
         job.id,
         "task \"" + job.task +
