@@ -20,6 +20,7 @@ Response Application::handle(Request& request) {
   const std::string* incoming = request.header("x-request-id");
   std::string request_id =
       incoming && util::is_acceptable_request_id(*incoming) ? *incoming : ids_.next();
+  request.id = request_id;
   Response resp;
   try {
     resp = dispatch(request);

@@ -48,6 +48,10 @@ struct Request {
   bool keep_alive = true;
   bool expect_continue = false;
   std::string remote_addr;
+  // The X-Request-Id the response carries (the client's, when acceptable,
+  // or a generated one): set by Application::handle before any route runs,
+  // so that routes can hand it to SQL (request.id) and the request log.
+  std::string id;
 
   // First header with that (lower-case) name, or nullptr.
   const std::string* header(std::string_view lower_name) const;

@@ -204,9 +204,14 @@ std::optional<Refusal> RequestAuthenticator::resolve_role(const Identity& identi
   return std::nullopt;
 }
 
-void RequestAuthenticator::apply_settings(const Identity& identity, const http::Request& request) {
+void RequestAuthenticator::apply_settings(const Identity& identity, const http::Request& request,
+                                          bool run_pre_request) {
   set_local("request.method", request.method_text);
   set_local("request.path", request.path);
+  // Not PostgREST's: the response's X-Request-Id and the client's address,
+  // which the audit trigger records (extension/audit/audit_trigger.cpp).
+  set_local("request.id", request.id);
+  set_local("request.client_addr", request.remote_addr);
   json::Value headers = json::Value::object();
   for (const http::Header& h : request.headers)
     headers.members().emplace_back(http::to_lower(h.name), json::Value::string(h.value));
@@ -228,6 +233,7 @@ void RequestAuthenticator::apply_settings(const Identity& identity, const http::
   }
   for (const auto& [name, value] : identity.claim_settings) set_local(name, value);
 
+  if (!run_pre_request) return;
   std::string pre = pg::settings::text(settings::pre_request);
   if (pre.empty()) return;
   // The function's name as PostgreSQL prints it (quoted, qualified when

@@ -3,7 +3,8 @@
 // what pg_gateway.authenticator_role may become, and its claims and the
 // request itself are handed to SQL as PostgREST's settings
 // (request.jwt.claims, request.method, request.path, request.headers,
-// request.cookies) and PostGraphile's (jwt.claims.<claim>).
+// request.cookies, and pg_gateway's request.id and request.client_addr)
+// and PostGraphile's (jwt.claims.<claim>).
 //
 // identify() needs no database: a bad token is refused before any
 // transaction starts. resolve_role() and apply_settings() run inside the
@@ -55,9 +56,12 @@ class RequestAuthenticator {
   std::optional<Refusal> resolve_role(const Identity& identity, Oid anonymous, Oid* role);
 
   // After pg::enter_role(): the request's settings, transaction-local and
-  // undone by leave_role(); then pg_gateway.pre_request, if set, as the
-  // request's role (its errors propagate as pg::PgError).
-  void apply_settings(const Identity& identity, const http::Request& request);
+  // undone by leave_role(); then, when `run_pre_request`,
+  // pg_gateway.pre_request, if set, as the request's role (its errors
+  // propagate as pg::PgError). SQL routes run as their registered role and
+  // pass false: pre_request belongs to the roles tokens select.
+  void apply_settings(const Identity& identity, const http::Request& request,
+                      bool run_pre_request = true);
 
   // The HMAC secret of pg_gateway.jwt_secret, which issued tokens are
   // signed with (pg_gateway.jwt_type); nullopt when it has none.

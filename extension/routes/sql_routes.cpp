@@ -7,12 +7,16 @@ extern "C" {
 
 #include "extension/routes/sql_routes.hpp"
 
+#include "core/auth/csrf.hpp"
 #include "core/http/request_document.hpp"
+#include "extension/auth/settings.hpp"
 #include "extension/http/error_response.hpp"
 #include "extension/http/settings.hpp"
 #include "extension/workers/settings.hpp"
 #include "extension/pg/catalog.hpp"
 #include "extension/pg/guard.hpp"
+#include "extension/pg/log.hpp"
+#include "extension/pg/settings.hpp"
 #include "extension/pg/transaction.hpp"
 
 namespace pg_gateway::routes {
@@ -168,6 +172,25 @@ http::Response handler_response(bool body_null, std::string body, const std::str
   return http::Response(status, "application/json; charset=utf-8", std::move(body));
 }
 
+// 401 with WWW-Authenticate (RFC 6750), or 403; a JSON error body.
+http::Response refusal_response(const auth_pg::Refusal& refused) {
+  http::Response r = http::json_error(refused.status, "PGGW" + std::to_string(refused.status),
+                                      refused.message);
+  if (!refused.www_authenticate.empty()) r.set_header("WWW-Authenticate", refused.www_authenticate);
+  return r;
+}
+
+// Another site's form must not write through a visitor's session cookie.
+std::optional<std::string> forged_write(const http::Request& request) {
+  http::CorsPolicy cors;
+  try {
+    cors = http::CorsPolicy::parse(pg::settings::text(http_pg::settings::cors_allowed_origins));
+  } catch (const std::invalid_argument&) {
+    // The check hook refuses such a setting; nothing is allowed then.
+  }
+  return auth::csrf_refusal(request, cors, pg::settings::text(auth_pg::settings::csrf_header));
+}
+
 void inject_debug_fault() {
   if (http_pg::settings::debug_fault != int(http_pg::settings::DebugFault::kPgError)) return;
   pg::call([] {
@@ -190,6 +213,15 @@ http::Response SqlRoutes::invoke(http::Request& request) {
   if (!entry) throw http::HttpError(405, "PGGW405", "method not allowed");
 
   const bool read_only = wanted == http::Method::kGet;
+  auth_pg::Identity identity;
+  if (std::optional<auth_pg::Refusal> refused = auth_.identify(request, &identity))
+    return refusal_response(*refused);
+  if (!read_only && identity.source == auth::TokenSource::kCookie) {
+    if (std::optional<std::string> why = forged_write(request)) {
+      pg::log("pg_gateway: refused a cookie-authenticated route call: " + *why);
+      return http::json_error(403, "PGGW403", *why);
+    }
+  }
   const std::string* content_type = request.header("content-type");
   const bool json_body =
       !request.body.empty() && content_type && http::is_json_media_type(*content_type);
@@ -209,6 +241,7 @@ http::Response SqlRoutes::invoke(http::Request& request) {
       std::string document = http::build_request_document(request, json_body);
       std::string qualified =
           checked_handler(*entry, read_only, json_body ? &request.body : nullptr);
+      auth_.apply_settings(identity, request, false);
       std::string sql = "SELECT " + qualified +
                         (json_body ? "($1::jsonb || pg_catalog.jsonb_build_object('body', "
                                      "$2::jsonb))::text"

@@ -98,14 +98,22 @@ def generated_install_script():
     sql/schema/, with the Makefile's $(EXTENSION) and $(EXTVERSION) filled in."""
     control = read("pg_gateway.control")
     version = re.search(r"default_version\s*=\s*'([^']+)'", control).group(1)
-    built = makefile_variable("DATA_built")
+    built = makefile_variable("DATA_built").split()[0]
     return built.replace("$(EXTENSION)", "pg_gateway").replace("$(EXTVERSION)", version)
+
+
+def generated_scripts():
+    """Every script make generates (DATA_built), base names, filled in."""
+    control = read("pg_gateway.control")
+    version = re.search(r"default_version\s*=\s*'([^']+)'", control).group(1)
+    return [os.path.basename(b.replace("$(EXTENSION)", "pg_gateway").replace("$(EXTVERSION)", version))
+            for b in makefile_variable("DATA_built").split()]
 
 
 def install_and_update_scripts():
     """({versions with an install script}, {from: {to, ...}}) over what make
     install installs: the hand-written scripts in sql/ and the generated one."""
-    scripts = os.listdir(os.path.join(ROOT, "sql")) + [os.path.basename(generated_install_script())]
+    scripts = os.listdir(os.path.join(ROOT, "sql")) + generated_scripts()
     installs = {m.group(1) for f in scripts
                 if (m := re.fullmatch(r"pg_gateway--([^-]+)\.sql", f))}
     updates = {}
@@ -123,7 +131,7 @@ class GeneratedInstallScript(unittest.TestCase):
         self.sources = makefile_variable("SCHEMA_SOURCES").split()
 
     def test_makefile_generates_the_default_versions_script(self):
-        self.assertEqual(makefile_variable("DATA_built"),
+        self.assertEqual(makefile_variable("DATA_built").split()[0],
                          "build/sql/$(EXTENSION)--$(EXTVERSION).sql")
         # EXTVERSION is read from the control file, so the two cannot disagree.
         self.assertIn("pg_gateway.control", makefile_variable("EXTVERSION").replace(

@@ -247,6 +247,25 @@ TEST_F(ApplicationTest, MissingOrMalformedRequestIdReplacedWithUuidV4) {
   }
 }
 
+// Routes see the id the response will carry (they hand it to SQL as
+// request.id and to the request log).
+TEST(ApplicationRequestId, RouteSeesTheIdOfItsResponse) {
+  std::string seen;
+  Application app({Route{"/id", MethodSet{Method::kGet},
+                         [&seen](Request& r) {
+                           seen = r.id;
+                           return Response(200, "text/plain", "ok");
+                         }}},
+                  {}, nullptr);
+  Request echoed = make_request("GET", "/id", {{"x-request-id", "client-42"}});
+  EXPECT_EQ(header_or(app.handle(echoed), "X-Request-Id"), "client-42");
+  EXPECT_EQ(seen, "client-42");
+  Request generated = make_request("GET", "/id");
+  std::string id = header_or(app.handle(generated), "X-Request-Id");
+  EXPECT_EQ(seen, id);
+  EXPECT_TRUE(is_uuid_v4(id));
+}
+
 TEST_F(ApplicationTest, DecorateServerResponseAddsIdOnlyWhenMissing) {
   Response r = pg_gateway::http::json_error(400, "PGGW400", "bad");
   app_.decorate_server_response(r);

@@ -1,0 +1,3 @@
+-- Audit trails: gateway.enable_audit() puts a row-change trigger (C++,
+-- extension/audit/) on a table; each change becomes a row of
+-- gateway.audit_log (partitioned by month) that names who made it.

@@ -1,0 +1,2 @@
+-- The request log: one row per HTTP request (pg_gateway.request_log),
+-- written in batches outside the requests' transactions.
