@@ -29,6 +29,7 @@ SCHEMA_SOURCES = sql/schema/00_schema.sql \
                  sql/schema/job_workers.sql \
                  sql/schema/cron.sql \
                  sql/schema/trusted_documents.sql \
+                 sql/schema/partitions.sql \
                  sql/schema/audit.sql \
                  sql/schema/request_log.sql
 # An update script that only adds features is generated the same way: its
@@ -36,6 +37,7 @@ SCHEMA_SOURCES = sql/schema/00_schema.sql \
 # followed by the new features' sources, so that an updated database and a
 # fresh one get their new objects from the same text.
 UPDATE_0_6_0_SOURCES = sql/updates/pg_gateway--0.5.0--0.6.0.sql \
+                       sql/schema/partitions.sql \
                        sql/schema/audit.sql \
                        sql/schema/request_log.sql
 DATA_built  = build/sql/$(EXTENSION)--$(EXTVERSION).sql \
