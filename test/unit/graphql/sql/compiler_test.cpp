@@ -48,6 +48,17 @@ TEST(GraphqlCompiler, UserValuesOnlyEverReachSqlAsParameters) {
   EXPECT_GE(found, 2);  // the condition appears in the page and in totalCount
 }
 
+// The audit trail and the request log record the operation that ran.
+TEST(GraphqlCompiler, PreparedRequestNamesItsOperation) {
+  EXPECT_EQ(prepare("query Titles { allPosts { totalCount } }").operation_name(), "Titles");
+  EXPECT_EQ(prepare("{ allPosts { totalCount } }").operation_name(), "");
+  auto chosen = graphql::exec::prepare(
+      compat_schema(), "query A { allPosts { totalCount } } query B { allPosts { totalCount } }",
+      nullptr, std::string_view("B"), RequestOptions());
+  ASSERT_FALSE(chosen.is_request_error());
+  EXPECT_EQ(chosen.operation_name(), "B");
+}
+
 TEST(GraphqlCompiler, SameShapeSameSqlWhateverTheValues) {
   auto a = prepare(
       "query($n: Int, $s: String!) { allPosts(first: $n) { nodes { title } } postBySlug(slug: $s) "
