@@ -151,6 +151,9 @@ std::optional<Refusal> RequestAuthenticator::identify(const http::Request& reque
   }
   identity->source = found.source;
   identity->claims_json = verified->claims_json;
+  if (const json::Value* sub = verified->claims.find("sub");
+      sub && (sub->is_string() || sub->is_number()))
+    identity->subject = sub->text();
   std::string path_text = pg::settings::text(settings::jwt_role_claim);
   if (path_text.empty()) path_text = "role";
   try {
