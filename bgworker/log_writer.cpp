@@ -174,10 +174,15 @@ bool LogWriter::flush() {
   }
 }
 
+// An HTTP worker publishes its last entry (buffer.cpp) before it clears
+// its slot's pid on exit; the barrier keeps this process from reading the
+// buffer's flags before the pids, so a worker seen gone here has every
+// entry it pushed visible to the flush that follows.
 bool LogWriter::http_workers_gone() const {
   for (int i = 0; i < shared::kMaxHttpWorkers; ++i)
     if (http_pids_[i] != 0 && pg_atomic_read_u32(&shared::http_slot(i)->pid) == http_pids_[i])
       return false;
+  pg_memory_barrier();
   return true;
 }
 
