@@ -24,6 +24,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/util/utf8.hpp"
+
 namespace pg_gateway::request_log_pg {
 
 // One request. Strings are cut to their field (NUL-terminated; a path
@@ -44,14 +46,24 @@ struct Entry {
   char client_addr[48];
 };
 
-// Copies `s` into a field, cut at a UTF-8 character boundary.
+// Copies `s` into a field as valid UTF-8 (each invalid byte, and NUL,
+// becomes '?': the writer binds fields as text without further checks),
+// cut at a character boundary when it does not fit.
 template <size_t N>
 void set_field(char (&field)[N], std::string_view s) {
-  size_t n = s.size() < N - 1 ? s.size() : N - 1;
-  if (n < s.size())
-    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-  memcpy(field, s.data(), n);
-  field[n] = '\0';
+  size_t out = 0;
+  for (size_t i = 0; i < s.size();) {
+    size_t len = s[i] == '\0' ? 0 : util::valid_utf8_length(s, i);
+    size_t take = len == 0 ? 1 : len;
+    if (out + take > N - 1) break;
+    if (len == 0)
+      field[out] = '?';
+    else
+      memcpy(field + out, s.data() + i, len);
+    out += take;
+    i += take;
+  }
+  field[out] = '\0';
 }
 
 struct Stats {
