@@ -65,14 +65,19 @@ class RequestScope : public http::RequestHandler {
     MemoryContext previous = pg::call([ctx] { return MemoryContextSwitchTo(ctx); });
     util::arm_core_fault(http_pg::settings::debug_fault ==
                          int(http_pg::settings::DebugFault::kCoreException));
-    TimestampTz started = pg::call([] { return GetCurrentTimestamp(); });
-    auto started_at = std::chrono::steady_clock::now();
+    // The request log's clocks, read only while it is on (a reload applies
+    // between wake-ups of the worker, never during a request).
+    const bool logging =
+        request_log_pg::settings::mode != int(request_log_pg::settings::Mode::kOff);
+    TimestampTz started = logging ? pg::call([] { return GetCurrentTimestamp(); }) : 0;
+    auto started_at =
+        logging ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
     http::Response response = app_.handle(request);
     pg::call([ctx, previous] {
       MemoryContextSwitchTo(previous);
       MemoryContextReset(ctx);
     });
-    if (request_log_pg::settings::wanted(response.status))
+    if (logging && request_log_pg::settings::wanted(response.status))
       log_request(
           request, response, started,
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_at)
