@@ -152,6 +152,22 @@ class RequestLog(ClusterTestCase):
                                f"WHERE request_id = '{ids[0]}'"),
                          f"gateway.request_log_p{month}")
 
+    def test_sql_routes_log_their_role_and_subject(self):
+        c = self.cluster
+        c.sql("CREATE OR REPLACE FUNCTION public.hello(request jsonb) RETURNS jsonb LANGUAGE sql "
+              "AS $$ SELECT jsonb_build_object('hello', 'world') $$; "
+              "GRANT EXECUTE ON FUNCTION public.hello(jsonb) TO app_user; "
+              "SELECT gateway.register_route('GET', '/hello', 'public.hello(jsonb)', 'app_user') "
+              "WHERE NOT EXISTS (SELECT FROM gateway.routes WHERE path = '/hello')")
+        token = hs256({"role": "app_anon", "sub": "bob", "exp": int(time.time()) + 600})
+        r = c.request("GET", "/hello", {"Authorization": "Bearer " + token,
+                                        "X-Request-Id": new_id()})
+        self.assertEqual(r.status, 200, r.body)
+        row = self.log.wait_rows([r.header("X-Request-Id")])[r.header("X-Request-Id")]
+        # The route runs as its registered role, whatever the token says.
+        self.assertEqual((row["role"], row["jwt_sub"], row["status"]), ("app_user", "bob", 200))
+        self.assertEqual((row["method"], row["path"], row["bytes"]), ("GET", "/hello", len(r.body)))
+
     def test_errors_mode_keeps_only_failures(self):
         c = self.cluster
         c.set_config(request_log="errors")
