@@ -2,6 +2,7 @@
 
 #include "bgworker/http_worker.hpp"
 
+#include <chrono>
 #include <csignal>
 #include <memory>
 
@@ -21,6 +22,8 @@
 #include "extension/pg/log.hpp"
 #include "extension/pg/transaction.hpp"
 #include "extension/pg/wait_set.hpp"
+#include "extension/request_log/buffer.hpp"
+#include "extension/request_log/settings.hpp"
 #include "extension/workers/shared_state.hpp"
 #include "extension/routes/sql_routes.hpp"
 #include "extension/workers/settings.hpp"
@@ -54,26 +57,65 @@ void handle_sigterm(SIGNAL_ARGS) {
 // the test fault points.
 class RequestScope : public http::RequestHandler {
  public:
-  RequestScope(http::Application& app, MemoryContext context) : app_(app), context_(context) {}
+  RequestScope(http::Application& app, MemoryContext context, int worker)
+      : app_(app), context_(context), worker_(worker) {}
 
   http::Response handle(http::Request& request) override {
     MemoryContext ctx = context_;
     MemoryContext previous = pg::call([ctx] { return MemoryContextSwitchTo(ctx); });
     util::arm_core_fault(http_pg::settings::debug_fault ==
                          int(http_pg::settings::DebugFault::kCoreException));
+    // The request log's clocks, read only while it is on (a reload applies
+    // between wake-ups of the worker, never during a request).
+    const bool logging =
+        request_log_pg::settings::mode != int(request_log_pg::settings::Mode::kOff);
+    TimestampTz started = logging ? pg::call([] { return GetCurrentTimestamp(); }) : 0;
+    auto started_at =
+        logging ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
     http::Response response = app_.handle(request);
     pg::call([ctx, previous] {
       MemoryContextSwitchTo(previous);
       MemoryContextReset(ctx);
     });
+    if (logging && request_log_pg::settings::wanted(response.status))
+      log_request(
+          request, response, started,
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_at)
+              .count());
     return response;
   }
   void decorate_server_response(http::Response& r) override { app_.decorate_server_response(r); }
   bool draining() const override { return shutdown_requested; }
 
  private:
+  // One entry for the request log's buffer; never waits (a full buffer
+  // drops it, counted). HEAD responses have no body on the wire; their
+  // bytes count as 0.
+  void log_request(const http::Request& request, const http::Response& response,
+                   TimestampTz started, double elapsed_ms) {
+    request_log_pg::Entry e;
+    // TimestampTz counts from 2000-01-01; the entry, from 1970-01-01.
+    e.at_us = int64_t(started) +
+              int64_t(POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * int64_t(USECS_PER_DAY);
+    e.duration_ms = elapsed_ms;
+    e.bytes = request.method == http::Method::kHead ? 0 : int64_t(response.body.size());
+    e.status = response.status;
+    e.worker = worker_ + 1;
+    const http::RequestAnnotations& a = request.annotations;
+    request_log_pg::set_field(e.method, request.method_text);
+    request_log_pg::set_field(e.path, request.path);
+    request_log_pg::set_field(e.role, a.role);
+    request_log_pg::set_field(e.jwt_sub, a.jwt_sub);
+    request_log_pg::set_field(e.request_id, request.id);
+    request_log_pg::set_field(e.operation_name, a.operation_name);
+    request_log_pg::set_field(e.document_hash, a.document_hash);
+    request_log_pg::set_field(e.client_addr, request.remote_addr);
+    (void)request_log_pg::push(e);
+  }
+
   http::Application& app_;
   MemoryContext context_;
+  int worker_;  // 0-based index
 };
 
 void set_state(shared::WorkerSlot* slot, shared::WorkerState s) {
@@ -99,7 +141,7 @@ class HttpWorker {
           return AllocSetContextCreate(TopMemoryContext, "pg_gateway request",
                                        ALLOCSET_DEFAULT_SIZES);
         })),
-        scope_(app_, request_context_),
+        scope_(app_, request_context_, status_.index),
         server_(http_pg::settings::server_config(), scope_) {
     app_.set_cors(configured_cors());
   }

@@ -139,9 +139,13 @@ WorkerStatus connect_worker(int index, shared::WorkerSlot* slot, WorkerKind kind
   pg::call([] { BackgroundWorkerInitializeConnection(nullptr, nullptr, 0); });
   const bool http = kind == WorkerKind::kHttp;
   const std::string worker =
-      std::string(http ? "pg_gateway http worker " : "pg_gateway job worker ") +
-      std::to_string(index + 1) + ": ";
-  const std::string meanwhile = http ? "serving /live, and 503 on other routes" : "running no jobs";
+      kind == WorkerKind::kLogWriter
+          ? std::string("pg_gateway log writer: ")
+          : std::string(http ? "pg_gateway http worker " : "pg_gateway job worker ") +
+                std::to_string(index + 1) + ": ";
+  const std::string meanwhile = http ? "serving /live, and 503 on other routes"
+                                : kind == WorkerKind::kLogWriter ? "discarding the request log"
+                                                                 : "running no jobs";
   if (busy) {
     describe_busy(st, shared_state);
     pg::log(worker + st.unavailable_message + "; not connecting to it, " + meanwhile +

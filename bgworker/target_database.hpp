@@ -22,7 +22,7 @@
 
 namespace pg_gateway::bgworker {
 
-enum class WorkerKind { kHttp, kJob };
+enum class WorkerKind { kHttp, kJob, kLogWriter };
 
 // Connects this process (to the target database or to none) and returns
 // what /ready should say.

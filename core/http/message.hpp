@@ -36,6 +36,16 @@ class MethodSet {
 Method parse_method(std::string_view token);
 std::string_view method_name(Method m);
 
+// What the routes learn about a request that the request log records
+// (extension/request_log/): filled as authentication and parsing find
+// them, empty when a route never got that far (a 401 has no role).
+struct RequestAnnotations {
+  std::string role;            // the database role it ran (or would run) as
+  std::string jwt_sub;         // the verified token's "sub" claim
+  std::string operation_name;  // GraphQL: the operation it runs (request.graphql_operation in SQL)
+  std::string document_hash;   // GraphQL: sha256 hex of the query, or the trusted document's id
+};
+
 struct Request {
   Method method = Method::kOther;
   std::string method_text;
@@ -52,9 +62,7 @@ struct Request {
   // or a generated one): set by Application::handle before any route runs,
   // so that routes can hand it to SQL (request.id) and the request log.
   std::string id;
-  // The name of the GraphQL operation the request runs, once the GraphQL
-  // route knows it ("" otherwise): request.graphql_operation in SQL.
-  std::string graphql_operation;
+  RequestAnnotations annotations;
 
   // First header with that (lower-case) name, or nullptr.
   const std::string* header(std::string_view lower_name) const;

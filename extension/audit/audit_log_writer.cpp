@@ -79,8 +79,7 @@ const std::vector<int>& column_map(Relation partition) {
 Oid partition_for(Relation log, Datum at) {
   return pg::call([log, at] {
     PartitionKey key = RelationGetPartitionKey(log);
-    if (!key || key->strategy != PARTITION_STRATEGY_RANGE || key->partnatts != 1)
-      return InvalidOid;
+    if (!key || key->strategy != PARTITION_STRATEGY_RANGE || key->partnatts != 1) return InvalidOid;
     PartitionDesc desc = RelationGetPartitionDesc(log, true);
     PartitionBoundInfo bounds = desc->boundinfo;
     if (desc->nparts == 0 || !bounds) return InvalidOid;

@@ -18,11 +18,11 @@ namespace pg_gateway::audit_pg {
 // identity, hash only from the chained insert.
 inline constexpr int kLogColumns = 24;
 inline constexpr const char* kLogColumnNames[kLogColumns] = {
-    "at",           "clock_at",       "txid",         "table_oid",         "table_schema",
-    "table_name",   "operation",      "record_id",    "old_record",        "new_record",
-    "changed",      "session_role",   "acting_role",  "jwt_sub",           "jwt_role",
-    "jwt_claims",   "request_id",     "request_method", "request_path",    "graphql_operation",
-    "client_addr",  "job_id",         "job_task",     "statement"};
+    "at",          "clock_at",     "txid",           "table_oid",    "table_schema",
+    "table_name",  "operation",    "record_id",      "old_record",   "new_record",
+    "changed",     "session_role", "acting_role",    "jwt_sub",      "jwt_role",
+    "jwt_claims",  "request_id",   "request_method", "request_path", "graphql_operation",
+    "client_addr", "job_id",       "job_task",       "statement"};
 
 // The OID of gateway.audit_log (cached; throws pg::SqlError when the
 // installed extension has none).

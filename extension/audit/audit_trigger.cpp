@@ -230,9 +230,9 @@ void write_row(const AuditedRelation& rel, const Change& change, const Actor& ac
     if (chained) {
       insert_chained(rel, values, nulls);
     } else {
-      SPIPlanPtr plan = kept_plan(
-          &plans.insert, insert_columns() + ") VALUES (" + values_list(kColumns) + ")",
-          kColumns, kTypes);
+      SPIPlanPtr plan =
+          kept_plan(&plans.insert, insert_columns() + ") VALUES (" + values_list(kColumns) + ")",
+                    kColumns, kTypes);
       execute(plan, values, nulls, SPI_OK_INSERT);
     }
   } catch (...) {

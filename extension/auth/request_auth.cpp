@@ -151,6 +151,9 @@ std::optional<Refusal> RequestAuthenticator::identify(const http::Request& reque
   }
   identity->source = found.source;
   identity->claims_json = verified->claims_json;
+  if (const json::Value* sub = verified->claims.find("sub");
+      sub && (sub->is_string() || sub->is_number()))
+    identity->subject = sub->text();
   std::string path_text = pg::settings::text(settings::jwt_role_claim);
   if (path_text.empty()) path_text = "role";
   try {
@@ -212,8 +215,8 @@ void RequestAuthenticator::apply_settings(const Identity& identity, const http::
   // which the audit trigger records (extension/audit/audit_trigger.cpp).
   set_local("request.id", request.id);
   set_local("request.client_addr", request.remote_addr);
-  if (!request.graphql_operation.empty())
-    set_local("request.graphql_operation", request.graphql_operation);
+  if (!request.annotations.operation_name.empty())
+    set_local("request.graphql_operation", request.annotations.operation_name);
   json::Value headers = json::Value::object();
   for (const http::Header& h : request.headers)
     headers.members().emplace_back(http::to_lower(h.name), json::Value::string(h.value));

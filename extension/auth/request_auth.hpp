@@ -29,6 +29,9 @@ struct Identity {
   auth::TokenSource source = auth::TokenSource::kNone;  // kNone: anonymous
   std::string role;         // the role claim; empty: pg_gateway.anonymous_role
   std::string claims_json;  // the verified claims ("" when anonymous)
+  // The "sub" claim when it is a string or a number ("" otherwise), for
+  // the request log.
+  std::string subject;
   // jwt.claims.<name> settings, PostGraphile's: every top-level claim whose
   // name is a plain lower-case identifier, its value as text.
   std::vector<std::pair<std::string, std::string>> claim_settings;

@@ -7,6 +7,7 @@
 #include "core/auth/csrf.hpp"
 #include "core/http/cors.hpp"
 #include "core/http/http_error.hpp"
+#include "core/util/sha256.hpp"
 #include "extension/auth/session_routes.hpp"
 #include "extension/auth/settings.hpp"
 #include "extension/graphql/settings.hpp"
@@ -16,6 +17,7 @@
 #include "extension/pg/log.hpp"
 #include "extension/pg/settings.hpp"
 #include "extension/pg/subtransaction.hpp"
+#include "extension/request_log/settings.hpp"
 #include "extension/workers/settings.hpp"
 
 namespace pg_gateway::graphql_pg {
@@ -82,7 +84,10 @@ http::Response GraphqlRequest::run_steps() {
   if (!routes_.status_.connected)
     return transport::http_error(503, routes_.status_.unavailable_message);
   if (Stop s = read()) return std::move(*s);
-  if (Stop s = identify()) return std::move(*s);
+  annotate_document();
+  Stop refused = identify();
+  if (refused) return std::move(*refused);
+  annotate_identity();
   if (Stop s = limit()) return std::move(*s);
   configure();
   if (Stop s = prepare()) return std::move(*s);
@@ -101,6 +106,28 @@ GraphqlRequest::Stop GraphqlRequest::read() {
       return transport::get_requires_query(in_.format);
   }
   return std::nullopt;
+}
+
+// For the request log: the operation asked for and the document's hash
+// (a trusted document's id as sent; else the SHA-256 of the query text,
+// computed only while the request log is on).
+void GraphqlRequest::annotate_document() {
+  if (request_log_pg::settings::mode == int(request_log_pg::settings::Mode::kOff)) return;
+  http::RequestAnnotations& a = request_.annotations;
+  if (in_.params.operation_name) a.operation_name = *in_.params.operation_name;
+  if (in_.params.document_id)
+    a.document_hash = *in_.params.document_id;
+  else if (!in_.params.query.empty())
+    a.document_hash = util::sha256_hex(in_.params.query);
+}
+
+// For the request log: the token's subject, and the role the request runs
+// as (the token's, else pg_gateway.anonymous_role); nothing for a request
+// whose token was refused (401): it is not called for those.
+void GraphqlRequest::annotate_identity() {
+  http::RequestAnnotations& a = request_.annotations;
+  a.jwt_sub = identity_.subject;
+  a.role = identity_.role.empty() ? text(auth_pg::settings::anonymous_role) : identity_.role;
 }
 
 // Who the request runs as: a bad token is refused before any transaction.
@@ -215,7 +242,9 @@ void GraphqlRequest::prepare_in_transaction() {
   prepared_ = exec::prepare(*schema_, document ? *document : in_.params.query,
                             &in_.params.variables, operation_name, options_);
   if (prepared_->is_request_error()) return;
-  request_.graphql_operation = prepared_->operation_name();
+  // The operation that runs, named in the document even when the request
+  // did not name it: the audit trail's and the request log's.
+  request_.annotations.operation_name = prepared_->operation_name();
   if (!transport::allowed_over_get(in_, prepared_->operation_type())) return;
   const exec::SqlStatement* statement = prepared_->statement();
   if (!statement && prepared_->mutation_steps().empty()) return;

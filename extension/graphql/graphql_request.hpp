@@ -46,6 +46,8 @@ class GraphqlRequest {
   http::Response run_steps();
   Stop read();
   Stop identify();
+  void annotate_document();
+  void annotate_identity();
   Stop limit();
   void configure();
   Stop prepare();

@@ -20,6 +20,8 @@
 #include "extension/pg/entry.hpp"
 #include "extension/pg/settings.hpp"
 #include "extension/pg/shared_memory.hpp"
+#include "extension/request_log/buffer.hpp"
+#include "extension/request_log/settings.hpp"
 #include "extension/workers/settings.hpp"
 #include "extension/workers/shared_state.hpp"
 #include "extension/workers/utility_hook.hpp"
@@ -52,6 +54,8 @@ constexpr Feature kFeatures[] = {
     {"graphql", graphql_pg::settings::define_settings, graphql_pg::reserve_counters},
     {"jobs", jobs_pg::settings::define_settings, jobs_pg::reserve_counters},
     {"audit", audit_pg::settings::define_settings, nullptr},
+    {"request_log", request_log_pg::settings::define_settings,
+     request_log_pg::reserve_shared_memory},
 };
 
 void start() {
@@ -64,6 +68,7 @@ void start() {
   utility_hook::install();
   register_http_workers();
   register_job_workers();
+  register_log_writer();
 }
 
 }  // namespace

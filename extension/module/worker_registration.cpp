@@ -24,7 +24,7 @@ int registered_worker_count() {
 // worker that does not fit, on every start. Counting first gives one line
 // that names our parameter and the value that would fit.
 void register_workers(int wanted, const char* parameter, const char* what, const char* function,
-                      const char* type, const char* name) {
+                      const char* type, const char* name, bool numbered = true) {
   int room = max_worker_processes - registered_worker_count();
   int count = wanted <= room ? wanted : (room > 0 ? room : 0);
   if (count < wanted) {
@@ -50,7 +50,10 @@ void register_workers(int wanted, const char* parameter, const char* what, const
     worker.bgw_restart_time = 2;
     strlcpy(worker.bgw_library_name, "pg_gateway", BGW_MAXLEN);
     strlcpy(worker.bgw_function_name, function, BGW_MAXLEN);
-    snprintf(worker.bgw_name, BGW_MAXLEN, "%s %d", name, i + 1);
+    if (numbered)
+      snprintf(worker.bgw_name, BGW_MAXLEN, "%s %d", name, i + 1);
+    else
+      strlcpy(worker.bgw_name, name, BGW_MAXLEN);
     strlcpy(worker.bgw_type, type, BGW_MAXLEN);
     worker.bgw_main_arg = Int32GetDatum(i);
     worker.bgw_notify_pid = 0;
@@ -68,6 +71,13 @@ void register_http_workers() {
 void register_job_workers() {
   register_workers(workers::settings::job_workers, "pg_gateway.job_workers", "job workers",
                    "pg_gateway_job_worker_main", "pg_gateway jobs", "pg_gateway job worker");
+}
+
+// One log writer, always: pg_gateway.request_log can be turned on by a
+// reload, and a process that sleeps on its latch costs nothing meanwhile.
+void register_log_writer() {
+  register_workers(1, "max_worker_processes", "request log writers", "pg_gateway_log_writer_main",
+                   "pg_gateway log writer", "pg_gateway log writer", false);
 }
 
 }  // namespace pg_gateway::module

@@ -7,5 +7,6 @@ namespace pg_gateway::module {
 // max_worker_processes leaves room for, with one log line saying so.
 void register_http_workers();
 void register_job_workers();
+void register_log_writer();  // the request log writer (bgworker/log_writer.cpp)
 
 }  // namespace pg_gateway::module

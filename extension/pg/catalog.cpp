@@ -16,6 +16,11 @@ bool role_exists(Oid role) {
   return call([role] { return SearchSysCacheExists1(AUTHOID, ObjectIdGetDatum(role)); });
 }
 
+std::string role_name(Oid role) {
+  const char* name = call([role]() -> const char* { return GetUserNameFromId(role, true); });
+  return name ? name : "";
+}
+
 bool extension_installed(const char* name) {
   return call([name] { return OidIsValid(get_extension_oid(name, true)); });
 }

@@ -5,11 +5,14 @@
 
 #include "extension/pg/pg_api.hpp"
 
+#include <string>
+
 namespace pg_gateway::pg {
 
 Oid role_oid(const char* name);  // InvalidOid when there is no such role
 bool is_superuser(Oid role);
 bool role_exists(Oid role);
+std::string role_name(Oid role);  // "" when there is no such role
 bool extension_installed(const char* name);
 // A relation of the gateway schema by name; InvalidOid when the installed
 // extension (an older version, say) does not have it.

@@ -9,7 +9,7 @@ WaitSet::WaitSet(int socket_fd) {
     WaitEventSet* s = CreateWaitEventSet(TopMemoryContext, 3);
     AddWaitEventToSet(s, WL_LATCH_SET, PGINVALID_SOCKET, MyLatch, nullptr);
     AddWaitEventToSet(s, WL_EXIT_ON_PM_DEATH, PGINVALID_SOCKET, nullptr, nullptr);
-    AddWaitEventToSet(s, WL_SOCKET_READABLE, socket_fd, nullptr, nullptr);
+    if (socket_fd >= 0) AddWaitEventToSet(s, WL_SOCKET_READABLE, socket_fd, nullptr, nullptr);
     return s;
   });
 }

@@ -21,6 +21,7 @@ struct Wakeup {
 // destructor.
 class WaitSet {
  public:
+  // socket_fd < 0: latch and postmaster death only (the log writer).
   explicit WaitSet(int socket_fd);
   Wakeup wait(long timeout_ms);
 

@@ -216,6 +216,7 @@ http::Response SqlRoutes::invoke(http::Request& request) {
   auth_pg::Identity identity;
   if (std::optional<auth_pg::Refusal> refused = auth_.identify(request, &identity))
     return refusal_response(*refused);
+  request.annotations.jwt_sub = identity.subject;
   if (!read_only && identity.source == auth::TokenSource::kCookie) {
     if (std::optional<std::string> why = forged_write(request)) {
       pg::log("pg_gateway: refused a cookie-authenticated route call: " + *why);
@@ -241,6 +242,9 @@ http::Response SqlRoutes::invoke(http::Request& request) {
       std::string document = http::build_request_document(request, json_body);
       std::string qualified =
           checked_handler(*entry, read_only, json_body ? &request.body : nullptr);
+      // The role the handler runs as, for the request log (checked to
+      // exist just above).
+      request.annotations.role = pg::role_name(entry->run_as);
       auth_.apply_settings(identity, request, false);
       std::string sql = "SELECT " + qualified +
                         (json_body ? "($1::jsonb || pg_catalog.jsonb_build_object('body', "

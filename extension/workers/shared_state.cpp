@@ -23,6 +23,7 @@ void initialize(void* memory) {
   };
   for (WorkerSlot& s : state->http) init(s);
   for (WorkerSlot& s : state->job) init(s);
+  init(state->log_writer);
   ConditionVariableInit(&state->job_finished);
   if (!pg_strong_random(&state->incarnation, sizeof state->incarnation))
     state->incarnation = uint64(GetCurrentTimestamp()) ^ uint64(MyProcPid);
@@ -49,6 +50,8 @@ WorkerSlot* job_slot(int index) {
   if (index < 0 || index >= kMaxJobWorkers) return nullptr;
   return &get()->job[index];
 }
+
+WorkerSlot* log_writer_slot() { return &get()->log_writer; }
 
 const char* state_name(WorkerState s) {
   switch (s) {

@@ -76,12 +76,15 @@ struct SharedState {
   ConditionVariable job_finished;
   WorkerSlot http[kMaxHttpWorkers];
   WorkerSlot job[kMaxJobWorkers];
+  // The request log writer (bgworker/log_writer.cpp), one per cluster.
+  WorkerSlot log_writer;
 };
 
 void reserve_shared_memory();  // from _PG_init
 SharedState* get();            // attached in every backend after startup
 WorkerSlot* http_slot(int index);
 WorkerSlot* job_slot(int index);
+WorkerSlot* log_writer_slot();
 const char* state_name(WorkerState s);
 
 }  // namespace pg_gateway::shared

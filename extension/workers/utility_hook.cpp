@@ -181,7 +181,7 @@ void at_backend_exit(int code, Datum arg) noexcept {
   release(false);
 }
 
-// SIGTERM to every HTTP and job worker that may hold (or be opening) a
+// SIGTERM to every HTTP and job worker (and the log writer) that may hold (or be opening) a
 // session on the target database. Workers already running without a
 // database are left alone. Returns how many were signalled.
 int stop_http_workers() noexcept {
@@ -197,6 +197,8 @@ int stop_http_workers() noexcept {
     stop(shared::http_slot(i));
   for (int i = 0; i < workers::settings::job_workers && i < shared::kMaxJobWorkers; ++i)
     stop(shared::job_slot(i));
+  // The request log writer flushes what the HTTP workers logged, then exits.
+  stop(shared::log_writer_slot());
   return stopped;
 }
 

@@ -52,3 +52,14 @@ ALTER SYSTEM SET pg_gateway.jwt_cookie = '__Host-session';
 ALTER SYSTEM RESET pg_gateway.jwt_algorithms;
 ALTER SYSTEM RESET pg_gateway.jwt_role_claim;
 ALTER SYSTEM RESET pg_gateway.jwt_cookie;
+-- The request log: an enum, a retention that must read as an interval of at
+-- least a day, a buffer size fixed at server start.
+ALTER SYSTEM SET pg_gateway.request_log = 'sometimes';
+ALTER SYSTEM SET pg_gateway.request_log_retention = 'a while';
+ALTER SYSTEM SET pg_gateway.request_log_retention = '1 hour';
+ALTER SYSTEM SET pg_gateway.request_log_retention = '13 months';
+ALTER SYSTEM SET pg_gateway.request_log = 'errors';
+SET pg_gateway.request_log_buffer = 100;
+ALTER SYSTEM RESET pg_gateway.request_log_retention;
+ALTER SYSTEM RESET pg_gateway.request_log;
+SELECT buffered >= 0 AND written >= 0 AND dropped >= 0 AS sane FROM gateway.request_log_stats();
