@@ -30,6 +30,7 @@
 #include "core/jobs/task_specs.hpp"
 #include "core/jobs/transfers.hpp"
 #include "core/util/clock.hpp"
+#include "extension/audit/audit_maintenance.hpp"
 #include "extension/jobs/cron_scheduler.hpp"
 #include "extension/jobs/settings.hpp"
 #include "extension/workers/settings.hpp"
@@ -51,6 +52,7 @@ namespace pg_gateway::bgworker {
 namespace {
 
 constexpr int64_t kHousekeepingMs = 60 * 1000;
+constexpr int64_t kAuditMaintenanceMs = 3600 * 1000;
 constexpr int64_t kNoQueuePollMs = 10 * 1000;  // extension missing or older than 0.4.0
 constexpr int64_t kMinIdleWaitMs = 5;          // after a round that claimed nothing
 constexpr double kBatchBudgetUs = 20000;       // work one claimed batch may hold (next_claim_size)
@@ -126,6 +128,7 @@ class JobWorker {
   bool queue_known_ = false;
   bool warned_missing_ = false;
   int64_t next_housekeeping_ = 0;
+  int64_t next_audit_maintenance_ = 0;  // worker 1 only
 };
 
 // Microseconds this process has spent runnable but waiting for a CPU
@@ -309,6 +312,18 @@ void JobWorker::housekeeping() {
             " job(s) of stopped job workers to the queue");
   while (runner_.delete_finished_jobs(jobs_pg::settings::job_retention_s) >= 1000 &&
          !shutdown_requested) {
+  }
+  int64_t now = util::monotonic_ms();
+  if (now >= next_audit_maintenance_) {
+    // At start and hourly: months change rarely, and enable_audit creates
+    // the partitions it needs itself. A failure is retried next round.
+    next_audit_maintenance_ = now + kAuditMaintenanceMs;
+    try {
+      audit_pg::maintain_audit_log(name().c_str());
+    } catch (const pg::PgError& e) {
+      pg::warning(name() + ": audit log maintenance failed: " + e.message, e.hint);
+      next_audit_maintenance_ = now + kHousekeepingMs;
+    }
   }
 }
 

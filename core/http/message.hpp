@@ -52,6 +52,9 @@ struct Request {
   // or a generated one): set by Application::handle before any route runs,
   // so that routes can hand it to SQL (request.id) and the request log.
   std::string id;
+  // The name of the GraphQL operation the request runs, once the GraphQL
+  // route knows it ("" otherwise): request.graphql_operation in SQL.
+  std::string graphql_operation;
 
   // First header with that (lower-case) name, or nullptr.
   const std::string* header(std::string_view lower_name) const;

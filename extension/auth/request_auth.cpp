@@ -212,6 +212,8 @@ void RequestAuthenticator::apply_settings(const Identity& identity, const http::
   // which the audit trigger records (extension/audit/audit_trigger.cpp).
   set_local("request.id", request.id);
   set_local("request.client_addr", request.remote_addr);
+  if (!request.graphql_operation.empty())
+    set_local("request.graphql_operation", request.graphql_operation);
   json::Value headers = json::Value::object();
   for (const http::Header& h : request.headers)
     headers.members().emplace_back(http::to_lower(h.name), json::Value::string(h.value));

@@ -215,6 +215,7 @@ void GraphqlRequest::prepare_in_transaction() {
   prepared_ = exec::prepare(*schema_, document ? *document : in_.params.query,
                             &in_.params.variables, operation_name, options_);
   if (prepared_->is_request_error()) return;
+  request_.graphql_operation = prepared_->operation_name();
   if (!transport::allowed_over_get(in_, prepared_->operation_type())) return;
   const exec::SqlStatement* statement = prepared_->statement();
   if (!statement && prepared_->mutation_steps().empty()) return;

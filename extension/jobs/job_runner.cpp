@@ -161,6 +161,22 @@ Outcome JobRunner::record_transfer(const jobs::TransferResult& t) {
   return record_failure(t.job_id, error, verdict.outcome == jobs::AttemptOutcome::kRetry, result);
 }
 
+// job.id and job.task, transaction-local, for what the task's SQL wants to
+// know about its job; the audit trigger records them
+// (extension/audit/actor.hpp).
+namespace {
+void set_job_settings(const ClaimedJob& job) {
+  std::string id = std::to_string(job.id);
+  const std::string& task = job.task;
+  pg::call([&id, &task] {
+    (void)set_config_option("job.id", id.c_str(), PGC_USERSET, PGC_S_SESSION, GUC_ACTION_LOCAL,
+                            true, 0, false);
+    (void)set_config_option("job.task", task.c_str(), PGC_USERSET, PGC_S_SESSION, GUC_ACTION_LOCAL,
+                            true, 0, false);
+  });
+}
+}  // namespace
+
 // The task's function runs as the role that registered it, in a
 // subtransaction of the transaction that also records the outcome: its
 // effects and the job's success commit together, or neither does.
@@ -201,6 +217,7 @@ Outcome JobRunner::run_sql_task_here(const ClaimedJob& job) {
   pg::SubtransactionScope scope = pg::begin_subtransaction();
   std::optional<std::string> result;
   try {
+    set_job_settings(job);
     pg::SavedUser saved = pg::enter_role(role);
     std::vector<Row> rows = query(call_sql.c_str(), {job.payload});
     pg::leave_role(saved);

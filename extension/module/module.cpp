@@ -7,6 +7,7 @@
 // kFeatures, with the shared memory it reserves (extension/pg/shared_memory).
 #include "extension/pg/pg_api.hpp"
 
+#include "extension/audit/settings.hpp"
 #include "extension/auth/settings.hpp"
 #include "extension/graphql/counters.hpp"
 #include "extension/graphql/settings.hpp"
@@ -50,6 +51,7 @@ constexpr Feature kFeatures[] = {
     {"auth", auth_pg::settings::define_settings, nullptr},
     {"graphql", graphql_pg::settings::define_settings, graphql_pg::reserve_counters},
     {"jobs", jobs_pg::settings::define_settings, jobs_pg::reserve_counters},
+    {"audit", audit_pg::settings::define_settings, nullptr},
 };
 
 void start() {

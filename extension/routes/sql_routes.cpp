@@ -174,8 +174,8 @@ http::Response handler_response(bool body_null, std::string body, const std::str
 
 // 401 with WWW-Authenticate (RFC 6750), or 403; a JSON error body.
 http::Response refusal_response(const auth_pg::Refusal& refused) {
-  http::Response r = http::json_error(refused.status, "PGGW" + std::to_string(refused.status),
-                                      refused.message);
+  http::Response r =
+      http::json_error(refused.status, "PGGW" + std::to_string(refused.status), refused.message);
   if (!refused.www_authenticate.empty()) r.set_header("WWW-Authenticate", refused.www_authenticate);
   return r;
 }

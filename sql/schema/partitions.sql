@@ -29,6 +29,8 @@ DECLARE
   upper_bound timestamptz;
   part_name text;
   default_name text;
+  lower_text text;
+  upper_text text;
   moved bigint;
 BEGIN
   SELECT n.nspname, c.relname INTO parent_schema, parent_name
@@ -60,17 +62,20 @@ BEGIN
                            WHERE inh.inhparent = parent AND c.relname = part_name);
     lower_bound := month_start AT TIME ZONE 'UTC';
     upper_bound := (month_start + interval '1 month') AT TIME ZONE 'UTC';
+    -- Bounds as text that reads the same under any DateStyle and TimeZone.
+    lower_text := to_char(month_start, 'YYYY-MM-DD') || ' 00:00:00+00';
+    upper_text := to_char(month_start + interval '1 month', 'YYYY-MM-DD') || ' 00:00:00+00';
     EXECUTE format('SELECT count(*) FROM %I.%I WHERE at >= $1 AND at < $2',
                    parent_schema, default_name)
        INTO moved USING lower_bound, upper_bound;
     IF moved = 0 THEN
       EXECUTE format('CREATE TABLE %I.%I PARTITION OF %I.%I FOR VALUES FROM (%L) TO (%L)',
                      parent_schema, part_name, parent_schema, parent_name,
-                     lower_bound, upper_bound);
+                     lower_text, upper_text);
     ELSE
       -- The default partition holds rows of that month: they move into the
       -- new partition in this transaction, then it is attached.
-      EXECUTE format('CREATE TABLE %I.%I (LIKE %I.%I INCLUDING DEFAULTS)',
+      EXECUTE format('CREATE TABLE %I.%I (LIKE %I.%I INCLUDING DEFAULTS INCLUDING CONSTRAINTS)',
                      parent_schema, part_name, parent_schema, parent_name);
       EXECUTE format('WITH gone AS (DELETE FROM %I.%I WHERE at >= $1 AND at < $2 RETURNING *) '
                      'INSERT INTO %I.%I SELECT * FROM gone',
@@ -78,7 +83,7 @@ BEGIN
         USING lower_bound, upper_bound;
       EXECUTE format('ALTER TABLE %I.%I ATTACH PARTITION %I.%I FOR VALUES FROM (%L) TO (%L)',
                      parent_schema, parent_name, parent_schema, part_name,
-                     lower_bound, upper_bound);
+                     lower_text, upper_text);
     END IF;
     partition := part_name; action := 'created'; RETURN NEXT;
   END LOOP;

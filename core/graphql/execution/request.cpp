@@ -464,6 +464,7 @@ PreparedRequest prepare(const ServedSchema& schema, std::string_view query,
   const OperationDefinition* op = select_operation(doc, operation_name, out.request_errors_);
   if (!op) return out;
   out.operation_type_ = op->operation;
+  if (op->name) out.operation_name_ = op->name->value;
   if (variables && !variables->is_null() && !variables->is_object())
     return fail(Error{"Variables must be an object", {}, {}, {}});
   VariableValues values;

@@ -136,6 +136,9 @@ class PreparedRequest {
 
   // The selected operation's type (valid unless is_request_error()).
   OperationType operation_type() const { return operation_type_; }
+  // The selected operation's name ("" for an anonymous one), which the
+  // audit trail and the request log record.
+  const std::string& operation_name() const { return operation_name_; }
 
   // The statement to run, or nullptr when no field needs data. It returns
   // one row with one json column per SQL-backed root field, in order.
@@ -163,6 +166,7 @@ class PreparedRequest {
                                  std::optional<std::string_view>, const RequestOptions&);
   std::vector<Error> request_errors_;
   OperationType operation_type_ = OperationType::kQuery;
+  std::string operation_name_;
   std::optional<SqlStatement> statement_;
   std::vector<SqlStatement> field_statements_;
   std::vector<MutationStep> mutation_steps_;
