@@ -23,8 +23,7 @@ void maintain_audit_log(const char* worker_name) {
     if (!OidIsValid(pg::gateway_relation("audit_log"))) return;
     std::string retention = pg::settings::text(settings::audit_retention);
     std::vector<pg::TextRow> done = pg::query_text(
-        "SELECT partition, action FROM gateway.maintain_partitions('gateway.audit_log', "
-        "nullif($1, '')::interval, 2)",
+        "SELECT partition, action FROM gateway.maintain_audit_log(nullif($1, '')::interval)",
         {retention});
     for (const pg::TextRow& row : done)
       pg::log(std::string(worker_name) + ": " + row[1].value_or("") + " audit log partition " +

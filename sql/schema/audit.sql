@@ -84,8 +84,9 @@ CREATE TABLE @extschema@.audit_log (
 ) PARTITION BY RANGE (at);
 COMMENT ON TABLE @extschema@.audit_log IS
   'Row changes of the audited tables (gateway.enable_audit), with who made them';
-CREATE INDEX audit_log_at ON @extschema@.audit_log USING brin (at);
-CREATE INDEX audit_log_record ON @extschema@.audit_log (table_oid, record_id);
+-- No index on the parent (see gateway.maintain_partitions): each partition
+-- gets a BRIN index on at and a btree on (table_oid, record_id) from
+-- gateway.maintain_audit_log().
 REVOKE ALL ON @extschema@.audit_log FROM PUBLIC;
 GRANT SELECT ON @extschema@.audit_log TO gateway_auditor;
 -- Kept by pg_dump, so that a restored log's ids do not start again at 1.
@@ -135,14 +136,31 @@ AS 'MODULE_PATHNAME', 'pg_gateway_audit_trigger';
 COMMENT ON FUNCTION @extschema@.audit_trigger() IS
   'Row-change trigger of the audited tables: writes gateway.audit_log (gateway.enable_audit)';
 
+-- The audit log's partitions, with their indexes: job worker 1 calls this
+-- hourly with pg_gateway.audit_retention; a superuser may call it by hand.
+CREATE FUNCTION @extschema@.maintain_audit_log(
+    retention interval DEFAULT NULL,
+    months_ahead integer DEFAULT 2)
+RETURNS TABLE (partition text, action text)
+LANGUAGE sql
+SET search_path = pg_catalog, pg_temp
+AS $$
+  SELECT * FROM @extschema@.maintain_partitions('@extschema@.audit_log'::regclass, retention,
+                                                months_ahead,
+                                                ARRAY['USING brin (at)', '(table_oid, record_id)'])
+$$;
+COMMENT ON FUNCTION @extschema@.maintain_audit_log(interval, integer) IS
+  'Creates gateway.audit_log''s monthly partitions ahead and drops those older than retention';
+REVOKE ALL ON FUNCTION @extschema@.maintain_audit_log(interval, integer) FROM PUBLIC;
+
 -- Creates the audit log's partitions for this month and the next two; the
--- callers of enable_audit need no right to gateway.maintain_partitions.
+-- callers of enable_audit need no right to gateway.maintain_audit_log.
 CREATE FUNCTION @extschema@.ensure_audit_partitions()
 RETURNS void
 LANGUAGE sql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
-  SELECT FROM @extschema@.maintain_partitions('@extschema@.audit_log'::regclass, NULL, 2)
+  SELECT FROM @extschema@.maintain_audit_log(NULL, 2)
 $$;
 COMMENT ON FUNCTION @extschema@.ensure_audit_partitions() IS
   'Creates gateway.audit_log''s partitions up to two months ahead';

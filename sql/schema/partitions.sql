@@ -11,11 +11,17 @@
 --
 -- The partitions are created at run time, so they are not members of the
 -- extension: pg_dump dumps them and their rows as ordinary tables attached
--- to the extension's parent, and DROP EXTENSION drops them with it.
+-- to the extension's parent, and DROP EXTENSION drops them with it. For the
+-- same reason the parent has no index of its own: ATTACH PARTITION in a
+-- restore would create the partitions' indexes from it, and then collide
+-- with the ones pg_dump creates. Each partition gets `indexes` instead
+-- (CREATE INDEX ON <partition> <each item>: 'USING brin (at)', say), which
+-- pg_dump dumps with it.
 CREATE FUNCTION @extschema@.maintain_partitions(
     parent regclass,
     retention interval DEFAULT NULL,
-    months_ahead integer DEFAULT 2)
+    months_ahead integer DEFAULT 2,
+    indexes text[] DEFAULT '{}')
 RETURNS TABLE (partition text, action text)
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -52,6 +58,9 @@ BEGIN
                   WHERE i.inhparent = parent AND c.relname = default_name) THEN
     EXECUTE format('CREATE TABLE %I.%I PARTITION OF %I.%I DEFAULT',
                    parent_schema, default_name, parent_schema, parent_name);
+    FOR i IN 1 .. coalesce(array_length(indexes, 1), 0) LOOP
+      EXECUTE format('CREATE INDEX ON %I.%I %s', parent_schema, default_name, indexes[i]);
+    END LOOP;
     partition := default_name; action := 'created'; RETURN NEXT;
   END IF;
 
@@ -85,6 +94,9 @@ BEGIN
                      parent_schema, parent_name, parent_schema, part_name,
                      lower_text, upper_text);
     END IF;
+    FOR j IN 1 .. coalesce(array_length(indexes, 1), 0) LOOP
+      EXECUTE format('CREATE INDEX ON %I.%I %s', parent_schema, part_name, indexes[j]);
+    END LOOP;
     partition := part_name; action := 'created'; RETURN NEXT;
   END LOOP;
 
@@ -109,6 +121,6 @@ BEGIN
   END IF;
 END;
 $$;
-COMMENT ON FUNCTION @extschema@.maintain_partitions(regclass, interval, integer) IS
+COMMENT ON FUNCTION @extschema@.maintain_partitions(regclass, interval, integer, text[]) IS
   'Creates the monthly partitions of a log table up to months_ahead and drops those older than retention';
-REVOKE ALL ON FUNCTION @extschema@.maintain_partitions(regclass, interval, integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION @extschema@.maintain_partitions(regclass, interval, integer, text[]) FROM PUBLIC;

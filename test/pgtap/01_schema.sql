@@ -37,8 +37,9 @@ SELECT results_eq($$SELECT context FROM pg_settings WHERE name = 'pg_gateway.por
                   ARRAY['postmaster'], 'port needs a restart');
 SELECT results_eq($$SELECT context FROM pg_settings WHERE name = 'pg_gateway.keepalive_timeout'$$,
                   ARRAY['sighup'], 'keepalive_timeout changes on reload');
-SELECT is((SELECT count(*)::int FROM pg_settings WHERE name LIKE 'pg\_gateway.%'), 52,
-          'fifty-two visible settings (pg_gateway.smtp_password, jwt_secret and debug_fault are hidden)');
+SELECT is((SELECT array_agg(name::text ORDER BY name) FROM pg_settings
+            WHERE name IN ('pg_gateway.smtp_password', 'pg_gateway.jwt_secret', 'pg_gateway.debug_fault')),
+          NULL::text[], 'pg_gateway.smtp_password, jwt_secret and debug_fault are hidden from pg_settings');
 
 SELECT * FROM finish();
 ROLLBACK;

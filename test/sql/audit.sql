@@ -142,16 +142,19 @@ SELECT count(*) AS default_partition FROM pg_inherits i JOIN pg_class c ON c.oid
  WHERE i.inhparent = 'gateway.audit_log'::regclass AND c.relname = 'audit_log_default';
 CREATE TABLE gateway.audit_log_p202001 PARTITION OF gateway.audit_log
   FOR VALUES FROM ('2020-01-01 00:00+00') TO ('2020-02-01 00:00+00');
-SELECT * FROM gateway.maintain_partitions('gateway.audit_log', '13 months');
-SELECT * FROM gateway.maintain_partitions('gateway.audit_log', '13 months');
-SELECT * FROM gateway.maintain_partitions('gateway.audit_log', '-1 day'::interval, -1);
+SELECT * FROM gateway.maintain_audit_log('13 months');
+SELECT * FROM gateway.maintain_audit_log('13 months');
+SELECT * FROM gateway.maintain_audit_log('-1 day', -1);
 SELECT * FROM gateway.maintain_partitions('people');
+-- Each partition has the log's indexes.
+SELECT count(*) AS partitions, sum((SELECT count(*) FROM pg_index x WHERE x.indrelid = i.inhrelid)) AS indexes
+  FROM pg_inherits i WHERE i.inhparent = 'gateway.audit_log'::regclass;
 -- Rows that reached the default partition move into their month when it is created.
 INSERT INTO gateway.audit_log (at, clock_at, txid, table_oid, table_schema, table_name,
                                operation, session_role, acting_role)
 VALUES (now() + interval '30 months', now(), 1, 0, 'public', 'future', 'TRUNCATE', 'x', 'y');
 SELECT tableoid::regclass AS partition FROM gateway.audit_log WHERE table_name = 'future';
-SELECT action FROM gateway.maintain_partitions('gateway.audit_log', NULL, 36)
+SELECT action FROM gateway.maintain_audit_log(NULL, 36)
  WHERE partition = 'audit_log_p' || to_char((now() AT TIME ZONE 'UTC') + interval '30 months', 'YYYYMM');
 SELECT tableoid::regclass::text = 'gateway.audit_log_p' || to_char((now() AT TIME ZONE 'UTC') + interval '30 months', 'YYYYMM') AS moved
   FROM gateway.audit_log WHERE table_name = 'future';
