@@ -1,5 +1,6 @@
--- A small demo: a todo list served by SQL routes.
+-- A small demo: a todo list served by SQL routes, its changes audited.
 CREATE EXTENSION IF NOT EXISTS pg_gateway;
+ALTER EXTENSION pg_gateway UPDATE;  -- a cluster from an earlier setup
 
 DO $$ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'demo_web') THEN
@@ -17,6 +18,8 @@ CREATE TABLE IF NOT EXISTS demo.todos (
   created_at timestamptz NOT NULL DEFAULT now()
 );
 GRANT SELECT, INSERT, UPDATE ON demo.todos TO demo_web;
+-- Every change of a todo lands in gateway.audit_log (docs/user-guide/audit.md).
+SELECT gateway.enable_audit('demo.todos');
 
 INSERT INTO demo.todos (title, done)
 SELECT t, d FROM (VALUES ('try pg_gateway', true), ('replace the API container', false)) v(t, d)

@@ -21,9 +21,9 @@ extern "C" {
 #include <string>
 
 #include "extension/audit/actor.hpp"
+#include "extension/audit/audit_log_writer.hpp"
 #include "extension/audit/audited_relation.hpp"
 #include "extension/audit/settings.hpp"
-#include "extension/pg/catalog.hpp"
 #include "extension/pg/entry.hpp"
 #include "extension/pg/guard.hpp"
 
@@ -37,12 +37,14 @@ struct Change {
   std::optional<Datum> record_id, old_record, new_record, changed;
 };
 
-constexpr int kColumns = 24;  // $1 .. $24; the chained insert adds $25, the previous link
-constexpr const char* kInsertColumns =
-    "INSERT INTO gateway.audit_log (at, clock_at, txid, table_oid, table_schema, table_name, "
-    "operation, record_id, old_record, new_record, changed, session_role, acting_role, jwt_sub, "
-    "jwt_role, jwt_claims, request_id, request_method, request_path, graphql_operation, "
-    "client_addr, job_id, job_task, statement";
+constexpr int kColumns = kLogColumns;  // $1 .. $24; the chained insert adds $25, the previous link
+
+// INSERT INTO gateway.audit_log (<the columns>
+std::string insert_columns() {
+  std::string s = "INSERT INTO gateway.audit_log (";
+  for (int i = 0; i < kColumns; ++i) s += (i ? ", " : "") + std::string(kLogColumnNames[i]);
+  return s;
+}
 constexpr Oid kTypes[kColumns + 1] = {TIMESTAMPTZOID, TIMESTAMPTZOID, INT8OID,  OIDOID,   TEXTOID,
                                       TEXTOID,        TEXTOID,        JSONBOID, JSONBOID, JSONBOID,
                                       JSONBOID,       TEXTOID,        TEXTOID,  TEXTOID,  TEXTOID,
@@ -76,30 +78,15 @@ std::string values_list(int n) {
   return s;
 }
 
-// The owner of gateway.audit_log (the extension's owner), whom the insert
-// runs as: nobody else has any right to write the log. Looked up again
-// after any invalidation of the log's relation.
+// The owner of gateway.audit_log (the extension's owner), whom the SQL
+// insert runs as: nobody else has any right to write the log. Looked up
+// again after any invalidation of the log's relation.
 Oid log_owner = InvalidOid;
-Oid log_relid = InvalidOid;
-bool owner_callback_registered = false;
-
-void forget_owner(Datum arg, Oid relid) {
-  (void)arg;
-  if (relid == InvalidOid || relid == log_relid) log_owner = InvalidOid;
-}
+Oid owner_of = InvalidOid;
 
 Oid audit_log_owner() {
-  if (!owner_callback_registered) {
-    pg::call([] { CacheRegisterRelcacheCallback(forget_owner, Datum(0)); });
-    owner_callback_registered = true;
-  }
-  if (OidIsValid(log_owner)) return log_owner;
-  Oid relid = pg::gateway_relation("audit_log");
-  if (!OidIsValid(relid))
-    throw pg::SqlError(ERRCODE_UNDEFINED_TABLE, "gateway.audit_log does not exist",
-                       "The pg_gateway extension of this database is older than 0.6.0.",
-                       "ALTER EXTENSION pg_gateway UPDATE;");
-  log_relid = relid;
+  Oid relid = audit_log_relid();
+  if (OidIsValid(log_owner) && owner_of == relid) return log_owner;
   log_owner = pg::call([relid] {
     HeapTuple t = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
     if (!HeapTupleIsValid(t)) elog(ERROR, "cache lookup failed for relation %u", relid);
@@ -107,6 +94,7 @@ Oid audit_log_owner() {
     ReleaseSysCache(t);
     return owner;
   });
+  owner_of = relid;
   return log_owner;
 }
 
@@ -196,7 +184,7 @@ void insert_chained(const AuditedRelation& rel, Datum* values, char* nulls) {
       1, head_types);
   SPIPlanPtr insert = kept_plan(
       &plans.insert_chained,
-      std::string(kInsertColumns) + ", hash) VALUES (" + values_list(kColumns) +
+      insert_columns() + ", hash) VALUES (" + values_list(kColumns) +
           ", gateway.audit_row_hash($25, $1, $7, $5, $6, $8, $9, $10, $11)) RETURNING id, hash",
       kColumns + 1, kTypes);
   SPIPlanPtr move = kept_plan(
@@ -221,14 +209,16 @@ void insert_chained(const AuditedRelation& rel, Datum* values, char* nulls) {
   execute(move, head, "   ", SPI_OK_UPDATE);
 }
 
-// Writes the audit row as the log's owner; the caller's user comes back
-// whatever happens (an error also restores it at (sub)transaction abort).
+// Writes the audit row: directly into its partition when it can, else
+// through SQL as the log's owner; the caller's user comes back whatever
+// happens (an error also restores it at (sub)transaction abort).
 void write_row(const AuditedRelation& rel, const Change& change, const Actor& actor) {
   Datum values[kColumns + 1];
   char nulls[kColumns + 2] = {};
   fill_values(rel, change, actor, values, nulls);
-  Oid owner = audit_log_owner();
   bool chained = settings::audit_hash_chain;
+  if (!chained && insert_directly(values, nulls)) return;
+  Oid owner = audit_log_owner();
   pg::call([] {
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
   });
@@ -241,7 +231,7 @@ void write_row(const AuditedRelation& rel, const Change& change, const Actor& ac
       insert_chained(rel, values, nulls);
     } else {
       SPIPlanPtr plan = kept_plan(
-          &plans.insert, std::string(kInsertColumns) + ") VALUES (" + values_list(kColumns) + ")",
+          &plans.insert, insert_columns() + ") VALUES (" + values_list(kColumns) + ")",
           kColumns, kTypes);
       execute(plan, values, nulls, SPI_OK_INSERT);
     }

@@ -12,6 +12,7 @@ import hmac
 import json
 import os
 import subprocess
+import threading
 import time
 
 from harness import PG_BIN, ClusterTestCase, as_server_user
@@ -60,6 +61,14 @@ CREATE FUNCTION public.restock(payload jsonb) RETURNS jsonb LANGUAGE sql AS $$
   UPDATE public.orders SET qty = qty + 10 WHERE id = (payload->>'id')::int
   RETURNING jsonb_build_object('qty', qty) $$;
 SELECT gateway.register_task('restock', 'public.restock(jsonb)', 'job_runner');
+
+-- Writers whose sessions chain the audit rows (a superuser's ALTER ROLE
+-- sets the superuser-only setting for them).
+CREATE ROLE chain_writer LOGIN;
+ALTER ROLE chain_writer SET pg_gateway.audit_hash_chain = on;
+CREATE TABLE public.ledger (id int PRIMARY KEY, amount int NOT NULL);
+GRANT SELECT, INSERT, UPDATE ON public.ledger TO chain_writer;
+SELECT gateway.enable_audit('public.ledger');
 """
 
 
@@ -161,13 +170,35 @@ class AuditThroughTheWorkers(ClusterTestCase):
         self.cluster.wait_for(lambda: self.cluster.sql(
             f"SELECT status FROM gateway.jobs WHERE id = {job_id}") == "succeeded",
             what="the restock job")
-        rows = self.audit_rows(f"operation = 'UPDATE' AND record_id = '{{\"id\": {order_id}}}'")
+        rows = self.audit_rows(f"table_name = 'orders' AND operation = 'UPDATE' AND record_id = '{{\"id\": {order_id}}}'")
         self.assertEqual(len(rows), 1, rows)
         self.assertEqual(rows[0]["job_id"], int(job_id))
         self.assertEqual(rows[0]["job_task"], "restock")
         self.assertEqual(rows[0]["acting_role"], "job_runner")
         self.assertEqual(rows[0]["changed"], {"qty": 11})
         self.assertIsNone(rows[0]["request_id"])
+
+    def test_concurrent_writers_extend_one_intact_chain(self):
+        def writer(n):
+            self.cluster.psql(
+                "DO $$ BEGIN FOR i IN 1..50 LOOP "
+                f"INSERT INTO public.ledger VALUES ({n} * 1000 + i, i); "
+                f"UPDATE public.ledger SET amount = amount + 1 WHERE id = {n} * 1000 + i; "
+                "COMMIT; END LOOP; END $$", user="chain_writer")
+        threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(self.cluster.sql(
+            "SELECT count(*) || ' ' || count(DISTINCT hash) FROM gateway.audit_log "
+            "WHERE table_name = 'ledger' AND hash IS NOT NULL"), "400 400")
+        self.assertEqual(self.cluster.sql("SELECT count(*) FROM gateway.verify_audit_chain('public.ledger')"), "0")
+        # A removed row in the middle breaks the link after it.
+        self.cluster.sql("DELETE FROM gateway.audit_log WHERE id = (SELECT min(id) + 100 FROM gateway.audit_log "
+                         "WHERE table_name = 'ledger')")
+        self.assertRegex(self.cluster.sql("SELECT problem FROM gateway.verify_audit_chain('public.ledger')"),
+                         r"^the link does not follow row \d+")
 
     def test_dump_and_restore_keeps_the_audit(self):
         self.cluster.sql("INSERT INTO public.orders (item, qty) VALUES ('before dump', 1)")
@@ -186,8 +217,9 @@ class AuditThroughTheWorkers(ClusterTestCase):
                                        "-U", "postgres", "-d", "restored", "-f", dump]),
                        check=True, capture_output=True)
         q = lambda sql: self.cluster.sql(sql, db="restored")  # noqa: E731
-        self.assertEqual(q("SELECT relation::text || ' ' || columns_excluded::text FROM gateway.audited_tables"),
-                         "orders {card_number}")
+        self.assertEqual(q("SELECT string_agg(relation::text || ' ' || columns_excluded::text, ', ' "
+                           "ORDER BY relation::text) FROM gateway.audited_tables"),
+                         "ledger {}, orders {card_number}")
         self.assertEqual(int(q("SELECT count(*) FROM gateway.audit_log")), before)
         q("INSERT INTO public.orders (item, qty, card_number) VALUES ('after restore', 3, '1234')")
         row = json.loads(q("SELECT to_jsonb(l) FROM gateway.audit_log l ORDER BY id DESC LIMIT 1"))

@@ -1,6 +1,6 @@
 -- pgTAP: who may read, write and manage the audit trail.
 BEGIN;
-SELECT plan(20);
+SELECT plan(24);
 
 CREATE ROLE tap_owner;
 CREATE ROLE tap_stranger;
@@ -53,6 +53,36 @@ SELECT is((SELECT acting_role FROM gateway.audit_log WHERE table_name = 'tap_aud
           'the row names the writer, not the log''s owner');
 SELECT throws_ok($$SET pg_gateway.audit_hash_chain = off$$ || '; SET ROLE tap_stranger; SET pg_gateway.audit_hash_chain = off',
                  '42501', NULL, 'only superusers turn the hash chain on or off');
+
+-- Row level security on the log, as the user's guide shows: a support role
+-- reads its tenant's rows, auditors keep reading all, writes go on.
+CREATE ROLE tap_support;
+SET pg_gateway.audit_claims = 'tenant';
+ALTER TABLE gateway.audit_log ENABLE ROW LEVEL SECURITY;
+CREATE POLICY tap_auditors ON gateway.audit_log FOR SELECT TO gateway_auditor USING (true);
+CREATE POLICY tap_tenant ON gateway.audit_log FOR SELECT TO tap_support
+  USING (jwt_claims ->> 'tenant' = current_setting('app.tenant', true));
+GRANT SELECT ON gateway.audit_log TO tap_support;
+SET ROLE tap_owner;
+DO $$ BEGIN PERFORM set_config('request.jwt.claims', '{"sub": "t1", "tenant": "acme"}', true); END $$;
+INSERT INTO public.tap_audited VALUES (2, 'acme row');
+DO $$ BEGIN PERFORM set_config('request.jwt.claims', '{"sub": "t2", "tenant": "other"}', true); END $$;
+SELECT lives_ok($$INSERT INTO public.tap_audited VALUES (3, 'other row')$$,
+                'writes go on under row level security');
+RESET ROLE;
+SET ROLE tap_support;
+DO $$ BEGIN PERFORM set_config('app.tenant', 'acme', true); END $$;
+SELECT is((SELECT array_agg(jwt_sub) FROM gateway.audit_log), ARRAY['t1'],
+          'a support role reads only its tenant''s rows');
+RESET ROLE;
+SET ROLE tap_reader;
+SELECT is((SELECT count(*)::int FROM gateway.audit_log WHERE table_name = 'tap_audited'), 3,
+          'auditors read every row through their policy');
+RESET ROLE;
+SET ROLE tap_stranger;
+SELECT throws_ok($$SELECT count(*) FROM gateway.audit_log$$, '42501', NULL,
+                 'others still cannot read the log');
+RESET ROLE;
 
 SELECT * FROM finish();
 ROLLBACK;
