@@ -60,6 +60,7 @@ set up or pgbench failed.
 """
 
 import glob
+import hashlib
 import os
 import shutil
 import statistics
@@ -92,8 +93,9 @@ VERBOSE = os.environ.get("VERBOSE") == "1"
 KEEP = os.environ.get("KEEP") == "1"
 PGBENCH = os.path.join(harness.PG_BIN, "pgbench")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
-PGAUDIT_SO = os.path.join(subprocess.run(["pg_config", "--pkglibdir"], capture_output=True,
-                                         text=True, check=True).stdout.strip(), "pgaudit.so")
+PKGLIBDIR = subprocess.run(["pg_config", "--pkglibdir"], capture_output=True, text=True,
+                           check=True).stdout.strip()
+PGAUDIT_SO = os.path.join(PKGLIBDIR, "pgaudit.so")
 
 LABELS = {
     "none": "no audit",
@@ -157,6 +159,9 @@ class Bench:
         if harness.IS_ROOT:
             shutil.chown(self.work, harness.SERVER_USER, harness.SERVER_USER)
         harness.TEST_ROOT = self.work
+        with open(os.path.join(PKGLIBDIR, "pg_gateway.so"), "rb") as f:
+            # Which build the cluster loads (make install may replace it later).
+            self.so_sha = hashlib.sha256(f.read()).hexdigest()[:12]
         self.pgaudit = os.path.exists(PGAUDIT_SO) and os.environ.get("PGAUDIT", "1") != "0"
         preload = "pg_gateway,pgaudit" if self.pgaudit else "pg_gateway"
         self.cluster = harness.Cluster("audit", {
@@ -403,7 +408,7 @@ def main():
                 ROWS = max(100000, int(1.5 * tps * DURATION * share))
         pgaudit_note = ("pgaudit preloaded (pgaudit.log = 'none' except in its own runs)"
                         if b.pgaudit else "pgaudit not loaded")
-        print(f"pg_gateway {b.version}; {harness.PG_BIN}; pgbench -M prepared -c {CLIENTS} "
+        print(f"pg_gateway {b.version} (pg_gateway.so sha256 {b.so_sha}); {harness.PG_BIN}; pgbench -M prepared -c {CLIENTS} "
               f"-j {THREADS} -T {DURATION}; weights insert {WEIGHTS['insert']} update "
               f"{WEIGHTS['update']} delete {WEIGHTS['delete']}; {2 * ROWS} rows at the start "
               f"of each run; {pgaudit_note}; load average {loadavg()}", flush=True)
