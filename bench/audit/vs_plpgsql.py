@@ -464,9 +464,12 @@ def main():
                     o_pl = (bt - results[pl][r]["tps"]) / bt
                     o_cxx = (bt - results[cxx][r]["tps"]) / bt
                     rounds.append(f"{o_cxx / o_pl:.2f}" if o_pl > 0 else "nan")
+                added = (cpu[cxx] - base_cpu) / (cpu[pl] - base_cpu) if cpu[pl] > base_cpu \
+                    else float("nan")
                 print(f"C++ trigger overhead / PL/pgSQL trigger overhead ({what}): "
                       f"{ratio:.2f} (goal <= 0.5; per round {', '.join(rounds)}; "
-                      f"from CPU per write {cpu_ratio:.2f})")
+                      f"from CPU per write {cpu_ratio:.2f}; CPU µs added per write "
+                      f"{cpu[cxx] - base_cpu:.1f} / {cpu[pl] - base_cpu:.1f} = {added:.2f})")
         for cxx, what in (("gateway", ""), ("gateway_statement", " (with the statement text)")):
             if cxx in med:
                 print(f"C++ trigger overhead over no audit{what}: {fmt_pct(overhead(cxx)).strip()} "
