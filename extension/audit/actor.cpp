@@ -6,7 +6,6 @@
 
 #include <cerrno>
 #include <cstdlib>
-#include <sstream>
 #include <vector>
 
 #include "core/auth/claim_path.hpp"
@@ -32,17 +31,6 @@ std::optional<std::string> setting(const char* name) {
 std::string role_name(Oid role) {
   const char* name = pg::call([role] { return GetUserNameFromId(role, true); });
   return name ? name : std::to_string(role);
-}
-
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    size_t b = item.find_first_not_of(" \t"), e = item.find_last_not_of(" \t");
-    if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
-  }
-  return out;
 }
 
 // What the claims say, computed once per distinct (claims, settings): a
@@ -77,7 +65,7 @@ ClaimsSummary summarize(const std::string& claims_text, const std::string& wante
   } catch (const std::invalid_argument&) {
     // pg_gateway.jwt_role_claim is checked when set; nothing to record.
   }
-  std::vector<std::string> names = split_list(wanted);
+  std::vector<std::string> names = pg::settings::list_items(wanted);
   if (!names.empty()) {
     json::Value selected = json::Value::object();
     for (const std::string& name : names)

@@ -22,18 +22,6 @@ namespace pg_gateway::auth_pg {
 
 namespace {
 
-// "a, b" as a list of trimmed, non-empty items.
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    size_t b = item.find_first_not_of(" \t"), e = item.find_last_not_of(" \t");
-    if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
-  }
-  return out;
-}
-
 // PostGraphile copies claims whose names are plain identifiers (lazy-jwt:
 // /^[a-z_][a-z0-9_]*$/, at most 52 characters) into jwt.claims.<name>;
 // other names would not be valid setting names.
@@ -60,13 +48,6 @@ Refusal forbidden(const std::string& message) {
   r.status = 403;
   r.message = message;
   return r;
-}
-
-void set_local(const std::string& name, const std::string& value) {
-  pg::call([&name, &value] {
-    (void)set_config_option(name.c_str(), value.c_str(), PGC_USERSET, PGC_S_SESSION,
-                            GUC_ACTION_LOCAL, true, 0, false);
-  });
 }
 
 }  // namespace
@@ -112,7 +93,7 @@ auth::VerifyOptions RequestAuthenticator::options() const {
   auth::VerifyOptions o;
   o.now = int64_t(time(nullptr));
   o.leeway = auth_pg::settings::jwt_leeway_s;
-  o.audiences = split_list(pg::settings::text(settings::jwt_audience));
+  o.audiences = pg::settings::list_items(pg::settings::text(settings::jwt_audience));
   o.issuer = pg::settings::text(settings::jwt_issuer);
   try {
     o.algorithms = auth::parse_algorithm_list(pg::settings::text(settings::jwt_algorithms));
@@ -209,34 +190,34 @@ std::optional<Refusal> RequestAuthenticator::resolve_role(const Identity& identi
 
 void RequestAuthenticator::apply_settings(const Identity& identity, const http::Request& request,
                                           bool run_pre_request) {
-  set_local("request.method", request.method_text);
-  set_local("request.path", request.path);
+  pg::settings::set_local("request.method", request.method_text);
+  pg::settings::set_local("request.path", request.path);
   // Not PostgREST's: the response's X-Request-Id and the client's address,
   // which the audit trigger records (extension/audit/audit_trigger.cpp).
-  set_local("request.id", request.id);
-  set_local("request.client_addr", request.remote_addr);
+  pg::settings::set_local("request.id", request.id);
+  pg::settings::set_local("request.client_addr", request.remote_addr);
   if (!request.annotations.operation_name.empty())
-    set_local("request.graphql_operation", request.annotations.operation_name);
+    pg::settings::set_local("request.graphql_operation", request.annotations.operation_name);
   json::Value headers = json::Value::object();
   for (const http::Header& h : request.headers)
     headers.members().emplace_back(http::to_lower(h.name), json::Value::string(h.value));
-  set_local("request.headers", headers.dump());
+  pg::settings::set_local("request.headers", headers.dump());
   json::Value cookies = json::Value::object();
   for (auto& [name, value] : auth::parse_cookies(request.header("cookie")))
     cookies.members().emplace_back(std::move(name), json::Value::string(std::move(value)));
-  set_local("request.cookies", cookies.dump());
+  pg::settings::set_local("request.cookies", cookies.dump());
   // As PostgREST: the verified claims, or for an anonymous request just
   // {"role": <anonymous role>}, so that policies reading it as JSON work
   // for both.
   if (identity.authenticated()) {
-    set_local("request.jwt.claims", identity.claims_json);
+    pg::settings::set_local("request.jwt.claims", identity.claims_json);
   } else {
     json::Value anon = json::Value::object();
     anon.members().emplace_back("role",
                                 json::Value::string(pg::settings::text(settings::anonymous_role)));
-    set_local("request.jwt.claims", anon.dump());
+    pg::settings::set_local("request.jwt.claims", anon.dump());
   }
-  for (const auto& [name, value] : identity.claim_settings) set_local(name, value);
+  for (const auto& [name, value] : identity.claim_settings) pg::settings::set_local(name, value);
 
   if (!run_pre_request) return;
   std::string pre = pg::settings::text(settings::pre_request);

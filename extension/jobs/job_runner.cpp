@@ -7,6 +7,7 @@ extern "C" {
 #include "extension/jobs/settings.hpp"
 #include "extension/workers/settings.hpp"
 #include "extension/pg/guard.hpp"
+#include "extension/pg/settings.hpp"
 #include "extension/pg/transaction.hpp"
 #include "extension/pg/spi.hpp"
 #include "extension/pg/subtransaction.hpp"
@@ -166,14 +167,8 @@ Outcome JobRunner::record_transfer(const jobs::TransferResult& t) {
 // (extension/audit/actor.hpp).
 namespace {
 void set_job_settings(const ClaimedJob& job) {
-  std::string id = std::to_string(job.id);
-  const std::string& task = job.task;
-  pg::call([&id, &task] {
-    (void)set_config_option("job.id", id.c_str(), PGC_USERSET, PGC_S_SESSION, GUC_ACTION_LOCAL,
-                            true, 0, false);
-    (void)set_config_option("job.task", task.c_str(), PGC_USERSET, PGC_S_SESSION, GUC_ACTION_LOCAL,
-                            true, 0, false);
-  });
+  pg::settings::set_local("job.id", std::to_string(job.id));
+  pg::settings::set_local("job.task", job.task);
 }
 }  // namespace
 

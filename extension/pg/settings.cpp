@@ -2,6 +2,8 @@
 
 #include "extension/pg/settings.hpp"
 
+#include <sstream>
+
 namespace pg_gateway::pg::settings {
 
 // These run in the postmaster from _PG_init, where an ERROR stops the
@@ -28,5 +30,23 @@ void define_enum(const Describe& d, int* variable, int boot, const config_enum_e
 }
 
 void reserve_prefix() { MarkGUCPrefixReserved("pg_gateway"); }
+
+std::vector<std::string> list_items(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    size_t b = item.find_first_not_of(" \t"), e = item.find_last_not_of(" \t");
+    if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
+  }
+  return out;
+}
+
+void set_local(const std::string& name, const std::string& value) {
+  pg::call([&name, &value] {
+    (void)set_config_option(name.c_str(), value.c_str(), PGC_USERSET, PGC_S_SESSION,
+                            GUC_ACTION_LOCAL, true, 0, false);
+  });
+}
 
 }  // namespace pg_gateway::pg::settings

@@ -10,6 +10,7 @@
 #include "extension/pg/pg_api.hpp"
 
 #include <string>
+#include <vector>
 
 #include "extension/pg/guard.hpp"
 
@@ -37,6 +38,14 @@ void reserve_prefix();
 
 // A string parameter's value as text ("" when PostgreSQL left it NULL).
 inline std::string text(const char* value) { return value ? value : ""; }
+
+// The items of a comma-separated list parameter ("a, b"), trimmed, empty
+// ones left out.
+std::vector<std::string> list_items(const std::string& text);
+
+// Sets a (custom) setting for the rest of the current transaction, as
+// set_config(name, value, true) does: request.*, job.*, jwt.claims.*.
+void set_local(const std::string& name, const std::string& value);
 
 // A validator throws std::exception (std::invalid_argument, or a pg::PgError
 // from PostgreSQL calls it makes through pg::call) for a value it refuses;
