@@ -1,0 +1,3 @@
+-- Caching: the versions of tables that GraphQL responses depend on
+-- (bumped at the commit of every transaction that wrote them; see
+-- extension/cache/) as SQL can see them.
