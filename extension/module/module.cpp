@@ -8,6 +8,8 @@
 #include "extension/pg/pg_api.hpp"
 
 #include "extension/audit/settings.hpp"
+#include "extension/cache/settings.hpp"
+#include "extension/cache/table_versions.hpp"
 #include "extension/auth/settings.hpp"
 #include "extension/graphql/counters.hpp"
 #include "extension/graphql/settings.hpp"
@@ -56,6 +58,7 @@ constexpr Feature kFeatures[] = {
     {"audit", audit_pg::settings::define_settings, nullptr},
     {"request_log", request_log_pg::settings::define_settings,
      request_log_pg::reserve_shared_memory},
+    {"cache", cache_pg::settings::define_settings, cache_pg::settings::reserve_shared_memory},
 };
 
 void start() {
@@ -66,6 +69,7 @@ void start() {
   pg::settings::reserve_prefix();
   pg::shared_memory::install_hooks();
   utility_hook::install();
+  cache_pg::install_write_tracking();
   register_http_workers();
   register_job_workers();
   register_log_writer();
