@@ -8,20 +8,21 @@ namespace {
 
 constexpr const char* kExpected = "expected maxAge=N, scope=PUBLIC|PRIVATE or inheritMaxAge";
 
+// Separators between keys, as smart-tag values may carry tabs.
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 // Tag values are user text: quote them in messages, cut long ones short and
-// keep control characters out of the server log.
+// keep control characters (and, since the cut may split a UTF-8 sequence,
+// non-ASCII bytes) out of the server log.
 std::string quoted(std::string_view s) {
   std::string out = "\"";
-  size_t n = 0;
   for (char c : s) {
-    if (++n > 40) {
+    if (out.size() > 40) {
       out += "...";
       break;
     }
     unsigned char u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f || c == '"' || c == '\\') {
+    if (u < 0x20 || u >= 0x7f || c == '"' || c == '\\') {
       static const char* hex = "0123456789abcdef";
       out += "\\x";
       out += hex[u >> 4];
@@ -33,6 +34,7 @@ std::string quoted(std::string_view s) {
   return out + "\"";
 }
 
+// ASCII-only case folding for scope values (locale-independent).
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
@@ -135,6 +137,7 @@ std::optional<ParsedHint> cache_hint_of(const catalog::SmartTags& tags) {
   return parse_cache_hint(values.empty() ? std::string_view() : std::string_view(values[0]));
 }
 
+// Lookups for the policy walk; nullptr means no hint (not an empty one).
 const CacheHint* CacheHints::type_hint(std::string_view type_name) const {
   auto it = types.find(type_name);
   return it == types.end() ? nullptr : &it->second;

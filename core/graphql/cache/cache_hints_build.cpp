@@ -10,6 +10,8 @@ namespace {
 
 using catalog::Oid;
 
+// How a warning names a relation: as the DDL that tags it would
+// (COMMENT ON VIEW ...), so the user finds the comment to fix.
 std::string class_kind(catalog::Class::Kind kind) {
   switch (kind) {
     case catalog::Class::Kind::kView:
@@ -50,6 +52,8 @@ class TagHints {
       if (auto h = parse(f.tags, "function " + f.schema + "." + f.name)) functions_[f.oid] = *h;
   }
 
+  // Each lookup falls back to the object's schema, except columns: a
+  // column without a tag inherits its row's hint at query time instead.
   const CacheHint* schema(const std::string& name) const { return find(schemas_, name); }
   const CacheHint* cls(const catalog::Class& c) const {
     const CacheHint* h = find(classes_, c.oid);
@@ -76,6 +80,8 @@ class TagHints {
     return it == m.end() ? nullptr : &it->second;
   }
 
+  // A malformed tag is a warning and no hint, never an exception: a typo
+  // in a comment must not take the API down.
   std::optional<CacheHint> parse(const catalog::SmartTags& tags, const std::string& what) {
     std::optional<ParsedHint> p = cache_hint_of(tags);
     if (!p) return std::nullopt;
@@ -94,6 +100,7 @@ class TagHints {
   std::map<std::pair<Oid, std::string>, CacheHint> columns_;
 };
 
+// The fields whose value a function computes, whose hint is the function's.
 bool function_backed(build::FieldPlan::Kind kind) {
   using K = build::FieldPlan::Kind;
   return kind == K::kComputed || kind == K::kComputedConnection || kind == K::kCustomQuery ||

@@ -17,11 +17,13 @@ using schema::NamedType;
 // the walk stops and the response is not cacheable.
 constexpr int kMaxDepth = 256;
 
+// Apollo's "composite": what has fields to select, hence its own hint.
 bool is_composite(const NamedType* t) {
   return t && (t->kind == NamedType::Kind::kObject || t->kind == NamedType::Kind::kInterface ||
                t->kind == NamedType::Kind::kUnion);
 }
 
+// Types whose runtime object type is only known once the row is read.
 bool is_abstract(const NamedType* t) {
   return t && (t->kind == NamedType::Kind::kInterface || t->kind == NamedType::Kind::kUnion);
 }
@@ -48,11 +50,13 @@ class PolicyWalker {
 
   CachePolicy result() const { return policy_; }
 
+  // The smallest max age wins; also used to make a response uncacheable (0).
   void contribute_max_age(int64_t seconds) {
     policy_.max_age = policy_.max_age ? std::min(*policy_.max_age, seconds) : seconds;
   }
 
  private:
+  // One field's resolved hint joins the policy.
   void contribute(const CacheHint& h) {
     if (h.max_age) contribute_max_age(*h.max_age);
     if (h.scope == Scope::kPrivate) policy_.scope = Scope::kPrivate;
@@ -165,6 +169,7 @@ CachePolicy compute_cache_policy(const build::BuiltSchema& built,
   return walker.result();
 }
 
+// Written by hand: three fixed members, no escaping needed.
 std::string cache_control_json(const CachePolicy& policy) {
   return "{\"version\":1,\"maxAge\":" + std::to_string(policy.max_age.value_or(0)) +
          ",\"scope\":\"" + (policy.scope == Scope::kPrivate ? "PRIVATE" : "PUBLIC") + "\"}";

@@ -30,10 +30,14 @@ void ReadSet::add_relation(const catalog::Catalog& catalog, const catalog::Class
   }
 }
 
+// STABLE and VOLATILE functions may read any table (and VOLATILE ones
+// anything at all); only IMMUTABLE ones are known to read nothing.
 void ReadSet::add_function(const catalog::Function& fn) {
   if (fn.volatility != 'i') opaque = true;
 }
 
+// Relations the snapshot does not list (a view's base table in another
+// schema) are not known to have RLS; the SQL side's reads cover policies.
 bool ReadSet::reads_row_security(const catalog::Catalog& catalog) const {
   for (catalog::Oid oid : relations)
     if (const catalog::Class* c = catalog.find_class(oid); c && c->row_security) return true;
