@@ -126,6 +126,11 @@ void resolve_cache_hints(const catalog::Catalog& cat, build::BuiltSchema& built)
         type_hint = tags.type(*t);
         row_type = t->oid;
       }
+    } else if (plan.record_function) {
+      // A RETURNS TABLE record exists for its function alone: the
+      // function's hint covers its rows too, else they would take the
+      // default below a function-backed connection the tag was meant for.
+      type_hint = tags.function(*plan.record_function);
     }
     if (type_hint) out.types[type_name] = *type_hint;
     for (const auto& [field_name, field] : plan.fields) {
@@ -145,6 +150,9 @@ void resolve_cache_hints(const catalog::Catalog& cat, build::BuiltSchema& built)
     if (!conn.edge_type.empty()) out.types[conn.edge_type] = inherit;
   }
   out.types["PageInfo"] = inherit;
+  // PostGraphile's Interval is an object type only to spell out its parts:
+  // a value, like a scalar.
+  out.types["Interval"] = inherit;
 }
 
 }  // namespace pg_gateway::graphql::cache

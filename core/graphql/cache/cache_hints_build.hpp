@@ -10,8 +10,9 @@
 namespace pg_gateway::graphql::cache {
 
 // Type hints: a table's or view's tag, else its schema's, for its object
-// type; a composite type's tag, else its schema's; Connection and Edge
-// types and PageInfo are inheritMaxAge. Field hints: a column's or
+// type; a composite type's tag, else its schema's; a RETURNS TABLE
+// record's function's tag, else its schema's; Connection and Edge types,
+// PageInfo and Interval are inheritMaxAge. Field hints: a column's or
 // composite attribute's tag; a function's tag, else its schema's, for the
 // computed columns and custom queries it backs. A malformed tag is ignored
 // and becomes one entry of built.warnings naming the object; never throws

@@ -12,7 +12,7 @@
 //     contributing hint is PRIVATE (a scope-only hint on a scalar too).
 //
 // Connections count as their node type (allPosts as Post); their Connection
-// and Edge types and PageInfo inherit. A field returning an interface or a
+// and Edge types, PageInfo and Interval inherit. A field returning an interface or a
 // union (node(id:)) contributes the default max age and the hint of every
 // object type it could return, since the row's type is not known before
 // the statement runs; fields selected through fragments on those types

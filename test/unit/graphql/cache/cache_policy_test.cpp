@@ -190,6 +190,18 @@ TEST_F(CachePolicyTest, FunctionConnectionsTakeTheFunctionHintFirst) {
   EXPECT_EQ(policy("{ tagsByNames(names: [\"a\"]) { totalCount } }").max_age, 100);
 }
 
+TEST_F(CachePolicyTest, IntervalsAreValuesNotObjects) {
+  EXPECT_EQ(policy("{ allPosts { nodes { readingTime { hours minutes } } } }").max_age, 60);
+}
+
+TEST_F(CachePolicyTest, RecordRowsTakeTheirFunctionsHint) {
+  EXPECT_EQ(policy("{ popularTags { nodes { tagName } } }", 0).max_age, 0);
+  c.tag(c.fn("popular_tags").tags, "maxAge=45");
+  served.reset();
+  EXPECT_EQ(policy("{ popularTags { nodes { tagName } } }", 0).max_age, 45);
+  EXPECT_EQ(policy("{ popularTags { edges { node { tagName } } } }", 0).max_age, 45);
+}
+
 TEST_F(CachePolicyTest, IntrospectionOnly) {
   EXPECT_EQ(policy("{ __schema { queryType { name } } }").max_age, 0);
   EXPECT_EQ(policy("{ __schema { queryType { name } } }", 300).max_age, 300);
