@@ -126,6 +126,13 @@ const Type* Catalog::find_type(Oid oid) const {
   return it == type_by_oid_.end() ? nullptr : &types[it->second];
 }
 
+// A linear scan: snapshots list a handful of schemas.
+const Namespace* Catalog::find_schema(std::string_view name) const {
+  for (const Namespace& n : schemas)
+    if (n.name == name) return &n;
+  return nullptr;
+}
+
 const Class* Catalog::class_of_row_type(Oid type_oid) const {
   auto it = class_by_row_type_.find(type_oid);
   return it == class_by_row_type_.end() ? nullptr : &classes[it->second];
@@ -163,6 +170,12 @@ Catalog from_reflection_json(std::string_view json_text) {
     }
     cat.roles.push_back(std::move(r));
   }
+  for (const Value& v : array_of(root, "schemas")) {
+    Namespace n;
+    n.name = text_or_empty(v, "name");
+    n.tags = parse_smart_comment(text_or_empty(v, "comment"));
+    cat.schemas.push_back(std::move(n));
+  }
   for (const Value& v : array_of(root, "classes")) {
     Class c;
     c.oid = Oid(integer(member(v, "oid"), "oid"));
@@ -174,6 +187,9 @@ Catalog from_reflection_json(std::string_view json_text) {
     c.owner = text_or_empty(v, "owner");
     c.acl = acl_of(v);
     c.updatable_mask = int(integer_or(v, "updatable_mask", -1));
+    c.row_security = flag(v, "row_security");
+    for (const Value& r : array_of(v, "reads")) c.reads.push_back(Oid(integer(r, "reads")));
+    c.opaque_reads = flag(v, "opaque_reads");
     for (const Value& col : array_of(v, "columns")) c.columns.push_back(read_column(col));
     for (const Value& k : array_of(v, "constraints")) {
       Constraint con;

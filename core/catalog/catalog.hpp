@@ -75,6 +75,13 @@ struct Class {
   std::string owner;
   std::optional<std::vector<std::string>> acl;
   int updatable_mask = -1;
+  // For cache policies: relrowsecurity; the relations this class reads
+  // besides itself (a view's base relations, transitively; an RLS table's
+  // policies' relations); and whether what it reads is unknown (a
+  // non-IMMUTABLE function or a foreign table in the view or policies).
+  bool row_security = false;
+  std::vector<Oid> reads;
+  bool opaque_reads = false;
 
   const Column* column(int16_t num) const;
   const Column* column(std::string_view name) const;
@@ -143,6 +150,13 @@ class ReflectionError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A schema (namespace) the snapshot covers, with its COMMENT's smart tags
+// (e.g. a schema-wide @pgCacheControl).
+struct Namespace {
+  std::string name;
+  SmartTags tags;
+};
+
 // A role the snapshot's role (Catalog::current_user) is a member of,
 // directly or not, INHERIT or not, itself included.
 struct Role {
@@ -161,8 +175,11 @@ struct Catalog {
   std::vector<Class> classes;
   std::vector<Type> types;
   std::vector<Function> functions;
+  std::vector<Namespace> schemas;
 
   const Class* find_class(Oid oid) const;
+  // The schema of this name, or nullptr when the snapshot does not list it.
+  const Namespace* find_schema(std::string_view name) const;
   const Type* find_type(Oid oid) const;
   // The table or view whose row type this is, if any.
   const Class* class_of_row_type(Oid type_oid) const;

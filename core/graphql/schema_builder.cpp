@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/catalog/privileges.hpp"
+#include "core/graphql/cache/cache_hints_build.hpp"
 #include "core/graphql/schema_builder_internal.hpp"
 #include "core/naming/inflection.hpp"
 
@@ -236,6 +237,7 @@ BuiltSchema Builder::run() {
   add_mutation_type();
   add_page_info();
   add_cursor();
+  cache::resolve_cache_hints(cat_, out_);
   return std::move(out_);
 }
 

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "core/catalog/catalog.hpp"
+#include "core/graphql/cache/cache_hint.hpp"
 #include "core/graphql/type_system.hpp"
 
 namespace pg_gateway::graphql::build {
@@ -170,6 +171,10 @@ struct BuiltSchema {
       order_by;  // by enum type name, then value name
   std::map<std::string, std::map<std::string, ConditionPlan, std::less<>>, std::less<>>
       conditions;  // by input type name, then field name
+  // @pgCacheControl hints by type and field name (cache/cache_hints_build.hpp).
+  cache::CacheHints cache_hints;
+  // What the builder ignored and the server should log (malformed tags).
+  std::vector<std::string> warnings;
 
   // The table whose GraphQL type is `type_name` (for node ids), or -1.
   int table_of_type(std::string_view type_name) const;

@@ -525,6 +525,7 @@ PreparedRequest prepare(const ServedSchema& schema, std::string_view query,
   sql::Params params;
   sql::Compiler compiler(schema.built(), schema.catalog(), fragments, values, params);
   compiler.set_page_limits(options.limits.default_page, options.limits.max_page);
+  compiler.record_reads(&out.reads_);
   Planner planner{schema, fragments, values, params, compiler, {}, {}, false};
   try {
     plan->data = planner.query_object(collect_fields(schema.schema(), schema.schema().query_type,
@@ -541,6 +542,12 @@ PreparedRequest prepare(const ServedSchema& schema, std::string_view query,
   if (planner.data_is_null) {
     plan->data_is_null = true;
     planner.columns.clear();
+  }
+  if (planner.columns.empty()) out.reads_ = cache::ReadSet{};  // nothing is read
+  if (op->operation == OperationType::kQuery) {
+    out.cache_policy_ = cache::compute_cache_policy(schema.built(), op->selection_set, fragments,
+                                                    values, options.cache_default_max_age);
+    out.cache_policy_.reads_row_security = out.reads_.reads_row_security(schema.catalog());
   }
   if (!planner.columns.empty()) {
     SqlStatement all;

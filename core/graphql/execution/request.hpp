@@ -25,6 +25,8 @@
 
 #include "core/catalog/catalog.hpp"
 #include "core/graphql/ast.hpp"
+#include "core/graphql/cache/cache_policy.hpp"
+#include "core/graphql/cache/read_set.hpp"
 #include "core/graphql/error.hpp"
 #include "core/graphql/execution/limits.hpp"
 #include "core/graphql/schema_builder.hpp"
@@ -68,6 +70,9 @@ struct RequestOptions {
   // pg_gateway.introspection as it applies to this request: false refuses
   // an operation that asks for __schema or __type (__typename stays).
   bool allow_introspection = true;
+  // pg_gateway.cache_default_max_age: the maxAge of root fields and of
+  // fields returning object types that no @pgCacheControl hint covers.
+  int64_t cache_default_max_age = 0;
 };
 
 // A SQL statement with its parameters, all sent as text with a type.
@@ -154,6 +159,12 @@ class PreparedRequest {
   // Mutations: no statement(); these steps instead, one transaction each.
   const std::vector<MutationStep>& mutation_steps() const { return mutation_steps_; }
 
+  // Queries: the cache policy of the fields selected (cache_policy.hpp;
+  // max_age nullopt for request errors, mutations and subscriptions) and
+  // the relations statement() reads (empty when it is nullptr).
+  const cache::CachePolicy& cache_policy() const { return cache_policy_; }
+  const cache::ReadSet& reads() const { return reads_; }
+
   // The response body (JSON). `results` holds one entry per column of
   // statement() (empty when statement() is nullptr), or for mutations one
   // per payload column of every step; `step_errors` one per mutation step
@@ -170,6 +181,8 @@ class PreparedRequest {
   std::optional<SqlStatement> statement_;
   std::vector<SqlStatement> field_statements_;
   std::vector<MutationStep> mutation_steps_;
+  cache::CachePolicy cache_policy_;
+  cache::ReadSet reads_;
   std::unique_ptr<ResponsePlan> plan_;
 };
 

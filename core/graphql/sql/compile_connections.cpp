@@ -47,6 +47,7 @@ Compiler::Instance Compiler::instantiate(const Source& source, const std::string
   Instance in;
   std::string a = alias(resource);
   if (source.kind == Source::Kind::kTable) {
+    note_table(source.table);
     in.from = source.relation + " as " + a;
     in.row = a;
   } else {
@@ -62,7 +63,10 @@ Compiler::Instance Compiler::instantiate(const Source& source, const std::string
 }
 
 std::string Compiler::term_sql(const OrderTerm& term, const std::string& row) const {
-  if (term.function) return qualified(term.function->schema, term.function->name) + "(" + row + ")";
+  if (term.function) {
+    note_function(*term.function);
+    return qualified(term.function->schema, term.function->name) + "(" + row + ")";
+  }
   return row + "." + quote_ident(term.column);
 }
 
@@ -148,6 +152,7 @@ std::vector<std::string> Compiler::condition_sql(const json::Value* condition,
     const build::ConditionPlan& plan = p->second;
     std::string expr;
     if (plan.function) {
+      note_function(*plan.function);
       expr = qualified(plan.function->schema, plan.function->name) + "(" + row + ")";
     } else {
       const catalog::Column* c =

@@ -131,6 +131,7 @@ std::string Compiler::node_id_sql(int table, const std::string& row) {
 std::string Compiler::single_row(int table, const std::string& conditions, const std::string& a,
                                  const FieldGroup& group) {
   const build::TableInfo& t = built_.tables[size_t(table)];
+  note_table(table);
   return "(select " + object_json(t.type_name, a, group) + " from " +
          qualified(t.cls->schema, t.cls->name) + " as " + a +
          (conditions.empty() ? "" : " where " + conditions) + " limit 1)";
@@ -169,6 +170,7 @@ std::string Compiler::call_sql(const catalog::Function& fn, const FieldPlan& pla
   for (const catalog::Argument& a : fn.arguments)
     if (a.mode == 'i' || a.mode == 'b' || a.mode == 'v') inputs.push_back(&a);
   int first_default = fn.input_count - fn.default_count;
+  note_function(fn);
   std::string call = qualified(fn.schema, fn.name) + "(";
   bool named = false, any = false;
   for (int p = 0; p < static_cast<int>(inputs.size()); ++p) {

@@ -53,4 +53,15 @@ std::optional<std::string> Compiler::root_field(const FieldPlan& plan, const Fie
   }
 }
 
+// Every place that names a table in a FROM or calls a function calls one
+// of these, so the read set is complete by construction.
+void Compiler::note_table(int table) const {
+  if (reads_ && table >= 0 && size_t(table) < built_.tables.size())
+    reads_->add_relation(cat_, *built_.tables[size_t(table)].cls);
+}
+
+void Compiler::note_function(const catalog::Function& fn) const {
+  if (reads_) reads_->add_function(fn);
+}
+
 }  // namespace pg_gateway::graphql::sql

@@ -19,6 +19,7 @@
 #include <string>
 
 #include "core/catalog/catalog.hpp"
+#include "core/graphql/cache/read_set.hpp"
 #include "core/graphql/execution/collect_fields.hpp"
 #include "core/graphql/schema_builder.hpp"
 #include "core/graphql/sql/sql_text.hpp"
@@ -71,6 +72,10 @@ class Compiler {
   // a root field or a custom mutation's result, never nested inside an
   // object, where it would be sent unsigned.
   void allow_jwt_value(bool allow) { jwt_allowed_ = allow; }
+
+  // Records every relation the compiled SQL reads and every function it
+  // calls into `reads` (nullptr: nothing is recorded), for response caching.
+  void record_reads(cache::ReadSet* reads) { reads_ = reads; }
 
   // pg_gateway.default_page_size (rows of a connection given neither
   // first nor last; 0: all) and max_page_size (the largest first/last; 0:
@@ -163,12 +168,17 @@ class Compiler {
                                                             std::string_view parent_type);
   std::string param(const json::Value& value, catalog::Oid type);
   std::string alias(std::string_view base);
+  // The read set's bookkeeping (no-ops unless record_reads() was given one);
+  // const because term_sql() is.
+  void note_table(int table) const;
+  void note_function(const catalog::Function& fn) const;
 
   const build::BuiltSchema& built_;
   const catalog::Catalog& cat_;
   const exec::FragmentMap& fragments_;
   const exec::VariableValues& vars_;
   Params& params_;
+  cache::ReadSet* reads_ = nullptr;
   int alias_counter_ = 0;
   bool jwt_allowed_ = false;
   int64_t default_page_ = 0;

@@ -117,3 +117,32 @@ TEST(Catalog, RejectsMalformedSnapshots) {
   Catalog empty = from_reflection_json("{}");
   EXPECT_TRUE(empty.classes.empty());
 }
+
+// The cache's facts: all optional, with defaults for older snapshots.
+TEST(Catalog, ParsesCacheFactsAndSchemas) {
+  Catalog cat = from_reflection_json(R"({
+    "schemas": [{"name": "app", "comment": "@pgCacheControl maxAge=60\nThe app."},
+                {"name": "other", "comment": null}],
+    "classes": [
+      {"oid": 10, "schema": "app", "name": "v", "kind": "v", "row_security": true,
+       "reads": [11, "12"], "opaque_reads": true},
+      {"oid": 11, "schema": "app", "name": "t"}
+    ]})");
+  ASSERT_EQ(cat.classes.size(), 2u);
+  EXPECT_TRUE(cat.classes[0].row_security);
+  EXPECT_EQ(cat.classes[0].reads, (std::vector<pg_gateway::catalog::Oid>{11, 12}));
+  EXPECT_TRUE(cat.classes[0].opaque_reads);
+  EXPECT_FALSE(cat.classes[1].row_security);
+  EXPECT_TRUE(cat.classes[1].reads.empty());
+  EXPECT_FALSE(cat.classes[1].opaque_reads);
+  ASSERT_EQ(cat.schemas.size(), 2u);
+  ASSERT_NE(cat.find_schema("app"), nullptr);
+  EXPECT_EQ(cat.find_schema("app")->tags.value("pgCacheControl"), "maxAge=60");
+  EXPECT_EQ(cat.find_schema("app")->tags.description, "The app.");
+  EXPECT_NE(cat.find_schema("other"), nullptr);
+  EXPECT_EQ(cat.find_schema("public"), nullptr);
+  EXPECT_TRUE(from_reflection_json(R"({"classes": []})").schemas.empty());
+  EXPECT_THROW(from_reflection_json(R"({"classes": [{"oid": 1, "reads": "x"}]})"), ReflectionError);
+  EXPECT_THROW(from_reflection_json(R"({"classes": [{"oid": 1, "reads": ["x"]}]})"),
+               ReflectionError);
+}
