@@ -235,8 +235,9 @@ UtilityWrite classify(Node* stmt) noexcept {
                  ? UtilityWrite::kEpochAtCommit
                  : UtilityWrite::kNone;
     }
-    case T_VariableSetStmt:
+    case T_VariableSetStmt:  // SET, SET LOCAL, SET TRANSACTION, RESET
     case T_VariableShowStmt:
+    case T_ConstraintsSetStmt:  // SET CONSTRAINTS: the deferred checks run through SPI
     case T_PrepareStmt:
     case T_ExecuteStmt:
     case T_DeallocateStmt:

@@ -176,6 +176,10 @@ SELECT count(*) AS items FROM items;
 SET work_mem = '8MB';
 SHOW work_mem;
 RESET work_mem;
+BEGIN;
+SET CONSTRAINTS ALL DEFERRED;
+SELECT count(*) AS lines FROM order_lines;
+COMMIT;
 SELECT gateway.cache_epoch() = :e0 AS epoch_unchanged_by_reads;
 
 -- Two-phase commit: nothing at PREPARE TRANSACTION, the epoch at COMMIT
