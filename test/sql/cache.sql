@@ -26,6 +26,17 @@ SELECT gateway.table_version('items') AS v0 \gset
 DELETE FROM items WHERE id = 2;
 SELECT gateway.table_version('items') <> :v0 AS bumped_by_delete;
 
+-- A data-modifying WITH in a SELECT, and MERGE.
+SELECT gateway.table_version('items') AS v0, gateway.table_version('bystander') AS b0 \gset
+WITH moved AS (INSERT INTO bystander VALUES (10) RETURNING id) SELECT count(*) FROM moved;
+SELECT gateway.table_version('bystander') <> :b0 AS bumped_by_writable_cte,
+       gateway.table_version('items') = :v0 AS items_unchanged;
+SELECT gateway.table_version('items') AS v0 \gset
+MERGE INTO items i USING (VALUES (1, 'eins'), (6, 'six')) AS s(id, name) ON i.id = s.id
+  WHEN MATCHED THEN UPDATE SET name = s.name
+  WHEN NOT MATCHED THEN INSERT VALUES (s.id, s.name);
+SELECT gateway.table_version('items') <> :v0 AS bumped_by_merge;
+
 -- ROLLBACK bumps nothing.
 SELECT gateway.table_version('items') AS v0 \gset
 BEGIN;
@@ -83,6 +94,12 @@ SELECT gateway.table_version('readings') <> :p0 AS root_bumped,
 SELECT gateway.table_version('readings_2026_h1') AS h0 \gset
 UPDATE readings SET v = v + 1 WHERE at = '2026-02-01';
 SELECT gateway.table_version('readings_2026_h1') <> :h0 AS bumped_by_update_through_root;
+-- An UPDATE that moves a row to another partition bumps both.
+SELECT gateway.table_version('readings_2026_h1') AS h0,
+       gateway.table_version('readings_2026_h2') AS k0 \gset
+UPDATE readings SET at = '2026-09-01' WHERE at = '2026-02-01';
+SELECT gateway.table_version('readings_2026_h1') <> :h0 AS source_bumped,
+       gateway.table_version('readings_2026_h2') <> :k0 AS destination_bumped;
 SELECT gateway.table_version('readings_2026_h1') AS h0 \gset
 COPY readings FROM STDIN;
 2026-03-01	3
