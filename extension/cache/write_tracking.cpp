@@ -218,6 +218,7 @@ enum class UtilityWrite {
 // themselves; EXPLAIN ANALYZE runs DML through the executor hooks, but
 // EXPLAIN ANALYZE CREATE TABLE AS creates a table without ProcessUtility.
 UtilityWrite classify(Node* stmt) noexcept {
+  if (!stmt) return UtilityWrite::kNone;
   switch (nodeTag(stmt)) {
     case T_TransactionStmt:
       return reinterpret_cast<TransactionStmt*>(stmt)->kind == TRANS_STMT_COMMIT_PREPARED
