@@ -20,6 +20,13 @@
 // every ETag includes it. incarnation() is new at every server start and
 // crash-restart: versions start again, and no old ETag matches.
 //
+// On a hot standby no hook sees the replayed writes, so epoch() AND
+// writes_started() both mix in the replay position: a reader whose window
+// (W0 .. W1) saw replay progress gets W0 != W1 and caches nothing, and an
+// ETag taken at one replay position never matches data of another.
+//
+// Which statements bump what is described in extension/cache/write_tracking.cpp.
+//
 // Versions live in a fixed array indexed by a hash of (database, table):
 // two tables sharing a slot only invalidate each other more often than
 // needed, never less.
@@ -41,5 +48,11 @@ uint64_t epoch();
 uint64_t writes_started();
 // The version of a table of the current database (MyDatabaseId).
 uint64_t table_version(Oid relid);
+
+// For the write tracking, at commit (extension/cache/write_tracking.cpp):
+// bumps writes_started() first, then the version of each of `relids`
+// (tables of MyDatabaseId), then the epoch if `bump_epoch`. Only atomics:
+// it cannot fail, and is safe in callbacks where nothing may ereport.
+void publish_writes(const Oid* relids, int count, bool bump_epoch) noexcept;
 
 }  // namespace pg_gateway::cache_pg
