@@ -76,6 +76,32 @@ struct Entry {
   bool operator==(const Entry&) const = default;
 };
 
+// What an entry must still match to be served (read by the caller, in the
+// server from shared counters, after copying the entry out).
+struct Current {
+  uint32_t database = 0;
+  uint64_t incarnation = 0;
+  uint64_t epoch = 0;
+  uint64_t writes_started = 0;
+  int64_t now_ms = 0;
+};
+
+// Whether `entry` may be served: same database, incarnation and epoch, no
+// write at all since it was stored if it recorded `writes`, every
+// dependency at the version it recorded (table_version(relid) -> uint64_t,
+// asked only while everything else matched), and its max-age not over.
+template <typename TableVersion>
+bool is_current(const Entry& entry, const Current& now, TableVersion&& table_version) {
+  if (entry.database != now.database || entry.incarnation != now.incarnation ||
+      entry.epoch != now.epoch)
+    return false;
+  if (entry.writes && *entry.writes != now.writes_started) return false;
+  if (now.now_ms >= entry.expires_at_ms) return false;
+  for (const Dependency& d : entry.deps)
+    if (table_version(d.relid) != d.version) return false;
+  return true;
+}
+
 // Bytes of the serialized entry (what store() needs in the arena), or
 // nullopt when a count or a length does not fit the format's 32 bits.
 std::optional<size_t> serialized_size(const Entry& entry);

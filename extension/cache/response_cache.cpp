@@ -104,17 +104,19 @@ cache::ResponseStore* store_here() {
   return &*attached.store;
 }
 
-// Current when nothing it depended on changed: same server incarnation,
-// same database, same epoch, no write at all since it was stored if it
-// read something untracked, every table at the version it read, and its
-// max-age not over. Reads shared counters only.
+// Reads the shared counters after the copy (with no lock held). A commit
+// whose bump comes after this check is not seen, as it would not be by a
+// request whose snapshot was taken just before it; between a commit
+// becoming visible and its bump (table_versions.hpp) an entry can still be
+// served, exactly as an ETag can still be confirmed with a 304.
 bool current(const cache::Entry& e, int64_t now_ms) {
-  if (e.database != MyDatabaseId) return false;
-  if (e.incarnation != incarnation() || e.epoch != epoch()) return false;
-  if (e.writes && *e.writes != writes_started()) return false;
-  for (const cache::Dependency& d : e.deps)
-    if (table_version(Oid(d.relid)) != d.version) return false;
-  return now_ms < e.expires_at_ms;
+  cache::Current now;
+  now.writes_started = writes_started();
+  now.database = uint32_t(MyDatabaseId);
+  now.incarnation = incarnation();
+  now.epoch = epoch();
+  now.now_ms = now_ms;
+  return cache::is_current(e, now, [](uint32_t relid) { return table_version(Oid(relid)); });
 }
 
 StoredResponse to_response(cache::Entry&& e) {

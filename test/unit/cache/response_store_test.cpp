@@ -278,5 +278,30 @@ TEST(ResponseStore, GarbageRegionsNeverReadOutOfBounds) {
   }
 }
 
+TEST(ResponseStore, IsCurrentChecksEveryRecordedVersion) {
+  Entry e = sample("x");  // database 16384, incarnation 11, epoch 22, writes 33
+  Current now{16384, 11, 22, 33, e.expires_at_ms - 1};
+  auto versions = [](uint32_t relid) -> uint64_t { return relid == 16400 ? 5 : 7; };
+  EXPECT_TRUE(is_current(e, now, versions));
+
+  auto with = [&](auto change) {
+    Current c = now;
+    change(c);
+    return is_current(e, c, versions);
+  };
+  EXPECT_FALSE(with([](Current& c) { c.database = 1; }));
+  EXPECT_FALSE(with([](Current& c) { c.incarnation++; }));
+  EXPECT_FALSE(with([](Current& c) { c.epoch++; }));
+  EXPECT_FALSE(with([](Current& c) { c.writes_started++; }));
+  EXPECT_FALSE(with([&](Current& c) { c.now_ms = e.expires_at_ms; }));
+  EXPECT_FALSE(
+      is_current(e, now, [](uint32_t relid) -> uint64_t { return relid == 16400 ? 6 : 7; }));
+  EXPECT_FALSE(
+      is_current(e, now, [](uint32_t relid) -> uint64_t { return relid == 16400 ? 5 : 8; }));
+
+  e.writes.reset();  // only tracked tables: other writes do not matter
+  EXPECT_TRUE(with([](Current& c) { c.writes_started += 100; }));
+}
+
 }  // namespace
 }  // namespace pg_gateway::cache
