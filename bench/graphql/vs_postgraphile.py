@@ -160,7 +160,12 @@ def answers_typename(url):
 class Servers:
     """One cluster with pg_gateway serving /graphql, and PostGraphile on it."""
 
-    def __init__(self):
+    def __init__(self, extra_conf=None, setup_sql=()):
+        # extra_conf: more postgresql.conf settings; setup_sql: statements
+        # run in the database after CREATE EXTENSION, before the restart
+        # (bench/graphql/cache.py: the response cache and its smart tags).
+        self.extra_conf = dict(extra_conf or {})
+        self.setup_sql = list(setup_sql)
         self.own_work = "BENCH_WORK" not in os.environ
         self.work = os.environ.get("BENCH_WORK") or tempfile.mkdtemp(
             prefix="pg_gateway-graphql-bench.")
@@ -200,6 +205,7 @@ class Servers:
             "pg_gateway.authenticator_role": "'app_authenticator'",
             **({"pg_gateway.jwt_secret": "'" + GATEWAY_KEY.replace("'", "''") + "'",
                 "pg_gateway.jwt_audience": f"'{JWT_AUDIENCE}'"} if GATEWAY_KEY else {}),
+            **self.extra_conf,
         }, database=DATABASE)
         self.cluster.init()
         # The workers' database does not exist yet: load it, then restart so
@@ -218,6 +224,8 @@ class Servers:
         self.cluster.sql("CREATE EXTENSION pg_gateway", db=DATABASE)
         if AUTH != "none":
             self.cluster.sql(RLS_SQL, db=DATABASE)
+        for statement in self.setup_sql:
+            self.cluster.sql(statement, db=DATABASE)
         self.cluster.stop()
         self.cluster.start(wait_http=True)
         log(f"cluster up (tcp 127.0.0.1:{self.cluster.port}), schema.sql loaded")

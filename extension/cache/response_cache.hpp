@@ -9,6 +9,17 @@
 //
 // Only public responses are stored: never one of an authenticated request,
 // nor one that read a table with row level security.
+//
+// The store is core/cache/response_store.hpp (sets of 16 entries sharing a
+// 256 KiB arena each: a response serialized larger than that is not
+// stored; the least recently stored entry of a set goes first) over a
+// shared memory segment, with a pool of LWLocks of the tranche "pg_gateway
+// response cache". lookup(), store() and stats() are for ordinary C++ code
+// outside any transaction (an HTTP worker's request path): they never
+// ereport, but may throw std::bad_alloc, or pg::PgError if PostgreSQL
+// reports an error from a lock call (not expected: one lock is held at a
+// time). Entries also record the database (MyDatabaseId) and are served
+// only to a lookup from the same database.
 #pragma once
 
 #include "extension/pg/pg_api.hpp"

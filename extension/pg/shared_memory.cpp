@@ -1,5 +1,6 @@
 #include "extension/pg/shared_memory.hpp"
 
+#include <cstring>
 #include <stdexcept>
 
 namespace pg_gateway::pg::shared_memory {
@@ -15,6 +16,15 @@ struct Reserved {
 Reserved reserved[kMaxSegments];
 int reserved_count = 0;
 
+constexpr int kMaxTranches = 8;
+
+struct Tranche {
+  const char* name;
+  int count;
+};
+Tranche tranches[kMaxTranches];
+int tranche_count = 0;
+
 shmem_request_hook_type prev_shmem_request_hook = nullptr;
 shmem_startup_hook_type prev_shmem_startup_hook = nullptr;
 
@@ -22,6 +32,8 @@ void request_shmem() {
   if (prev_shmem_request_hook) prev_shmem_request_hook();
   for (int i = 0; i < reserved_count; ++i)
     RequestAddinShmemSpace(MAXALIGN(reserved[i].segment->size));
+  for (int i = 0; i < tranche_count; ++i)
+    RequestNamedLWLockTranche(tranches[i].name, tranches[i].count);
 }
 
 void* init_struct(Reserved& r, bool create) {
@@ -60,6 +72,21 @@ void* find(const Segment* segment) {
     if (reserved[i].segment != segment) continue;
     return reserved[i].address ? reserved[i].address : init_struct(reserved[i], false);
   }
+  return nullptr;
+}
+
+// Like reserve(): a programming error (too many tranches) stops the start.
+void reserve_lwlocks(const char* tranche, int count) {
+  if (tranche_count == kMaxTranches) throw std::length_error("too many pg_gateway LWLock tranches");
+  tranches[tranche_count++] = {tranche, count};
+}
+
+// GetNamedLWLockTranche reads the postmaster's list of requests, which
+// every child inherits; asking only for reserved names keeps its ERROR
+// (unknown tranche) for programming errors.
+LWLockPadded* lwlocks(const char* tranche) {
+  for (int i = 0; i < tranche_count; ++i)
+    if (std::strcmp(tranches[i].name, tranche) == 0) return GetNamedLWLockTranche(tranche);
   return nullptr;
 }
 

@@ -22,6 +22,16 @@ void install_hooks();
 // address; a process that has none yet looks it up by name).
 void* find(const Segment* segment);
 
+// From _PG_init only: `count` LWLocks in a tranche named `tranche` (a
+// string that lives for the life of the process), requested from the
+// shmem_request_hook as PostgreSQL 15 requires, created by PostgreSQL with
+// its own LWLocks (so they are initialised and named in wait events).
+void reserve_lwlocks(const char* tranche, int count);
+// The tranche's first lock (count of them follow), once shared memory
+// exists; nullptr when it was not reserved. Can ereport (unknown tranche):
+// call it inside pg::call.
+LWLockPadded* lwlocks(const char* tranche);
+
 // Counters of each worker of one kind, written only by that worker (so
 // readers need no lock) and kept after it exits until a crash-restart.
 template <int Workers, int Counters>
