@@ -35,6 +35,11 @@ void publish_counters(int worker, const GraphqlStats& s) {
   put(GraphqlCounter::kPlanCacheHits, s.plans.hits);
   put(GraphqlCounter::kPlanCacheMisses, s.plans.misses);
   put(GraphqlCounter::kPlanCacheEvictions, s.plans.evictions);
+  put(GraphqlCounter::kNotModified, s.cache.not_modified);
+  put(GraphqlCounter::kResponseCacheHits, s.cache.hits);
+  put(GraphqlCounter::kResponseCacheMisses, s.cache.misses);
+  put(GraphqlCounter::kResponseCacheEvictions, s.cache.evictions);
+  put(GraphqlCounter::kResponseCacheStores, s.cache.stores);
 }
 
 uint64_t counter(int worker, GraphqlCounter c) { return pg_atomic_read_u64(&row(worker)[int(c)]); }

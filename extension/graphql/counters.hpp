@@ -14,6 +14,11 @@ enum class GraphqlCounter : int {
   kPlanCacheHits,
   kPlanCacheMisses,
   kPlanCacheEvictions,
+  kNotModified,
+  kResponseCacheHits,
+  kResponseCacheMisses,
+  kResponseCacheEvictions,
+  kResponseCacheStores,
   kCount
 };
 

@@ -7,6 +7,8 @@ extern "C" {
 #include "utils/inval.h"
 }
 
+#include "core/catalog/smart_tags.hpp"
+#include "core/graphql/cache/cache_hint.hpp"
 #include "extension/pg/entry.hpp"
 #include "extension/graphql/counters.hpp"
 #include "extension/workers/shared_state.hpp"
@@ -16,14 +18,15 @@ using pg_gateway::pg::call;
 namespace shared = pg_gateway::shared;
 
 // gateway.graphql_worker_stats(): per HTTP worker, how often it rebuilt the
-// GraphQL schema and how its plan cache fares. Same lock-free reads as
+// GraphQL schema, how its plan cache fares, and HTTP caching (304s and the
+// shared response cache). Same lock-free reads as
 // http_worker_stats().
 PG_GATEWAY_SQL_FUNCTION(pg_gateway_graphql_worker_stats) {
   pg_gateway::pg::RowSink rows(fcinfo);
   int workers = pg_gateway::workers::settings::http_workers;
   for (int i = 0; i < workers && i < shared::kMaxHttpWorkers; ++i) {
     shared::WorkerSlot* slot = shared::http_slot(i);
-    rows.add<7>([slot, i](Datum* values, bool* nulls) {
+    rows.add<12>([slot, i](Datum* values, bool* nulls) {
       uint32 pid = pg_atomic_read_u32(&slot->pid);
       auto stat = [i](pg_gateway::graphql_pg::GraphqlCounter c) {
         return Int64GetDatum(int64(pg_gateway::graphql_pg::counter(i, c)));
@@ -36,8 +39,41 @@ PG_GATEWAY_SQL_FUNCTION(pg_gateway_graphql_worker_stats) {
       values[4] = stat(pg_gateway::graphql_pg::GraphqlCounter::kPlanCacheHits);
       values[5] = stat(pg_gateway::graphql_pg::GraphqlCounter::kPlanCacheMisses);
       values[6] = stat(pg_gateway::graphql_pg::GraphqlCounter::kPlanCacheEvictions);
+      values[7] = stat(pg_gateway::graphql_pg::GraphqlCounter::kNotModified);
+      values[8] = stat(pg_gateway::graphql_pg::GraphqlCounter::kResponseCacheHits);
+      values[9] = stat(pg_gateway::graphql_pg::GraphqlCounter::kResponseCacheMisses);
+      values[10] = stat(pg_gateway::graphql_pg::GraphqlCounter::kResponseCacheEvictions);
+      values[11] = stat(pg_gateway::graphql_pg::GraphqlCounter::kResponseCacheStores);
     });
   }
+  return Datum(0);
+}
+
+// gateway.parse_cache_control(comment): the comment's @pgCacheControl tag
+// through the parser the schema build uses (core/graphql/cache/cache_hint),
+// so that SQL (and pg_regress) sees exactly what the workers will.
+PG_GATEWAY_SQL_FUNCTION(pg_gateway_parse_cache_control) {
+  pg_gateway::pg::RowSink rows(fcinfo);
+  std::string comment = call([fcinfo] { return text_to_cstring(PG_GETARG_TEXT_PP(0)); });
+  namespace cache = pg_gateway::graphql::cache;
+  std::optional<cache::ParsedHint> parsed =
+      cache::cache_hint_of(pg_gateway::catalog::parse_smart_comment(comment));
+  if (!parsed) return Datum(0);
+  const cache::CacheHint& h = parsed->hint;
+  std::string scope = !h.scope ? "" : *h.scope == cache::Scope::kPrivate ? "PRIVATE" : "PUBLIC";
+  const char* scope_text = scope.c_str();
+  const char* error = parsed->error.c_str();
+  bool ok = parsed->ok();
+  rows.add<4>([&h, scope_text, error, ok](Datum* values, bool* nulls) {
+    values[0] = Int32GetDatum(int32(h.max_age.value_or(0)));
+    nulls[0] = !h.max_age;
+    values[1] = CStringGetTextDatum(scope_text);
+    nulls[1] = scope_text[0] == '\0';
+    values[2] = BoolGetDatum(h.inherit_max_age);
+    nulls[2] = !ok;
+    values[3] = CStringGetTextDatum(error);
+    nulls[3] = ok;
+  });
   return Datum(0);
 }
 

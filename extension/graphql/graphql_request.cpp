@@ -4,16 +4,23 @@
 
 #include <ctime>
 
+#include <algorithm>
+
 #include "core/auth/csrf.hpp"
+#include "core/http/conditional.hpp"
+#include "core/http/fields.hpp"
 #include "core/http/cors.hpp"
 #include "core/http/http_error.hpp"
 #include "core/util/sha256.hpp"
 #include "extension/auth/session_routes.hpp"
 #include "extension/auth/settings.hpp"
+#include "extension/cache/response_cache.hpp"
+#include "extension/cache/settings.hpp"
 #include "extension/graphql/settings.hpp"
 #include "extension/graphql/trusted_documents.hpp"
 #include "extension/http/rate_limit.hpp"
 #include "extension/http/settings.hpp"
+#include "extension/pg/catalog.hpp"
 #include "extension/pg/log.hpp"
 #include "extension/pg/settings.hpp"
 #include "extension/pg/subtransaction.hpp"
@@ -53,14 +60,10 @@ uint64_t rate_client(const http::Request& request, const auth_pg::Identity& iden
   return http_pg::rate_client_address(request);
 }
 
-// A response computed for one caller's token must not be cached for
-// another: shared caches keep out, and caches that do store key on the
-// credentials.
-http::Response with_auth_headers(http::Response r, const auth_pg::Identity& identity) {
-  if (!identity.authenticated()) return r;
-  r.set_header("Cache-Control", "private, no-store");
-  http::add_vary(r, "Authorization, Cookie");
-  return r;
+int64_t now_ms() {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return int64_t(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
 }
 
 // 401 with WWW-Authenticate (RFC 6750), or 403; a GraphQL error body.
@@ -90,6 +93,8 @@ http::Response GraphqlRequest::run_steps() {
   annotate_identity();
   if (Stop s = limit()) return std::move(*s);
   configure();
+  if (Stop s = answer_without_transaction()) return std::move(*s);
+  before_ = caching::read_versions_before();  // before the transaction's snapshot
   if (Stop s = prepare()) return std::move(*s);
   return prepared_->mutation_steps().empty() ? answer_query() : answer_mutation();
 }
@@ -174,6 +179,7 @@ void GraphqlRequest::configure() {
   options_.limits.max_cost = s::max_query_cost;
   options_.limits.default_page = s::default_page_size;
   options_.limits.max_page = s::max_page_size;
+  options_.cache_default_max_age = cache_pg::settings::cache_default_max_age;
   options_.issue_jwt = [this](const json::Value& row) { return issue_token(row); };
   activity_ = request_.method_text + " " + request_.path;
   tx_.read_only = true;  // queries; a mutation's fields get transactions of their own
@@ -246,13 +252,23 @@ void GraphqlRequest::prepare_in_transaction() {
   // did not name it: the audit trail's and the request log's.
   request_.annotations.operation_name = prepared_->operation_name();
   if (!transport::allowed_over_get(in_, prepared_->operation_type())) return;
+  if (prepared_->operation_type() == graphql::OperationType::kQuery) decide_caching();
   const exec::SqlStatement* statement = prepared_->statement();
-  if (!statement && prepared_->mutation_steps().empty()) return;
+  if (!statement && prepared_->mutation_steps().empty()) {
+    not_modified_ = not_modified_in_transaction();
+    return;
+  }
   if (!role_known_) refused_ = auth.resolve_role(identity_, routes_.request_role(), &role_);
   if (refused_ || !statement) return;  // mutations run later, a transaction per field
   running_statement_ = true;
   pg::SavedUser saved = pg::enter_role(role_);
   auth.apply_settings(identity_, request_);
+  // After the pre-request function, which may refuse the request.
+  if (not_modified_in_transaction()) {
+    not_modified_ = true;
+    pg::leave_role(saved);
+    return;
+  }
   TextRow row = routes_.plans_.run(*statement, size_t(settings::plan_cache_size));
   pg::leave_role(saved);
   results_.reserve(row.size());
@@ -287,6 +303,11 @@ http::Response GraphqlRequest::answer_mutation() {
 }
 
 http::Response GraphqlRequest::answer_query() {
+  if (not_modified_) {
+    ++routes_.cache_stats_.not_modified;
+    routes_.memo_.remember(key_, {reads_, max_age_, cache_headers(true, false)});
+    return caching::not_modified(cache_headers(true, true));
+  }
   if (statement_error_) {
     if (statement_error_->sqlstate == "57014" && pg::cancelled_for_shutdown()) {
       http::Response r =
@@ -297,13 +318,164 @@ http::Response GraphqlRequest::answer_query() {
     run_fields_separately();
   }
   log_masked_errors();
-  return auth_pg::with_token_cookie(graphql_response(false, prepared_->respond(results_, options_)),
-                                    issued_);
+  std::string body = prepared_->respond(results_, options_);
+  // Field errors (written first), or a token in the data: never cached.
+  bool cacheable = max_age_ > 0 && body.rfind("{\"errors\"", 0) != 0 && !issued_;
+  if (cache_pg::settings::cache_control_extension && !body.empty() && body.back() == '}') {
+    body.insert(body.size() - 1, ",\"extensions\":{\"cacheControl\":{\"version\":1,\"maxAge\":" +
+                                     std::to_string(cacheable ? max_age_ : 0) + ",\"scope\":\"" +
+                                     (private_ ? "PRIVATE" : "PUBLIC") + "\"}}");
+  }
+  http::Response r = transport::graphql_response(in_.format, false, std::move(body));
+  caching::apply(r, cache_headers(cacheable, true));
+  if (cacheable && validator_ && validator_->valid) {
+    routes_.memo_.remember(key_, {reads_, max_age_, cache_headers(true, false)});
+    store_in_shared_cache(r);
+  }
+  return auth_pg::with_token_cookie(std::move(r), issued_);
 }
 
 http::Response GraphqlRequest::graphql_response(bool request_error, std::string body) const {
-  return with_auth_headers(transport::graphql_response(in_.format, request_error, std::move(body)),
-                           identity_);
+  http::Response r = transport::graphql_response(in_.format, request_error, std::move(body));
+  caching::apply(r, cache_headers(false, false));
+  return r;
+}
+
+// HTTP caching without a transaction: an If-None-Match this worker has
+// seen the validator of (RevalidationMemo), then the shared response
+// cache. Not while pg_gateway.pre_request is set: that function must run
+// for every request, and only a transaction can run it.
+GraphqlRequest::Stop GraphqlRequest::answer_without_transaction() {
+  if (!text(auth_pg::settings::pre_request).empty()) return std::nullopt;
+  const std::string* inm = caching::if_none_match(request_);
+  bool shared = !identity_.authenticated() && cache_pg::response_cache::enabled();
+  if (!inm && !shared) return std::nullopt;
+  ensure_key();
+  if (inm) {
+    if (std::optional<http::Response> r =
+            routes_.memo_.revalidate(key_, *inm, int64_t(time(nullptr)))) {
+      ++routes_.cache_stats_.not_modified;
+      return r;
+    }
+  }
+  if (!shared) return std::nullopt;
+  return answer_from_shared_cache(inm);
+}
+
+// A shared cache hit is sent as stored, with its Age; 304 when the
+// request's If-None-Match names its ETag.
+GraphqlRequest::Stop GraphqlRequest::answer_from_shared_cache(const std::string* inm) {
+  namespace rc = cache_pg::response_cache;
+  int64_t now = now_ms();
+  rc::Lookup found = rc::lookup(key_, now);
+  ResponseCacheStats& stats = routes_.cache_stats_;
+  if (found.outcome != rc::Outcome::kHit || !found.response) {
+    ++stats.misses;
+    if (found.outcome == rc::Outcome::kEvicted) ++stats.evictions;
+    return std::nullopt;
+  }
+  ++stats.hits;
+  rc::StoredResponse& hit = *found.response;
+  std::vector<std::pair<std::string, std::string>> headers = hit.headers;
+  headers.emplace_back("Age",
+                       std::to_string(std::max<int64_t>(0, (now - hit.stored_at_ms) / 1000)));
+  headers.emplace_back("X-Cache", "HIT");
+  for (const auto& [name, value] : hit.headers) {
+    if (name == "ETag" && inm && http::if_none_match_matches(*inm, value)) {
+      ++stats.not_modified;
+      return caching::not_modified(headers);
+    }
+  }
+  http::Response r(hit.status, hit.content_type, std::move(hit.body));
+  caching::apply(r, headers);
+  return r;
+}
+
+// The request key, computed once (the role is the one annotate_identity
+// recorded: the token's, else pg_gateway.anonymous_role).
+void GraphqlRequest::ensure_key() {
+  if (keyed_) return;
+  key_ = caching::request_key(in_, identity_, request_.annotations.role);
+  keyed_ = true;
+}
+
+// In the transaction, for a query: its policy (core's, from the fields
+// selected and their @pgCacheControl), made PRIVATE for authenticated
+// requests and row-security reads; and when it may be cached, what it
+// reads and its validator.
+void GraphqlRequest::decide_caching() {
+  const graphql::cache::CachePolicy& policy = prepared_->cache_policy();
+  max_age_ = policy.max_age.value_or(0);
+  private_ = policy.scope == graphql::cache::Scope::kPrivate || identity_.authenticated() ||
+             policy.reads_row_security;
+  if (max_age_ <= 0) return;
+  const graphql::cache::ReadSet& reads = prepared_->reads();
+  reads_.relations.assign(reads.relations.begin(), reads.relations.end());
+  reads_.opaque = reads.opaque;
+  // A trusted document's text comes from a table too: removing it must
+  // stop the cached answers.
+  if (settings::trusted_documents != 0 &&
+      (in_.params.document_id || settings::trusted_documents == 2)) {
+    Oid documents = pg::gateway_relation("trusted_documents");
+    if (OidIsValid(documents)) reads_.relations.push_back(documents);
+  }
+  std::sort(reads_.relations.begin(), reads_.relations.end());
+  reads_.relations.erase(std::unique(reads_.relations.begin(), reads_.relations.end()),
+                         reads_.relations.end());
+  surrogate_keys_ = caching::surrogate_keys(reads_.relations);
+  ensure_key();
+  validator_ = caching::validate(key_, before_, reads_, max_age_, int64_t(time(nullptr)));
+}
+
+// Whether the request's If-None-Match names the query's current ETag.
+bool GraphqlRequest::not_modified_in_transaction() {
+  const std::string* inm = caching::if_none_match(request_);
+  return inm && max_age_ > 0 && validator_ && validator_->valid &&
+         http::if_none_match_matches(*inm, validator_->etag);
+}
+
+// Cache-Control for every GraphQL response: "public|private, max-age=N"
+// for a cacheable query, else no-store ("private, no-store" for an
+// authenticated request). Vary: the token, from its header or its cookie,
+// changes the answer. ETag and Surrogate-Key for cacheable ones.
+std::vector<std::pair<std::string, std::string>> GraphqlRequest::cache_headers(
+    bool cacheable, bool with_etag) const {
+  std::vector<std::pair<std::string, std::string>> h;
+  bool cookie_auth = !text(auth_pg::settings::jwt_cookie).empty();
+  h.emplace_back("Vary", cookie_auth ? "Authorization, Cookie" : "Authorization");
+  if (!cacheable) {
+    h.emplace_back("Cache-Control", identity_.authenticated() ? "private, no-store" : "no-store");
+    return h;
+  }
+  h.emplace_back("Cache-Control", std::string(private_ ? "private" : "public") +
+                                      ", max-age=" + std::to_string(max_age_));
+  if (with_etag && validator_ && validator_->valid) h.emplace_back("ETag", validator_->etag);
+  if (!surrogate_keys_.empty()) h.emplace_back("Surrogate-Key", surrogate_keys_);
+  return h;
+}
+
+// A public response with a validator goes into the shared cache until its
+// max-age ends (or a write to what it read evicts it).
+void GraphqlRequest::store_in_shared_cache(const http::Response& r) {
+  namespace rc = cache_pg::response_cache;
+  if (private_ || !rc::enabled() || !keyed_ || r.status != 200) return;
+  if (!text(auth_pg::settings::pre_request).empty()) return;  // never served without it
+  rc::StoredResponse s;
+  s.status = r.status;
+  for (const http::Header& h : r.headers) {
+    if (http::iequals(h.name, "Content-Type"))
+      s.content_type = h.value;
+    else
+      s.headers.emplace_back(h.name, h.value);
+  }
+  s.body = r.body;
+  s.stored_at_ms = now_ms();
+  s.expires_at_ms = s.stored_at_ms + max_age_ * 1000;
+  s.incarnation = validator_->incarnation;
+  s.epoch = validator_->epoch;
+  s.writes = validator_->writes;
+  s.deps = validator_->deps;
+  if (rc::store(key_, s)) ++routes_.cache_stats_.stores;
 }
 
 void GraphqlRequest::log_masked_errors() const {

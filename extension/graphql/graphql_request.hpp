@@ -4,6 +4,9 @@
 //             string, the response format, what GET may run
 //   identify  the token, refused here before any transaction
 //   limit     pg_gateway.rate_limit, before any transaction too
+//   cached    HTTP caching without a transaction (response_caching.hpp):
+//             304 for an If-None-Match this worker can revalidate from
+//             shared memory alone, or a shared response cache hit
 //   prepare   ONE read-only transaction: the request's role, its schema
 //             (rebuilt after DDL, see schema_cache.hpp), a trusted document,
 //             the prepared operation (core), and for a query its statement
@@ -12,7 +15,11 @@
 //             when a query with several SQL-backed root fields failed, each
 //             field again in a subtransaction so the others keep their data
 //             (PostGraphile runs each root field separately)
-//   answer    the GraphQL response, written after every transaction ended
+//   answer    the GraphQL response, written after every transaction ended,
+//             with its cache headers (Cache-Control from the operation's
+//             @pgCacheControl policy, ETag, Surrogate-Key); 304 instead
+//             when the query's If-None-Match is current (checked before
+//             its SQL runs)
 //
 // The object lives for one request only: nothing here outlives it, and
 // the worker-long caches stay on GraphqlRoutes.
@@ -28,6 +35,7 @@
 #include "core/graphql/http_transport.hpp"
 #include "core/http/rate_limit.hpp"
 #include "extension/graphql/graphql_routes.hpp"
+#include "extension/graphql/response_caching.hpp"
 #include "extension/pg/guard.hpp"
 #include "extension/pg/transaction.hpp"
 
@@ -50,6 +58,14 @@ class GraphqlRequest {
   void annotate_identity();
   Stop limit();
   void configure();
+  Stop answer_without_transaction();
+  Stop answer_from_shared_cache(const std::string* if_none_match);
+  void decide_caching();
+  bool not_modified_in_transaction();
+  void ensure_key();
+  std::vector<std::pair<std::string, std::string>> cache_headers(bool cacheable,
+                                                                 bool with_etag) const;
+  void store_in_shared_cache(const http::Response& r);
   Stop prepare();
   void prepare_in_transaction();
   Stop refuse_forged_mutation();
@@ -83,6 +99,17 @@ class GraphqlRequest {
   bool role_known_ = false;
   Oid role_ = InvalidOid;
   bool running_statement_ = false;
+
+  // HTTP caching (response_caching.hpp).
+  caching::Digest key_{};
+  bool keyed_ = false;
+  caching::VersionsBefore before_;  // read before the transaction's snapshot
+  int64_t max_age_ = 0;             // > 0: the query's response may be cached that long
+  bool private_ = true;             // Cache-Control: private (else public)
+  caching::Reads reads_;
+  std::optional<caching::Validator> validator_;
+  std::string surrogate_keys_;
+  bool not_modified_ = false;  // the If-None-Match was current: 304, no SQL ran
 
   // What ran: a column per root field (or mutation payload column).
   std::vector<graphql::exec::FieldResult> results_;

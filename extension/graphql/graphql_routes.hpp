@@ -13,15 +13,29 @@
 
 #include "core/http/application.hpp"
 #include "extension/auth/request_auth.hpp"
+#include "extension/graphql/response_caching.hpp"
 #include "extension/graphql/plan_cache.hpp"
 #include "extension/graphql/schema_cache.hpp"
 #include "extension/workers/worker_status.hpp"
 
 namespace pg_gateway::graphql_pg {
 
+// HTTP caching (response_caching.hpp): requests answered 304 (with or
+// without a transaction), and the shared response cache's lookups by this
+// worker: hits, misses (evictions included: an entry found stale is
+// dropped and counts as both), and responses stored.
+struct ResponseCacheStats {
+  uint64_t not_modified = 0;
+  uint64_t hits = 0;
+  uint64_t misses = 0;
+  uint64_t evictions = 0;
+  uint64_t stores = 0;
+};
+
 struct GraphqlStats {
   uint64_t schema_builds = 0;
   PlanCacheStats plans;
+  ResponseCacheStats cache;
 };
 
 class GraphqlRoutes : public http::DynamicRoutes {
@@ -33,7 +47,7 @@ class GraphqlRoutes : public http::DynamicRoutes {
   std::optional<http::MethodSet> methods_for(const http::Request& request) override;
   http::Response invoke(http::Request& request) override;
 
-  GraphqlStats stats() const { return {schemas_.builds(), plans_.stats()}; }
+  GraphqlStats stats() const { return {schemas_.builds(), plans_.stats(), cache_stats_}; }
 
  private:
   friend class GraphqlRequest;
@@ -44,6 +58,8 @@ class GraphqlRoutes : public http::DynamicRoutes {
   SchemaCache schemas_;
   PlanCache plans_;
   auth_pg::RequestAuthenticator auth_;
+  caching::RevalidationMemo memo_;
+  ResponseCacheStats cache_stats_;
   bool warned_no_role_ = false;
 };
 

@@ -180,6 +180,10 @@ std::shared_ptr<const graphql::exec::ServedSchema> SchemaCache::current(const st
   entries_.push_front(
       Entry{role, graphql::exec::ServedSchema::from_reflection_json(*json, options)});
   ++builds_;
+  // Smart tags that do not parse (a malformed @pgCacheControl) are ignored
+  // by the build; the operator learns it here, once per build.
+  for (const std::string& w : entries_.front().schema->built().warnings)
+    pg::warning("pg_gateway: " + w, "fix the smart comment; until then the tag is ignored");
   if (!OidIsValid(marker)) {
     // An extension script older than 0.3.0 has no event trigger to say when
     // the catalog changes: never trust the cache then.

@@ -38,7 +38,7 @@ role_closure AS (
 ),
 rels AS (
   SELECT c.oid, c.relnamespace, n.nspname, c.relname, c.relkind, c.reltype,
-         c.relowner, c.relacl
+         c.relowner, c.relacl, c.relrowsecurity
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
    WHERE n.nspname = ANY (schemas) AND c.relkind IN ('r', 'v', 'm', 'p', 'f')
 ),
@@ -67,6 +67,53 @@ used_types AS (
                       AND NOT a.attisdropped) x(oid)
   )
   SELECT oid FROM t
+),
+-- What reading a relation reads besides its own rows, for HTTP caching
+-- (a response is current while the versions of everything it read are):
+-- a view's rule and a row-security table's SELECT policies, read from
+-- their stored expression trees: the relations (":relid" of range table
+-- entries) and the functions called (":funcid", ":opfuncid", ":aggfnoid",
+-- ":winfnoid"). Not pg_depend: it records nothing about built-in objects,
+-- and now() is one. Time-dependent SQL value functions (CURRENT_DATE ...
+-- LOCALTIMESTAMP, ops 0 to 8) count as an opaque read.
+expr_sources AS (
+  SELECT rw.ev_class AS rel, rw.ev_action::text AS tree
+    FROM pg_rewrite rw WHERE rw.rulename = '_RETURN'
+  UNION ALL
+  SELECT pol.polrelid, pol.polqual::text
+    FROM pg_policy pol JOIN pg_class c ON c.oid = pol.polrelid
+   WHERE c.relrowsecurity AND pol.polcmd IN ('r', '*') AND pol.polqual IS NOT NULL
+),
+expr_refs AS (
+  SELECT s.rel, m[1] AS kind, m[2]::oid AS ref
+    FROM expr_sources s
+    CROSS JOIN LATERAL regexp_matches(s.tree, ':(relid|funcid|opfuncid|aggfnoid|winfnoid) (\d+)', 'g') m
+   WHERE m[2] <> '0'
+  UNION ALL
+  SELECT s.rel, 'time', 0 FROM expr_sources s WHERE s.tree ~ '\{SQLVALUEFUNCTION :op [0-8] '
+),
+-- Every relation reached from each reflected one through views and
+-- policies (a view of a view reads the inner view's tables).
+read_closure AS (
+  WITH RECURSIVE c(root, rel) AS (
+      SELECT r.oid, r.oid FROM rels r
+    UNION
+      SELECT c.root, e.ref FROM c JOIN expr_refs e ON e.rel = c.rel AND e.kind = 'relid'
+  )
+  SELECT root, rel FROM c
+),
+-- What is read but not known: a foreign table, a clock, or a function
+-- that is not IMMUTABLE (current_setting excepted: the settings a request
+-- sets are its role and claims, which its cache key holds).
+opaque_reads AS (
+  SELECT DISTINCT rc.root FROM read_closure rc
+    JOIN pg_class k ON k.oid = rc.rel
+    LEFT JOIN expr_refs e ON e.rel = rc.rel
+    LEFT JOIN pg_proc f ON e.kind <> 'relid' AND e.kind <> 'time' AND f.oid = e.ref
+   WHERE k.relkind = 'f' OR e.kind = 'time'
+      OR (f.provolatile <> 'i'
+          AND f.oid NOT IN ('pg_catalog.current_setting(text)'::regprocedure,
+                            'pg_catalog.current_setting(text, boolean)'::regprocedure))
 )
 SELECT json_build_object(
   'server_version_num', current_setting('server_version_num')::int,
@@ -85,6 +132,10 @@ SELECT json_build_object(
       -- Bit mask of what rules/triggers/auto-updatability allow (INSERT 8,
       -- UPDATE 4, DELETE 16), as PostGraphile reads it for views.
       'updatable_mask', pg_relation_is_updatable(r.oid, true),
+      'row_security', r.relrowsecurity,
+      'reads', coalesce((SELECT json_agg(rc.rel::int8 ORDER BY rc.rel) FROM read_closure rc
+                          WHERE rc.root = r.oid AND rc.rel <> r.oid), '[]'),
+      'opaque_reads', r.oid IN (SELECT root FROM opaque_reads),
       'columns', coalesce((SELECT json_agg(json_build_object(
           'num', a.attnum, 'name', a.attname, 'type', a.atttypid::int8, 'typmod', a.atttypmod,
           'not_null', a.attnotnull, 'has_default', a.atthasdef OR a.attidentity <> '',
@@ -130,14 +181,19 @@ SELECT json_build_object(
       'volatility', p.provolatile, 'strict', p.proisstrict, 'security_definer', p.prosecdef,
       'owner', pg_get_userbyid(p.proowner), 'acl', p.proacl::text[],
       'comment', obj_description(p.oid, 'pg_proc')) ORDER BY p.nspname, p.proname, p.oid)
-    FROM procs p), '[]')
+    FROM procs p), '[]'),
+  -- Schema comments: @pgCacheControl on a schema covers its objects.
+  'schemas', coalesce((SELECT json_agg(json_build_object(
+      'name', n.nspname, 'comment', obj_description(n.oid, 'pg_namespace')) ORDER BY n.nspname)
+    FROM pg_namespace n WHERE n.nspname = ANY (schemas)), '[]')
 )
 $$;
 COMMENT ON FUNCTION @extschema@.reflect(name[], name) IS
     'Catalog snapshot of the given schemas, with the privileges of the given role, that the GraphQL schema is built from';
 REVOKE ALL ON FUNCTION @extschema@.reflect(name[], name) FROM PUBLIC;
 
--- GraphQL: per-worker schema and plan cache counters from shared memory.
+-- GraphQL: per-worker schema, plan cache and HTTP cache counters from shared
+-- memory.
 CREATE FUNCTION @extschema@.graphql_worker_stats(
     OUT worker integer,
     OUT pid integer,
@@ -145,10 +201,15 @@ CREATE FUNCTION @extschema@.graphql_worker_stats(
     OUT plan_cache_entries bigint,
     OUT plan_cache_hits bigint,
     OUT plan_cache_misses bigint,
-    OUT plan_cache_evictions bigint)
+    OUT plan_cache_evictions bigint,
+    OUT not_modified bigint,
+    OUT response_cache_hits bigint,
+    OUT response_cache_misses bigint,
+    OUT response_cache_evictions bigint,
+    OUT response_cache_stores bigint)
 RETURNS SETOF record
 LANGUAGE c STRICT VOLATILE
 AS 'MODULE_PATHNAME', 'pg_gateway_graphql_worker_stats';
 COMMENT ON FUNCTION @extschema@.graphql_worker_stats() IS
-    'Per-worker GraphQL counters: schema rebuilds and the SPI plan cache';
+    'Per-worker GraphQL counters: schema rebuilds, the SPI plan cache, 304 Not Modified answers and the shared response cache';
 REVOKE ALL ON FUNCTION @extschema@.graphql_worker_stats() FROM PUBLIC;

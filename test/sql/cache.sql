@@ -214,3 +214,35 @@ SET client_min_messages = warning;
 DROP SCHEMA cache_test CASCADE;
 RESET client_min_messages;
 RESET search_path;
+
+-- @pgCacheControl smart tags, through the parser the schema build uses.
+SELECT * FROM gateway.parse_cache_control(E'@pgCacheControl maxAge=60 scope=PUBLIC');
+SELECT * FROM gateway.parse_cache_control(E'@name posts\n@pgCacheControl scope=private\nPosts.');
+SELECT * FROM gateway.parse_cache_control(E'@pgCacheControl inheritMaxAge');
+SELECT * FROM gateway.parse_cache_control(E'@pgCacheControl maxAge=0');
+SELECT count(*) AS no_tag FROM gateway.parse_cache_control(E'Just a description.\n@pgCacheControl maxAge=1');
+-- Malformed tags: the error the schema build logs (and then ignores the tag).
+SELECT error FROM gateway.parse_cache_control(E'@pgCacheControl maxage=60');
+SELECT error FROM gateway.parse_cache_control(E'@pgCacheControl maxAge=soon');
+SELECT error FROM gateway.parse_cache_control(E'@pgCacheControl maxAge=-1');
+SELECT error FROM gateway.parse_cache_control(E'@pgCacheControl maxAge=99999999999999999999');
+SELECT error FROM gateway.parse_cache_control(E'@pgCacheControl scope=SHARED');
+SELECT error FROM gateway.parse_cache_control(E'@pgCacheControl maxAge=1 maxAge=2');
+SELECT error FROM gateway.parse_cache_control(E'@pgCacheControl maxAge=5 inheritMaxAge');
+SELECT error FROM gateway.parse_cache_control(E'@pgCacheControl');
+SELECT error FROM gateway.parse_cache_control(E'@pgCacheControl maxAge=1\n@pgCacheControl maxAge=2');
+-- Every tag of a schema, on every kind of object.
+CREATE SCHEMA regress_cc;
+COMMENT ON SCHEMA regress_cc IS E'@pgCacheControl maxAge=30';
+CREATE TABLE regress_cc.posts (id int PRIMARY KEY, body text);
+COMMENT ON TABLE regress_cc.posts IS E'@pgCacheControl maxAge=300\nPosts.';
+COMMENT ON COLUMN regress_cc.posts.body IS E'@pgCacheControl scope=PRIVATE';
+CREATE VIEW regress_cc.recent AS SELECT * FROM regress_cc.posts;
+COMMENT ON VIEW regress_cc.recent IS E'@pgCacheControl maxAge=ten';
+CREATE TYPE regress_cc.address AS (street text);
+COMMENT ON TYPE regress_cc.address IS E'@pgCacheControl inheritMaxAge';
+CREATE FUNCTION regress_cc.posts_excerpt(p regress_cc.posts) RETURNS text
+  LANGUAGE sql STABLE AS $$ SELECT left(p.body, 10) $$;
+COMMENT ON FUNCTION regress_cc.posts_excerpt(regress_cc.posts) IS E'@pgCacheControl maxAge=10';
+SELECT * FROM gateway.cache_control_tags('{regress_cc}');
+DROP SCHEMA regress_cc CASCADE;
