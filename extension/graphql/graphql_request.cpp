@@ -436,13 +436,19 @@ bool GraphqlRequest::not_modified_in_transaction() {
 
 // Cache-Control for every GraphQL response: "public|private, max-age=N"
 // for a cacheable query, else no-store ("private, no-store" for an
-// authenticated request). Vary: the token, from its header or its cookie,
-// changes the answer. ETag and Surrogate-Key for cacheable ones.
+// authenticated request). Vary: Authorization (and Cookie) while tokens
+// are accepted. ETag and Surrogate-Key for cacheable ones.
 std::vector<std::pair<std::string, std::string>> GraphqlRequest::cache_headers(
     bool cacheable, bool with_etag) const {
   std::vector<std::pair<std::string, std::string>> h;
-  bool cookie_auth = !text(auth_pg::settings::jwt_cookie).empty();
-  h.emplace_back("Vary", cookie_auth ? "Authorization, Cookie" : "Authorization");
+  // The credentials that can authenticate a request change its answer:
+  // a cache must key on them (a public answer is an anonymous one).
+  bool token_auth = !text(auth_pg::settings::jwt_secret).empty();
+  bool cookie_auth = token_auth && !text(auth_pg::settings::jwt_cookie).empty();
+  if (cookie_auth)
+    h.emplace_back("Vary", "Authorization, Cookie");
+  else if (token_auth)
+    h.emplace_back("Vary", "Authorization");
   if (!cacheable) {
     h.emplace_back("Cache-Control", identity_.authenticated() ? "private, no-store" : "no-store");
     return h;

@@ -169,8 +169,10 @@ class JwtAuth(ClusterTestCase):
         self.assertEqual(json.loads(me["claims"]), {"role": "app_anon"})
         self.assertEqual(self.notes(), [])  # no subject: the policy shows nothing
         r = self.gql("{ whoami }")
-        self.assertNotIn("Authorization", r.header("Vary") or "")
-        self.assertIsNone(r.header("Cache-Control"))
+        # Tokens are accepted, so a cache must key on them; an untagged
+        # field has maxAge 0 (docs/user-guide/caching.md): no-store.
+        self.assertEqual(r.header("Vary"), "Accept, Authorization, Cookie")
+        self.assertEqual(r.header("Cache-Control"), "no-store")
 
     def test_token_role_and_claims_reach_sql(self):
         token = hs256(claims(role="app_user", sub="alice", user_id=1))
