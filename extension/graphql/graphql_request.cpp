@@ -348,7 +348,8 @@ http::Response GraphqlRequest::graphql_response(bool request_error, std::string 
 GraphqlRequest::Stop GraphqlRequest::answer_without_transaction() {
   if (!text(auth_pg::settings::pre_request).empty()) return std::nullopt;
   const std::string* inm = caching::if_none_match(request_);
-  bool shared = !identity_.authenticated() && cache_pg::response_cache::enabled();
+  bool shared = !identity_.authenticated() && cache_pg::response_cache::enabled() &&
+                !caching::request_directives(request_).no_cache;
   if (!inm && !shared) return std::nullopt;
   ensure_key();
   if (inm) {
@@ -465,6 +466,7 @@ std::vector<std::pair<std::string, std::string>> GraphqlRequest::cache_headers(
 void GraphqlRequest::store_in_shared_cache(const http::Response& r) {
   namespace rc = cache_pg::response_cache;
   if (private_ || !rc::enabled() || !keyed_ || r.status != 200) return;
+  if (caching::request_directives(request_).no_store) return;
   if (!text(auth_pg::settings::pre_request).empty()) return;  // never served without it
   rc::StoredResponse s;
   s.status = r.status;

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core/http/conditional.hpp"
+#include "core/http/fields.hpp"
 #include "core/util/sha256.hpp"
 #include "extension/auth/settings.hpp"
 #include "extension/cache/settings.hpp"
@@ -114,6 +115,23 @@ std::string surrogate_keys(const std::vector<Oid>& relations) {
     out += name;
   }
   return out;
+}
+
+RequestDirectives request_directives(const http::Request& request) {
+  RequestDirectives d;
+  for (const http::Header& h : request.headers) {
+    bool cache_control = h.name == "cache-control";
+    if (!cache_control && h.name != "pragma") continue;
+    std::string_view rest = h.value;
+    while (!rest.empty()) {
+      size_t comma = rest.find(',');
+      std::string_view item = http::trim_ows(rest.substr(0, comma));
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+      if (http::iequals(item, "no-cache")) d.no_cache = true;
+      if (cache_control && http::iequals(item, "no-store")) d.no_cache = d.no_store = true;
+    }
+  }
+  return d;
 }
 
 const std::string* if_none_match(const http::Request& request) {

@@ -93,6 +93,16 @@ std::string surrogate_keys(const std::vector<Oid>& relations);
 // pg_gateway's validators are the same for both).
 const std::string* if_none_match(const http::Request& request);
 
+// The request's own Cache-Control (RFC 9111 section 5.2.1): "no-cache"
+// (or Pragma: no-cache) asks caches in front of the origin to go to it, so
+// the shared cache is not consulted; "no-store" also keeps the response out
+// of it. 304s are the origin's own revalidation and stay.
+struct RequestDirectives {
+  bool no_cache = false;
+  bool no_store = false;
+};
+RequestDirectives request_directives(const http::Request& request);
+
 // 304 Not Modified with the headers a 200 would have had.
 http::Response not_modified(const std::vector<std::pair<std::string, std::string>>& headers);
 

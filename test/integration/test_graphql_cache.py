@@ -332,6 +332,15 @@ class SharedCache(CacheTestCase):
         self.wait_stats("hits", (before["hits"] or 0) + 1)
         self.assertEqual(self.get(LIST, {"If-None-Match": r.header("ETag")}).status, 304)
 
+    def test_a_no_cache_request_goes_to_the_database(self):
+        self.hit()
+        wait_until(lambda: self.hit().header("X-Cache") == "HIT", timeout=10, what="a hit")
+        for directive in ({"Cache-Control": "no-cache"}, {"Cache-Control": "max-age=0, no-store"},
+                          {"Pragma": "no-cache"}):
+            r = self.hit(LIST, directive)
+            self.assertIsNone(r.header("X-Cache"), directive)
+            self.assertEqual(r.header("Cache-Control"), "public, max-age=60")
+
     def test_a_commit_evicts_what_read_the_table(self):
         self.hit()
         wait_until(lambda: self.hit().header("X-Cache") == "HIT", timeout=10, what="a hit")
