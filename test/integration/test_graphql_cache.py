@@ -50,6 +50,13 @@ CREATE FUNCTION public.rename_item(payload jsonb) RETURNS void LANGUAGE sql AS $
 CREATE ROLE job_runner;
 GRANT USAGE ON SCHEMA public TO job_runner;
 GRANT SELECT, UPDATE ON public.item TO job_runner;
+CREATE FUNCTION public.check_request() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  IF current_setting('request.headers', true)::jsonb ? 'x-blocked' THEN
+    RAISE EXCEPTION 'blocked by the pre-request check' USING ERRCODE = '42501';
+  END IF;
+END $$;
+GRANT EXECUTE ON FUNCTION public.check_request() TO app_anon, app_user;
 SELECT gateway.register_task('rename_item', 'public.rename_item(jsonb)', 'job_runner');
 """
 
@@ -245,6 +252,21 @@ class Revalidation(CacheTestCase):
         self.assertEqual(r.header("Cache-Control"), "public, max-age=60")
         self.assertEqual(still_locked, "1", f"answered only after the lock ({elapsed:.1f} s)")
         self.wait_stats("not_modified", before + 1)
+
+    def test_the_pre_request_function_runs_before_a_304(self):
+        # With pg_gateway.pre_request set, revalidation happens in the
+        # request's transaction, after the function: it can still refuse.
+        self.cluster.set_config(pre_request="public.check_request")
+        try:
+            etag = wait_until(lambda: (lambda r: r.header("ETag") if r.status == 200 and b"blocked"
+                                       in self.get(LIST, {"X-Blocked": "1"}).body else None)(
+                self.get(LIST)), timeout=10, what="the pre-request function")
+            self.assertEqual(self.get(LIST, {"If-None-Match": etag}).status, 304)
+            refused = self.get(LIST, {"If-None-Match": etag, "X-Blocked": "1"})
+            self.assertNotEqual(refused.status, 304)
+            self.assertIn(b"blocked by the pre-request check", refused.body)
+        finally:
+            self.cluster.set_config(pre_request="")
 
     def test_weak_and_listed_tags_match_and_others_do_not(self):
         etag = self.fresh().header("ETag")
