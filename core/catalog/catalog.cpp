@@ -170,6 +170,7 @@ Catalog from_reflection_json(std::string_view json_text) {
     }
     cat.roles.push_back(std::move(r));
   }
+  cat.has_cache_facts = root.find("schemas") != nullptr;
   for (const Value& v : array_of(root, "schemas")) {
     Namespace n;
     n.name = text_or_empty(v, "name");

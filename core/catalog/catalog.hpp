@@ -176,6 +176,11 @@ struct Catalog {
   std::vector<Type> types;
   std::vector<Function> functions;
   std::vector<Namespace> schemas;
+  // Whether the snapshot reports what HTTP caching needs (row_security,
+  // reads, opaque_reads, schemas: gateway.reflect of extension 0.7.0 and
+  // later). Without them a view's reads and a table's row security are
+  // unknown, and the GraphQL worker caches nothing.
+  bool has_cache_facts = false;
 
   const Class* find_class(Oid oid) const;
   // The schema of this name, or nullptr when the snapshot does not list it.

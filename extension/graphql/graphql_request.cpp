@@ -406,7 +406,9 @@ void GraphqlRequest::ensure_key() {
 // reads and its validator.
 void GraphqlRequest::decide_caching() {
   const graphql::cache::CachePolicy& policy = prepared_->cache_policy();
-  max_age_ = policy.max_age.value_or(0);
+  // A database still at extension 0.6.0 reflects no view reads nor row
+  // security: nothing can be promised then.
+  max_age_ = schema_->catalog().has_cache_facts ? policy.max_age.value_or(0) : 0;
   private_ = policy.scope == graphql::cache::Scope::kPrivate || identity_.authenticated() ||
              policy.reads_row_security;
   if (max_age_ <= 0) return;

@@ -116,6 +116,8 @@ TEST(Catalog, RejectsMalformedSnapshots) {
   EXPECT_THROW(from_reflection_json(R"({"types": [{"oid": "12x"}]})"), ReflectionError);
   Catalog empty = from_reflection_json("{}");
   EXPECT_TRUE(empty.classes.empty());
+  EXPECT_FALSE(empty.has_cache_facts);  // an older gateway.reflect: cache nothing
+  EXPECT_TRUE(from_reflection_json(R"({"schemas": []})").has_cache_facts);
 }
 
 // The cache's facts: all optional, with defaults for older snapshots.
