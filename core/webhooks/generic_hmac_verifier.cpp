@@ -11,13 +11,6 @@ namespace pg_gateway::webhooks {
 
 namespace {
 
-Verification refuse(Outcome outcome, std::string reason) {
-  Verification v;
-  v.outcome = outcome;
-  v.reason = std::move(reason);
-  return v;
-}
-
 std::string lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -44,7 +37,7 @@ std::string mac(GenericHmacScheme::Algorithm algorithm, std::string_view key,
 std::optional<std::string> decode_mac(const GenericHmacScheme& scheme, std::string_view text) {
   std::optional<std::string> bytes;
   if (scheme.encoding == GenericHmacScheme::Encoding::kHex) {
-    bytes = hex_decode(text);
+    bytes = decode_hex(text);
   } else {
     bytes = util::base64_decode(text);
     if (bytes && util::base64_encode(*bytes) != text) bytes.reset();

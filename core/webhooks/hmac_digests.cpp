@@ -26,13 +26,6 @@ std::string hmac_bytes(const EVP_MD* md, std::string_view key, std::string_view 
   return std::string(reinterpret_cast<const char*>(out), out_len);
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 }  // namespace
 
 /* Twilio's X-Twilio-Signature is base64 of HMAC-SHA1; SHA-1's collision
@@ -46,20 +39,6 @@ std::string hmac_sha512_bytes(std::string_view key, std::string_view message) {
   return hmac_bytes(EVP_sha512(), key, message);
 }
 
-/* Strict so that a signature has exactly one spelling per case and
-   garbage is reported as a malformed header, not a bad signature. */
-std::optional<std::string> hex_decode(std::string_view hex) {
-  if (hex.size() % 2 != 0) return std::nullopt;
-  std::string out;
-  out.reserve(hex.size() / 2);
-  for (size_t i = 0; i < hex.size(); i += 2) {
-    int h = hex_value(hex[i]), l = hex_value(hex[i + 1]);
-    if (h < 0 || l < 0) return std::nullopt;
-    out.push_back(static_cast<char>(h * 16 + l));
-  }
-  return out;
-}
-
 /* Twilio's bodySHA256 and the tests compare against lower-case hex. */
 std::string hex_encode(std::string_view bytes) {
   static const char kDigits[] = "0123456789abcdef";
@@ -70,25 +49,6 @@ std::string hex_encode(std::string_view bytes) {
     out.push_back(kDigits[c & 0xf]);
   }
   return out;
-}
-
-/* Digits only: std::stoll would accept " 12", "+12" and "12abc", and a
-   signed timestamp should have one spelling. 18 digits cannot overflow. */
-std::optional<int64_t> parse_unix_seconds(std::string_view text) {
-  if (text.empty() || text.size() > 18) return std::nullopt;
-  int64_t value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    value = value * 10 + (c - '0');
-  }
-  return value;
-}
-
-/* Written without subtracting first so that extreme values cannot
-   overflow: both bounds are computed from now_s, which is sane. */
-bool within_tolerance(int64_t timestamp_s, const VerifyOptions& options) {
-  int64_t tolerance = options.tolerance_s < 0 ? 0 : options.tolerance_s;
-  return timestamp_s >= options.now_s - tolerance && timestamp_s <= options.now_s + tolerance;
 }
 
 /* CR/LF in a header value means it was spliced; NUL is never legitimate. */

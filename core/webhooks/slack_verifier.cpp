@@ -10,13 +10,6 @@ namespace {
 
 constexpr std::string_view kVersionPrefix = "v0=";
 
-Verification refuse(Outcome outcome, std::string reason) {
-  Verification v;
-  v.outcome = outcome;
-  v.reason = std::move(reason);
-  return v;
-}
-
 }  // namespace
 
 /* Order of checks: headers present, then well-formed, then fresh, then the
@@ -38,7 +31,7 @@ Verification verify_slack(const SignedRequest& request, std::span<const std::str
   std::string_view sig = *signature;
   if (has_control_bytes(sig) || sig.substr(0, kVersionPrefix.size()) != kVersionPrefix)
     return refuse(Outcome::kMalformedHeader, "X-Slack-Signature is not v0=<hex>");
-  std::optional<std::string> received = hex_decode(sig.substr(kVersionPrefix.size()));
+  std::optional<std::string> received = decode_hex(sig.substr(kVersionPrefix.size()));
   if (!received || received->size() != 32)
     return refuse(Outcome::kMalformedHeader, "X-Slack-Signature is not v0=<64 hex digits>");
 

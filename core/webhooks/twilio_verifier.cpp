@@ -13,13 +13,6 @@ namespace pg_gateway::webhooks {
 
 namespace {
 
-Verification refuse(Outcome outcome, std::string reason) {
-  Verification v;
-  v.outcome = outcome;
-  v.reason = std::move(reason);
-  return v;
-}
-
 /* The media type without parameters, compared case-insensitively. */
 bool is_form_content_type(std::string_view content_type) {
   std::string_view type = content_type.substr(0, content_type.find(';'));

@@ -55,6 +55,13 @@ ALLOWED = {
     ("graphql", "catalog"): ("the schema is built from the reflected catalog", None),
     ("graphql", "http"): ("GraphQL over HTTP: the transport reads requests, writes responses",
                           None),
+    ("webhooks", "util"): ("inbound webhook signatures: HMAC-SHA256, SHA-256, base64, "
+                           "constant-time comparison", None),
+    ("webhooks", "http"): ("a signed request's headers are http::Header values; form bodies "
+                           "are decoded like query strings (request_document)", None),
+    ("webhooks", "json"): ("Stripe's and Slack's event ids are read from the JSON body", None),
+    ("webhooks", "signing"): ("Standard Webhooks v1 secrets are parsed as the outbound signer "
+                              "parses them", None),
 }
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
