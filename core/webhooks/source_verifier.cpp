@@ -138,8 +138,7 @@ Verification verify_source(const SourceVerifier& verifier, const SignedRequest& 
   return verify_twilio(twilio, secrets, options);
 }
 
-std::optional<std::string> event_id_of(const SourceVerifier& verifier,
-                                       const SignedRequest& request,
+std::optional<std::string> event_id_of(const SourceVerifier& verifier, const SignedRequest& request,
                                        const Verification& verification) {
   if (verification.outcome != Outcome::kVerified) return std::nullopt;
   switch (verifier.kind) {

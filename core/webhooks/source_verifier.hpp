@@ -49,8 +49,7 @@ Verification verify_source(const SourceVerifier& verifier, const SignedRequest& 
 // I-Twilio-Idempotency-Token come from the verification; Stripe's is the
 // event's "id" in the body; Slack's is the Events API "event_id" of the
 // body (its retries, marked X-Slack-Retry-Num, carry the same one).
-std::optional<std::string> event_id_of(const SourceVerifier& verifier,
-                                       const SignedRequest& request,
+std::optional<std::string> event_id_of(const SourceVerifier& verifier, const SignedRequest& request,
                                        const Verification& verification);
 
 }  // namespace pg_gateway::webhooks

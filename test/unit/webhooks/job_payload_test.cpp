@@ -29,8 +29,9 @@ TEST(JobPayload, InvalidJsonIsAnErrorWithItsOffset) {
 }
 
 TEST(JobPayload, FormBecomesObjectWithRepeatedFieldsAsArrays) {
-  EXPECT_EQ(payload("From=%2B15551234&Body=hi+there&tag=a&tag=b", "application/x-www-form-urlencoded"),
-            R"({"From":"+15551234","Body":"hi there","tag":["a","b"]})");
+  EXPECT_EQ(
+      payload("From=%2B15551234&Body=hi+there&tag=a&tag=b", "application/x-www-form-urlencoded"),
+      R"({"From":"+15551234","Body":"hi there","tag":["a","b"]})");
   EXPECT_EQ(payload("", "application/x-www-form-urlencoded"), "{}");
   EXPECT_FALSE(job_payload("a=%zz", "application/x-www-form-urlencoded").ok());
   EXPECT_FALSE(job_payload("a=%ff", "application/x-www-form-urlencoded").ok());

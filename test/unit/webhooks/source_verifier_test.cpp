@@ -80,7 +80,11 @@ TEST(SourceVerifier, StripeEventIdFromTheBody) {
   std::string sig = util::digest_hex(util::hmac_sha256("whsec_test", t + "." + body));
   std::vector<http::Header> headers{{"stripe-signature", "t=" + t + ",v1=" + sig}};
   SignedRequest r{"/webhooks/stripe", headers, body, "application/json"};
-  Verification got = verify_source(v, r, [&] { VerifyOptions o; o.now_s = now; return o; }());
+  Verification got = verify_source(v, r, [&] {
+    VerifyOptions o;
+    o.now_s = now;
+    return o;
+  }());
   ASSERT_EQ(got.outcome, Outcome::kVerified) << got.reason;
   EXPECT_EQ(event_id_of(v, r, got), "evt_123");
 }
