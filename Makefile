@@ -64,7 +64,7 @@ OBJS        = $(CORE_OBJS) $(PG_SRCS:.cpp=.o)
 PG_CXXFLAGS = -std=c++20 -Wall -Wextra -Werror -fno-strict-aliasing
 SHLIB_LINK  = -lstdc++ -lcurl -lcrypto
 
-REGRESS         = setup gucs routes functions reflect upgrade graphql jobs audit cache
+REGRESS         = setup gucs routes functions reflect upgrade graphql jobs audit cache webhooks
 REGRESS_OUTDIR ?= build/regress
 REGRESS_OPTS    = --inputdir=test --outputdir=$(REGRESS_OUTDIR) \
                   --temp-instance=$(REGRESS_OUTDIR)/instance \

@@ -8,9 +8,11 @@ extern "C" {
 #include "utils/jsonb.h"
 }
 
+#include <cctype>
 #include <string>
 
 #include "core/webhooks/job_payload.hpp"
+#include "core/webhooks/source_verifier.hpp"
 #include "extension/pg/entry.hpp"
 #include "extension/webhooks/counters.hpp"
 #include "extension/workers/settings.hpp"
@@ -28,6 +30,8 @@ PG_GATEWAY_SQL_FUNCTION(pg_gateway_webhook_payload) {
   std::string content_type = call([fcinfo] { return text_to_cstring(PG_GETARG_TEXT_PP(1)); });
   pg_gateway::webhooks::JobPayload payload = pg_gateway::webhooks::job_payload(body, content_type);
   if (!payload.ok()) {
+    // The core's reasons are lower-case phrases; a DETAIL is a sentence.
+    payload.error[0] = char(std::toupper(static_cast<unsigned char>(payload.error[0])));
     const char* error = payload.error.c_str();
     const char* type = content_type.c_str();
     call([error, type] {
@@ -64,4 +68,28 @@ PG_GATEWAY_SQL_FUNCTION(pg_gateway_webhook_worker_stats) {
     }
   }
   return Datum(0);
+}
+
+// gateway.webhook_options_error(verifier, options): NULL when the workers
+// can use the options, else what is wrong, from the same reader the
+// workers use (core/webhooks/source_verifier.cpp).
+PG_GATEWAY_SQL_FUNCTION(pg_gateway_webhook_options_error) {
+  std::string verifier = call([fcinfo] { return text_to_cstring(PG_GETARG_TEXT_PP(0)); });
+  const char* options_text = call([fcinfo] {
+    return JsonbToCString(nullptr, &PG_GETARG_JSONB_P(1)->root, VARSIZE(PG_GETARG_JSONB_P(1)));
+  });
+  std::optional<pg_gateway::webhooks::VerifierKind> kind =
+      pg_gateway::webhooks::verifier_kind(verifier);
+  std::string error = "unknown verifier \"" + verifier + "\"";
+  if (kind) {
+    pg_gateway::webhooks::SourceVerifier v;
+    v.kind = *kind;
+    error = pg_gateway::webhooks::apply_options(v, options_text);
+  }
+  if (error.empty()) {
+    fcinfo->isnull = true;
+    return Datum(0);
+  }
+  const char* e = error.c_str();
+  return call([e] { return CStringGetTextDatum(e); });
 }

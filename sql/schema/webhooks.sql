@@ -127,6 +127,16 @@ AS 'MODULE_PATHNAME', 'pg_gateway_webhook_payload';
 COMMENT ON FUNCTION @extschema@.webhook_payload(bytea, text) IS
     'The job payload of a webhook body: JSON parsed, a form as an object, other text as {"body"}, bytes as {"body_base64"}';
 
+-- What is wrong with a verifier's options, or NULL: the workers' own
+-- reading of them (core/webhooks/source_verifier.cpp), so that SQL accepts
+-- exactly what the workers can use.
+CREATE FUNCTION @extschema@.webhook_options_error(verifier text, options jsonb)
+RETURNS text
+LANGUAGE c IMMUTABLE STRICT
+AS 'MODULE_PATHNAME', 'pg_gateway_webhook_options_error';
+COMMENT ON FUNCTION @extschema@.webhook_options_error(text, jsonb) IS
+    'What is wrong with a webhook verifier''s options, or NULL when the workers can use them';
+
 -- add_webhook_source() and alter_webhook_source() check a whole row with
 -- this, so that both give the same errors, and errors that say what is
 -- wrong rather than which CHECK constraint failed (the constraints stay,
@@ -137,8 +147,6 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog
 AS $$
 DECLARE
-  k text;
-  v jsonb;
   hdr text;
 BEGIN
   IF s.name IS NULL OR s.name !~ '^[A-Za-z0-9_.-]{1,64}$' THEN
@@ -209,56 +217,22 @@ BEGIN
       USING ERRCODE = 'invalid_parameter_value';
   END IF;
 
-  -- The options, as core/webhooks/source_verifier.cpp reads them: an
-  -- unknown key is an error, so that a misspelt option is not ignored.
-  FOR k, v IN SELECT * FROM jsonb_each(s.options) LOOP
-    IF NOT ((s.verifier = 'hmac' AND k IN ('header', 'algorithm', 'encoding', 'prefix', 'timestamp_header',
-                                          'signed_content', 'event_id_header'))
-            OR (s.verifier = 'twilio' AND k = 'public_url')) THEN
-      RAISE EXCEPTION 'unknown option "%" for the % verifier', k, s.verifier
-        USING ERRCODE = 'invalid_parameter_value',
-              HINT = CASE s.verifier
-                       WHEN 'hmac' THEN 'The hmac verifier takes header, algorithm, encoding, prefix, timestamp_header, signed_content and event_id_header.'
-                       WHEN 'twilio' THEN 'The twilio verifier takes public_url.'
-                       ELSE 'The ' || s.verifier || ' verifier takes no options.' END;
-    END IF;
-    IF jsonb_typeof(v) <> 'string' THEN
-      RAISE EXCEPTION 'option "%" of the % verifier must be a string', k, s.verifier
-        USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF k IN ('header', 'timestamp_header', 'event_id_header')
-       AND v #>> '{}' !~ '^[A-Za-z0-9!#$%&''*+.^_`|~-]+$' THEN
-      RAISE EXCEPTION 'option "%" must be an HTTP header name', k
-        USING ERRCODE = 'invalid_parameter_value';
-    ELSIF k = 'algorithm' AND v #>> '{}' NOT IN ('sha256', 'sha512') THEN
-      RAISE EXCEPTION 'unknown hmac algorithm "%"', v #>> '{}'
-        USING ERRCODE = 'invalid_parameter_value',
-              HINT = 'Use sha256 or sha512.';
-    ELSIF k = 'encoding' AND v #>> '{}' NOT IN ('hex', 'base64') THEN
-      RAISE EXCEPTION 'unknown signature encoding "%"', v #>> '{}'
-        USING ERRCODE = 'invalid_parameter_value',
-              HINT = 'Use hex or base64.';
-    ELSIF k = 'signed_content'
-          AND strpos(regexp_replace(v #>> '{}', '\{(body|timestamp|url)\}', '', 'g'), '{') > 0 THEN
-      RAISE EXCEPTION 'invalid signed_content template "%"', v #>> '{}'
-        USING ERRCODE = 'invalid_parameter_value',
-              DETAIL = 'A "{" opens one of the placeholders {body}, {timestamp} or {url}.';
-    ELSIF k = 'public_url' AND v #>> '{}' !~ '^https?://[^/?#]+(/[^?#]*)?$' THEN
-      RAISE EXCEPTION 'invalid public_url "%"', v #>> '{}'
-        USING ERRCODE = 'invalid_parameter_value',
-              DETAIL = 'The URL Twilio was configured with, as http(s)://host/path, without a query.';
-    END IF;
-  END LOOP;
-  IF s.verifier = 'hmac' THEN
-    IF NOT s.options ? 'header' THEN
-      RAISE EXCEPTION 'the hmac verifier needs the option "header"'
-        USING ERRCODE = 'invalid_parameter_value',
-              HINT = 'Name the request header that carries the signature, e.g. {"header": "x-signature"}.';
-    END IF;
-    IF strpos(s.options->>'signed_content', '{timestamp}') > 0 AND NOT s.options ? 'timestamp_header' THEN
-      RAISE EXCEPTION 'signed_content uses {timestamp} but no timestamp_header is set'
-        USING ERRCODE = 'invalid_parameter_value';
-    END IF;
+  -- The options, checked by the code that reads them
+  -- (core/webhooks/source_verifier.cpp): an unknown key is an error, so
+  -- that a misspelt option is not ignored.
+  hdr := @extschema@.webhook_options_error(s.verifier, s.options);
+  IF hdr IS NOT NULL THEN
+    RAISE EXCEPTION 'invalid options for the % verifier: %', s.verifier, hdr
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = CASE s.verifier
+                     WHEN 'hmac' THEN 'The hmac verifier takes header (required), algorithm, encoding, prefix, timestamp_header, signed_content and event_id_header.'
+                     WHEN 'twilio' THEN 'The twilio verifier takes public_url.'
+                     ELSE 'The ' || s.verifier || ' verifier takes no options.' END;
+  END IF;
+  IF s.options ? 'public_url' AND s.options->>'public_url' !~ '^https?://[^/?#]+(/[^?#]*)?$' THEN
+    RAISE EXCEPTION 'invalid public_url "%"', s.options->>'public_url'
+      USING ERRCODE = 'invalid_parameter_value',
+            DETAIL = 'The URL Twilio was configured with, as http(s)://host/path, without a query.';
   END IF;
 END
 $$;
@@ -658,3 +632,58 @@ $$;
 COMMENT ON FUNCTION @extschema@.prune_webhook_deliveries(interval) IS
     'Deletes the webhook deliveries received more than older_than ago; returns how many';
 REVOKE ALL ON FUNCTION @extschema@.prune_webhook_deliveries(interval) FROM PUBLIC;
+
+-- Per-source counters of the HTTP workers (shared memory, no transaction
+-- needed to update them): what was received, verified, deduplicated,
+-- refused by cause, answered, and how many senders wait now.
+CREATE FUNCTION @extschema@.webhook_worker_stats(
+    OUT worker integer,
+    OUT source text,
+    OUT received bigint,
+    OUT verified bigint,
+    OUT duplicates bigint,
+    OUT refused_signature bigint,
+    OUT refused_request bigint,
+    OUT refused_too_large bigint,
+    OUT refused_content_type bigint,
+    OUT refused_backlog bigint,
+    OUT refused_other bigint,
+    OUT answered_outcome bigint,
+    OUT answered_accepted bigint,
+    OUT waiting bigint)
+RETURNS SETOF record
+LANGUAGE c STRICT VOLATILE
+AS 'MODULE_PATHNAME', 'pg_gateway_webhook_worker_stats';
+COMMENT ON FUNCTION @extschema@.webhook_worker_stats() IS
+    'Per HTTP worker and webhook source: deliveries received, verified, deduplicated, refused by cause, answered, waiting';
+REVOKE ALL ON FUNCTION @extschema@.webhook_worker_stats() FROM PUBLIC;
+
+CREATE FUNCTION @extschema@.webhook_stats(
+    OUT source text,
+    OUT received bigint,
+    OUT verified bigint,
+    OUT duplicates bigint,
+    OUT refused_signature bigint,
+    OUT refused_request bigint,
+    OUT refused_too_large bigint,
+    OUT refused_content_type bigint,
+    OUT refused_backlog bigint,
+    OUT refused_other bigint,
+    OUT answered_outcome bigint,
+    OUT answered_accepted bigint,
+    OUT waiting bigint)
+RETURNS SETOF record
+LANGUAGE sql VOLATILE
+SET search_path = pg_catalog
+AS $$
+  SELECT source, sum(received)::bigint, sum(verified)::bigint, sum(duplicates)::bigint,
+         sum(refused_signature)::bigint, sum(refused_request)::bigint,
+         sum(refused_too_large)::bigint, sum(refused_content_type)::bigint,
+         sum(refused_backlog)::bigint, sum(refused_other)::bigint,
+         sum(answered_outcome)::bigint, sum(answered_accepted)::bigint, sum(waiting)::bigint
+    FROM @extschema@.webhook_worker_stats()
+   GROUP BY source ORDER BY source
+$$;
+COMMENT ON FUNCTION @extschema@.webhook_stats() IS
+    'Webhook counters per source, summed over the HTTP workers since they started';
+REVOKE ALL ON FUNCTION @extschema@.webhook_stats() FROM PUBLIC;
