@@ -195,7 +195,8 @@ http::Response WebhookRoutes::invoke(http::Request& request) {
 http::Response WebhookRoutes::receive(http::Request& request, const std::string& name) {
   http::Response answer;
   std::optional<Wait> wait;
-  std::string refusal;  // for the log: why, never a secret
+  std::string refusal;      // for the log: why, never a secret
+  int64_t delivery_id = 0;  // once recorded
   std::string media = webhooks::media_type(
       request.header("content-type") ? *request.header("content-type") : std::string());
   pg::TransactionOptions opts;
@@ -253,7 +254,10 @@ http::Response WebhookRoutes::receive(http::Request& request, const std::string&
       std::optional<std::string> event_id =
           webhooks::event_id_of(source->verifier, signed_request, v);
       std::vector<pg::TextRow> rows = pg::query_text(
-          "SELECT r.delivery_id, r.duplicate, j.id, j.status, j.attempts, j.last_error, "
+          // r.job_id, not j.id: the join reads with the statement's
+          // snapshot, taken before the function inserted a new job (a
+          // duplicate's job is older, and is seen).
+          "SELECT r.delivery_id, r.duplicate, r.job_id, j.status, j.attempts, j.last_error, "
           "j.result::text "
           "FROM gateway.receive_webhook($1, $2, $3::jsonb, decode($4, 'hex'), $5, "
           "nullif($6, '')::inet) r LEFT JOIN gateway.jobs j ON j.id = r.job_id",
@@ -262,7 +266,7 @@ http::Response WebhookRoutes::receive(http::Request& request, const std::string&
       if (rows.empty()) throw std::runtime_error("receive_webhook returned no row");
       count(name, int(SourceCounter::kVerified));
       Wait w;
-      w.delivery_id = to_int(rows[0][0], 0);
+      w.delivery_id = delivery_id = to_int(rows[0][0], 0);
       w.duplicate = rows[0][1].value_or("f") == "t";
       w.mode = source->mode;
       w.deadline_ms = util::monotonic_ms() + source->wait_ms;
@@ -327,7 +331,10 @@ http::Response WebhookRoutes::receive(http::Request& request, const std::string&
     }
   }
   request.annotations.role = "webhook:" + name;
-  if (!wait) return answer;
+  if (!wait) {
+    if (delivery_id != 0) answer.set_header("X-Delivery-Id", std::to_string(delivery_id));
+    return answer;
+  }
   uint64_t ticket = next_ticket_++;
   waits_.emplace(ticket, *wait);
   count(name, int(SourceCounter::kWaiting));

@@ -276,12 +276,13 @@ class Webhooks(ClusterTestCase):
                 codes.append(self.post("busy", body, standard_headers(body, self.fresh_id())))
                 if n == 0:  # the first is running, holding the queue
                     self.cluster.wait_for(lambda: self.count(
-                        "SELECT count(*) FROM gateway.jobs WHERE task_identifier = 'held_event' "
+                        "SELECT count(*) FROM gateway.jobs WHERE queue_name = 'busy' "
                         "AND status = 'running'") == 1, what="first held job running")
             self.assertEqual([c.status for c in codes], [202, 202, 429], [c.body for c in codes])
             self.assertTrue(codes[2].header("retry-after"))
             self.assertEqual(codes[0].header("location"), f"/jobs/{codes[0].json()['job_id']}")
-            self.assertEqual(self.jobs("held_event"), 2)
+            self.assertEqual(self.count("SELECT count(*) FROM gateway.jobs "
+                                        "WHERE queue_name = 'busy'"), 2)
         finally:
             self.set_hold(False)
 
