@@ -26,6 +26,7 @@ namespace {
 constexpr std::string_view kWebhooksPrefix = "/webhooks/";
 constexpr std::string_view kJobsPrefix = "/jobs/";
 constexpr int64_t kRefusalLogIntervalMs = 10000;
+constexpr int64_t kLookRetryMs = 250;
 
 // A source name as gateway.webhook_sources allows it; anything else is a
 // 404 without a lookup.
@@ -339,6 +340,7 @@ http::Response WebhookRoutes::receive(http::Request& request, const std::string&
   waits_.emplace(ticket, *wait);
   count(name, int(SourceCounter::kWaiting));
   look_pending_ = true;
+  next_look_ms_ = 0;
   set_wait_count();
   http::Response deferred;
   deferred.defer_ticket = ticket;
@@ -374,7 +376,7 @@ http::Response WebhookRoutes::finish(uint64_t ticket, const Wait& wait, http::Re
 void WebhookRoutes::check_waits(int64_t now_ms, bool woken, const Resume& resume) {
   if (waits_.empty()) return;
   std::vector<std::pair<uint64_t, http::Response>> done;
-  if (woken || look_pending_) {
+  if (woken || (look_pending_ && now_ms >= next_look_ms_)) {
     look_pending_ = false;
     std::string ids = "{";
     for (auto& [ticket, w] : waits_) {
@@ -396,7 +398,10 @@ void WebhookRoutes::check_waits(int64_t now_ms, bool woken, const Resume& resume
       });
     } catch (const pg::PgError& e) {
       pg::log("pg_gateway: could not read the jobs webhooks wait for: " + e.message);
-      look_pending_ = true;  // try again at the next wake-up
+      // Again soon, not at once: a failing look must not spin the worker
+      // (the deadlines still answer 202).
+      look_pending_ = true;
+      next_look_ms_ = now_ms + kLookRetryMs;
     }
     std::map<int64_t, webhooks::JobState> states;
     for (const pg::TextRow& r : rows) {
@@ -446,7 +451,7 @@ void WebhookRoutes::abandon(uint64_t ticket) {
 
 int64_t WebhookRoutes::next_wakeup_ms(int64_t now_ms) const {
   if (waits_.empty()) return -1;
-  if (look_pending_) return 0;
+  if (look_pending_) return std::max<int64_t>(0, next_look_ms_ - now_ms);
   int64_t t = INT64_MAX;
   for (auto& [ticket, w] : waits_) t = std::min(t, std::max<int64_t>(0, w.deadline_ms - now_ms));
   return t;

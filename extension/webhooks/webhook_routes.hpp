@@ -68,7 +68,8 @@ class WebhookRoutes : public http::DynamicRoutes {
   auth_pg::RequestAuthenticator auth_;
   std::map<uint64_t, Wait> waits_;  // by ticket
   uint64_t next_ticket_ = 1;
-  bool look_pending_ = false;  // a wait was added since the last look
+  bool look_pending_ = false;  // a wait was added since the last look (or a look failed)
+  int64_t next_look_ms_ = 0;   // not before, after a failed look
   int64_t last_refusal_log_ms_ = 0;
   uint64_t refusals_not_logged_ = 0;
 };
