@@ -331,7 +331,6 @@ http::Response WebhookRoutes::receive(http::Request& request, const std::string&
       ++refusals_not_logged_;
     }
   }
-  request.annotations.role = "webhook:" + name;
   if (!wait) {
     if (delivery_id != 0) answer.set_header("X-Delivery-Id", std::to_string(delivery_id));
     return answer;

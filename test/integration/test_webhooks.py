@@ -356,6 +356,28 @@ class Webhooks(ClusterTestCase):
         self.assertEqual(self.cluster.sql(f"SELECT payload FROM gateway.jobs WHERE id = {job}"),
                          '{"n": 11}')
 
+    def test_the_providers_own_libraries_sign_what_we_verify(self):
+        """npm standardwebhooks and stripe's test helper, not our code or this file's."""
+        from webhook_signers import sign
+        self.cluster.sql("SELECT gateway.add_webhook_source('stripe_lib', 'stripe', 'record_event', "
+                         "ARRAY['whsec_lib_test_secret'])")
+        ts = int(time.time())
+        bodies = [json.dumps({"id": f"evt_lib_{time.time_ns()}_{i}", "n": i}) for i in range(3)]
+        ids = [self.fresh_id() for _ in bodies]
+        signed = sign([{"scheme": "standard", "secret": SW_SECRET, "id": ids[i], "timestamp": ts,
+                        "body": b} for i, b in enumerate(bodies)]
+                      + [{"scheme": "stripe", "secret": "whsec_lib_test_secret", "timestamp": ts,
+                          "body": b} for b in bodies])
+        for i, body in enumerate(bodies):
+            h = dict(signed[i], **{"Content-Type": "application/json"})
+            r = self.post("sw", body, h)
+            self.assertEqual(r.status, 200, r.body)
+            h = dict(signed[len(bodies) + i], **{"Content-Type": "application/json"})
+            r = self.post("stripe_lib", body, h)
+            self.assertEqual(r.status, 200, r.body)
+            # The same signature over another body is refused.
+            self.assertEqual(self.post("stripe_lib", body.replace("n", "m"), h).status, 401)
+
     # -- other providers -----------------------------------------------------
 
     def test_stripe_github_slack_twilio_and_generic_hmac(self):
