@@ -232,7 +232,7 @@ class Bench:
         with a wrong signature (4xx, no row)."""
         msg_id, ts, sig, body = self.delivery(int(time.time()))
         hdr = {"webhook-id": msg_id, "webhook-timestamp": str(ts), "webhook-signature": sig}
-        status, answer = self.post(server, hdr, body)
+        status, answer = good = self.post(server, hdr, body)
         if status != 200:
             raise RuntimeError(f"{server}: a signed delivery got {status}: {answer[:300]}")
         row = json.loads(answer)["id"]
@@ -245,7 +245,7 @@ class Bench:
         status, answer = self.post(server, bad, body)
         if not 400 <= status < 500:
             raise RuntimeError(f"{server}: a badly signed delivery got {status}: {answer[:300]}")
-        log(f"{server}: signed delivery -> 200 {answer.strip()}; wrong signature -> {status}")
+        log(f"{server}: signed delivery -> 200 {good[1].strip()}; wrong signature -> {status}")
 
     # -- cluster state -------------------------------------------------------------
     def queue_left(self, server):
@@ -336,7 +336,7 @@ class Bench:
         for seconds in (WARMUP, DURATION):
             if seconds <= 0:
                 continue
-            n = int(max(2000, estimate.get((server, conns), 3000) * (seconds + 1) * 1.5))
+            n = int(max(2000, estimate.get((server, conns), 3000) * (seconds + 1) * 3))
             for _ in range(4):
                 m = self.wrk(server, threads, conns, seconds, n)
                 estimate[(server, conns)] = max(m["rps"], 1)
