@@ -106,6 +106,9 @@ def log(msg):
 
 def port_free(port):
     with socket.socket() as s:
+        # As the servers bind (SO_REUSEADDR): the TIME-WAIT connections of
+        # an earlier run do not make the port busy.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", port))
             return True
@@ -310,9 +313,11 @@ class Bench:
         self.wait_drained(server)
         m["rows"] = int(self.cluster.sql("SELECT count(*) FROM bench_events"))
         m["failed_jobs"] = self.failed_jobs(server)
-        m["cpu_us"] = ((after.get("postgres", 0) - before.get("postgres", 0)) +
-                       (after.get("node", 0) - before.get("node", 0) if server == "anchor"
-                        else 0)) / CLK_TCK * 1e6 / max(m["requests"], 1)
+        per_req = CLK_TCK / 1e6 * max(m["requests"], 1)
+        m["cpu_pg_us"] = (after.get("postgres", 0) - before.get("postgres", 0)) / per_req
+        m["cpu_node_us"] = ((after.get("node", 0) - before.get("node", 0)) / per_req
+                            if server == "anchor" else 0.0)
+        m["cpu_us"] = m["cpu_pg_us"] + m["cpu_node_us"]
         in_flight = m["sent"] - m["answered"]
         problems = []
         if m["non2xx"] or m["other2xx"] or m["bad_body"]:
@@ -430,7 +435,8 @@ def main():
                         m["cpu_us"], m["ok200"], m["rows"],
                         "; ".join(m["problems"]) or
                         f"ok (rows - 200s = {m['rows'] - m['ok200']} of {m['in_flight']} "
-                        "in flight at the end)"), flush=True)
+                        f"in flight at the end; CPU us/req postgres {m['cpu_pg_us']:.0f}, "
+                        f"node {m['cpu_node_us']:.0f})"), flush=True)
                     if m["problems"]:
                         status = 1
         report(runs, servers)
