@@ -159,9 +159,11 @@ class Bench:
                              "inbound webhooks (no gateway.add_webhook_source): merge main, "
                              "make install (or set PG_BIN to a private install), run again")
             return
-        r = c.psql("SELECT gateway.add_webhook_source(name => 'bench', verifier => "
-                   "'standard_webhooks', task_identifier => 'bench_event', secrets => "
-                   f"ARRAY['{self.secret}'])", check=False)
+        # (name, verifier, task identifier, secrets); the sender waits up
+        # to 10 s for the job, as the anchor's glue does.
+        r = c.psql("SELECT gateway.add_webhook_source('bench', 'standard_webhooks', "
+                   f"'bench_event', ARRAY['{self.secret}'], wait => '10 seconds')",
+                   check=False)
         if r.returncode != 0:
             self.gw_error = f"gateway.add_webhook_source failed: {r.stderr.strip()}"
 
