@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <map>
 #include <memory>
 
 #include "bgworker/target_database.hpp"
@@ -26,6 +27,7 @@
 #include "extension/request_log/settings.hpp"
 #include "extension/workers/shared_state.hpp"
 #include "extension/routes/sql_routes.hpp"
+#include "extension/webhooks/webhook_routes.hpp"
 #include "extension/workers/settings.hpp"
 #include "extension/pg/settings.hpp"
 
@@ -57,8 +59,9 @@ void handle_sigterm(SIGNAL_ARGS) {
 // the test fault points.
 class RequestScope : public http::RequestHandler {
  public:
-  RequestScope(http::Application& app, MemoryContext context, int worker)
-      : app_(app), context_(context), worker_(worker) {}
+  RequestScope(http::Application& app, MemoryContext context, int worker,
+               webhooks_pg::WebhookRoutes& webhooks)
+      : app_(app), context_(context), worker_(worker), webhooks_(webhooks) {}
 
   http::Response handle(http::Request& request) override {
     MemoryContext ctx = context_;
@@ -77,6 +80,12 @@ class RequestScope : public http::RequestHandler {
       MemoryContextSwitchTo(previous);
       MemoryContextReset(ctx);
     });
+    // A deferred response (a webhook waiting for its job) is logged when
+    // it is given; the request log sees the status the sender got.
+    if (response.defer_ticket != 0) {
+      if (logging) deferred_[response.defer_ticket] = Deferred{request, started, started_at};
+      return response;
+    }
     if (logging && request_log_pg::settings::wanted(response.status))
       log_request(
           request, response, started,
@@ -86,6 +95,23 @@ class RequestScope : public http::RequestHandler {
   }
   void decorate_server_response(http::Response& r) override { app_.decorate_server_response(r); }
   bool draining() const override { return shutdown_requested; }
+  void on_deferred_abandoned(uint64_t ticket) override {
+    webhooks_.abandon(ticket);
+    deferred_.erase(ticket);
+  }
+  // Called by the worker just before it resumes a deferred response.
+  void resuming(uint64_t ticket, const http::Response& response) {
+    auto it = deferred_.find(ticket);
+    if (it == deferred_.end()) return;
+    Deferred d = std::move(it->second);
+    deferred_.erase(it);
+    if (request_log_pg::settings::mode != int(request_log_pg::settings::Mode::kOff) &&
+        request_log_pg::settings::wanted(response.status))
+      log_request(
+          d.request, response, d.started,
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - d.started_at)
+              .count());
+  }
 
  private:
   // One entry for the request log's buffer; never waits (a full buffer
@@ -113,9 +139,18 @@ class RequestScope : public http::RequestHandler {
     (void)request_log_pg::push(e);
   }
 
+  // What the request log needs of a request whose response comes later.
+  struct Deferred {
+    http::Request request;
+    TimestampTz started = 0;
+    std::chrono::steady_clock::time_point started_at;
+  };
+
   http::Application& app_;
   MemoryContext context_;
   int worker_;  // 0-based index
+  webhooks_pg::WebhookRoutes& webhooks_;
+  std::map<uint64_t, Deferred> deferred_;
 };
 
 void set_state(shared::WorkerSlot* slot, shared::WorkerState s) {
@@ -129,8 +164,10 @@ class HttpWorker {
         slot_(slot),
         sql_routes_(status_),
         graphql_routes_(status_),
+        webhook_routes_(status_),
         // Static routes (health) first, then these in order.
-        app_(health::health_routes(status_), {&graphql_routes_, &session_routes_, &sql_routes_},
+        app_(health::health_routes(status_),
+             {&graphql_routes_, &session_routes_, &webhook_routes_, &sql_routes_},
              [](http::LogLevel level, const std::string& m) {
                if (level == http::LogLevel::kWarning)
                  pg::warning("pg_gateway: " + m);
@@ -141,7 +178,7 @@ class HttpWorker {
           return AllocSetContextCreate(TopMemoryContext, "pg_gateway request",
                                        ALLOCSET_DEFAULT_SIZES);
         })),
-        scope_(app_, request_context_, status_.index),
+        scope_(app_, request_context_, status_.index, webhook_routes_),
         server_(http_pg::settings::server_config(), scope_) {
     app_.set_cors(configured_cors());
   }
@@ -155,13 +192,16 @@ class HttpWorker {
     return http::CorsPolicy::parse(pg::settings::text(http_pg::settings::cors_allowed_origins));
   }
   int64_t sleep_ms(int64_t now) const;
+  void check_webhook_waits(int64_t now, bool jobs_finished);
+  void release_webhook_waits();
   std::string name() const { return "pg_gateway http worker " + std::to_string(status_.index + 1); }
 
   WorkerStatus status_;
   shared::WorkerSlot* slot_;
   routes::SqlRoutes sql_routes_;
-  graphql_pg::GraphqlRoutes graphql_routes_;  // pg_gateway.graphql_path
-  auth_pg::SessionRoutes session_routes_;     // pg_gateway.logout_path
+  graphql_pg::GraphqlRoutes graphql_routes_;   // pg_gateway.graphql_path
+  auth_pg::SessionRoutes session_routes_;      // pg_gateway.logout_path
+  webhooks_pg::WebhookRoutes webhook_routes_;  // /webhooks/{source}, /jobs/{id}
   http::Application app_;
   MemoryContext request_context_;
   RequestScope scope_;
@@ -198,6 +238,23 @@ void HttpWorker::apply_config() {
   app_.set_cors(configured_cors());
 }
 
+// Webhook responses that were deferred until their job settles: the
+// routes decide which, the scope logs them, the server sends them.
+void HttpWorker::check_webhook_waits(int64_t now, bool jobs_finished) {
+  webhook_routes_.check_waits(now, jobs_finished,
+                              [this, now](uint64_t ticket, http::Response response) {
+                                scope_.resuming(ticket, response);
+                                (void)server_.resume(ticket, std::move(response), now);
+                              });
+}
+
+void HttpWorker::release_webhook_waits() {
+  webhook_routes_.release_all([this](uint64_t ticket, http::Response response) {
+    scope_.resuming(ticket, response);
+    (void)server_.resume(ticket, std::move(response), util::monotonic_ms());
+  });
+}
+
 int64_t HttpWorker::sleep_ms(int64_t now) const {
   int64_t t = kMaxSleepMs;
   int64_t server_wakeup = server_.next_wakeup_ms(now);
@@ -205,6 +262,8 @@ int64_t HttpWorker::sleep_ms(int64_t now) const {
   if (!server_.listening() && !draining_)
     t = std::min(t, std::max<int64_t>(0, next_listen_attempt_ - now));
   if (draining_) t = std::min(t, std::max<int64_t>(0, drain_deadline_ - now));
+  int64_t webhook_wakeup = webhook_routes_.next_wakeup_ms(now);
+  if (webhook_wakeup >= 0 && webhook_wakeup < t) t = webhook_wakeup;
   return t;
 }
 
@@ -229,12 +288,17 @@ void HttpWorker::run() {
       draining_ = true;
       drain_deadline_ = now + workers::settings::shutdown_timeout_ms;
       server_.begin_shutdown(now);
+      // Webhook senders waiting for their job hear 202: the job is
+      // committed and runs after the restart.
+      release_webhook_waits();
       set_state(slot_, shared::WorkerState::kDraining);
       pg::log(name() + ": shutting down, " + std::to_string(server_.connection_count()) +
               " connection(s) still open");
     }
     server_.poll(now);
     now = util::monotonic_ms();
+    bool jobs_finished = pg_atomic_exchange_u32(&slot_->wake_requested, 0) != 0;
+    check_webhook_waits(now, jobs_finished);
     server_.expire(now);
     http_pg::publish_counters(status_.index, server_.stats());
     graphql_pg::publish_counters(status_.index, graphql_routes_.stats());
@@ -274,6 +338,8 @@ void clear_slot(int code, Datum arg) {
   shared::WorkerSlot* slot = shared::http_slot(DatumGetInt32(arg));
   if (!slot || pg_atomic_read_u32(&slot->pid) != uint32(MyProcPid)) return;
   set_state(slot, shared::WorkerState::kNotRunning);
+  pg_atomic_write_u32(&slot->job_waits, 0);
+  pg_atomic_write_u64(&slot->latch, 0);
   pg_atomic_write_u32(&slot->pid, 0);
 }
 
@@ -287,6 +353,8 @@ void http_worker_main(int index) {
   if (!slot) throw std::out_of_range("HTTP worker index out of range");
   pg::call([index] { before_shmem_exit(clear_slot, Int32GetDatum(index)); });
   pg_atomic_write_u32(&slot->pid, uint32(MyProcPid));
+  pg_atomic_write_u32(&slot->job_waits, 0);
+  pg_atomic_write_u64(&slot->latch, uint64(uintptr_t(MyLatch)));
   set_state(slot, shared::WorkerState::kStarting);
   http_pg::reset_counters(index);
   graphql_pg::reset_counters(index);
@@ -301,6 +369,8 @@ void http_worker_main(int index) {
     worker.run();
   }
   set_state(slot, shared::WorkerState::kNotRunning);
+  pg_atomic_write_u32(&slot->job_waits, 0);
+  pg_atomic_write_u64(&slot->latch, 0);
   pg_atomic_write_u32(&slot->pid, 0);
 }
 

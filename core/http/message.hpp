@@ -73,6 +73,13 @@ struct Response {
   std::vector<Header> headers;  // names in canonical case as sent
   std::string body;
   bool close = false;  // send Connection: close and close after writing
+  // Nonzero from RequestHandler::handle(): "no answer yet". The server parks
+  // the connection under this ticket until HttpServer::resume() gives the
+  // real response (or the connection goes away: on_deferred_abandoned).
+  // Chosen by the handler, unique per process among parked requests; the
+  // rest of this Response is ignored. Must be 0 in a response given to
+  // resume() (one that is not becomes a 500).
+  uint64_t defer_ticket = 0;
 
   Response() = default;
   Response(int s, std::string content_type, std::string b);

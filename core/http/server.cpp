@@ -20,6 +20,14 @@ namespace {
 
 constexpr uint64_t kListenerTag = uint64_t(1) << 63;
 constexpr size_t kReadChunk = 16 * 1024;
+// A parked connection keeps reading (so a peer's close is seen) until this
+// much unparsed input is buffered behind the parked request; then reading
+// pauses until resume(). A RST or error is still reported (EPOLLERR and
+// EPOLLHUP need no interest), a bare FIN then only at resume.
+constexpr size_t kParkedInputLimit = 4 * kReadChunk;
+// The deadline of a connection that has none (parked, nothing to write):
+// expire() never reaches it and next_wakeup_ms() ignores it.
+constexpr int64_t kNoDeadline = INT64_MAX;
 
 std::string peer_address(const sockaddr_storage& ss) {
   char buf[INET6_ADDRSTRLEN] = "";
@@ -76,6 +84,14 @@ struct HttpServer::Connection {
   bool close_after_write = false;
   bool lingering = false;  // final response sent, write side shut, draining input
   bool read_eof = false;
+  // Nonzero while parked: handle() deferred the request, resume() answers
+  // it. What respond() needs then is kept here. While parked the parser is
+  // not fed (it stays between requests), close_after_write and lingering
+  // stay false, and the header/body/keep-alive clocks do not run.
+  uint64_t parked_ticket = 0;
+  bool parked_head = false;
+  bool parked_keep_alive = false;  // the request's own wish (version, Connection header)
+  int parked_minor = 1;
 
   explicit Connection(const ParserLimits& limits) : parser(limits) {}
   size_t out_pending() const { return out.size() - out_offset; }
@@ -236,7 +252,7 @@ void HttpServer::on_readable(Connection& c, int64_t now_ms) {
 void HttpServer::process_input(Connection& c, int64_t now_ms) {
   uint64_t id = c.id;
   size_t served = 0;
-  while (!c.in.empty() && !c.close_after_write) {
+  while (!c.in.empty() && !c.close_after_write && c.parked_ticket == 0) {
     if (c.out_pending() >= config_.max_output_buffer) break;
     if (served >= config_.max_requests_per_turn) {
       pending_.push_back(id);
@@ -279,12 +295,26 @@ void HttpServer::process_input(Connection& c, int64_t now_ms) {
       resp = json_error(500, "PGGW500", "internal error");
       decorate(resp, &req);
     }
+    if (resp.defer_ticket != 0) {
+      if (park(c, resp.defer_ticket, head, req.keep_alive, minor)) break;
+      // A ticket already parked elsewhere: a handler bug, answered here.
+      resp =
+          json_error(500, "PGGW500", "internal error", "deferred response ticket already in use");
+      decorate(resp, &req);
+    }
     // While shutting down, requests already received are still answered;
     // the last one closes. After a half-close, likewise.
     bool more_buffered = !c.in.empty();
     bool stopping = shutting_down_ || handler_.draining();
     bool keep_alive = req.keep_alive && (more_buffered || (!stopping && !c.read_eof));
     respond(c, std::move(resp), head, keep_alive, minor, now_ms);
+  }
+  // A parked connection whose peer sent EOF: we cannot tell a half-close
+  // from a client that gave up without writing to it, and a deferred
+  // answer is typically seconds away, so it counts as gone (abandoned).
+  if (c.parked_ticket != 0 && c.read_eof) {
+    close_connection(id);
+    return;
   }
   // A peer that half-closed sends nothing more: answer the complete requests
   // still buffered (held back by max_requests_per_turn or backpressure; they
@@ -293,7 +323,56 @@ void HttpServer::process_input(Connection& c, int64_t now_ms) {
   if (c.read_eof && !c.close_after_write && c.in.empty()) c.close_after_write = true;
   update_deadline(c, now_ms);
   finish_or_close(c, now_ms);
-  (void)id;
+}
+
+// Parks `c` under `ticket` after handle() deferred its request. False when
+// the ticket is already parked (the caller answers 500 instead): two
+// connections must never wait for one answer.
+bool HttpServer::park(Connection& c, uint64_t ticket, bool head, bool keep_alive, int minor) {
+  if (!parked_.emplace(ticket, c.id).second) return false;
+  c.parked_ticket = ticket;
+  c.parked_head = head;
+  c.parked_keep_alive = keep_alive;
+  c.parked_minor = minor;
+  ++stats_.deferred;
+  return true;
+}
+
+// The other half of a deferred request. The keep-alive decision is the one
+// process_input() would make now: input buffered behind it keeps the
+// connection open to answer it; otherwise a shutdown, a drain or EOF makes
+// this the last response. Then the connection carries on exactly as after
+// a synchronous answer (pipelined input gets its turn, output is flushed).
+// Meant for the owner's loop, beside poll() and expire(), not for the
+// handler's callbacks (re-entering process_input() from handle() would
+// nest handler calls).
+bool HttpServer::resume(uint64_t ticket, Response response, int64_t now_ms) {
+  auto pit = parked_.find(ticket);
+  if (pit == parked_.end()) return false;
+  uint64_t id = pit->second;
+  parked_.erase(pit);
+  auto it = connections_.find(id);
+  if (it == connections_.end()) return false;  // cannot happen: closing unparks
+  Connection& c = *it->second;
+  c.parked_ticket = 0;
+  try {
+    if (response.defer_ticket != 0) {
+      // Deferring again would need a new ticket from handle(); refuse.
+      response = json_error(500, "PGGW500", "internal error", "resumed with a deferred response");
+      decorate(response, nullptr);
+    }
+    bool more_buffered = !c.in.empty();
+    bool stopping = shutting_down_ || handler_.draining();
+    bool keep_alive = c.parked_keep_alive && (more_buffered || (!stopping && !c.read_eof));
+    respond(c, std::move(response), c.parked_head, keep_alive, c.parked_minor, now_ms);
+    process_input(c, now_ms);  // may close c or park it again
+  } catch (...) {
+    // Out of memory serializing: the answer is lost; so is the connection.
+    // Unparked above, so this is not reported as abandoned.
+    close_connection(id);
+    return false;
+  }
+  return true;
 }
 
 void HttpServer::respond(Connection& c, Response response, bool head, bool keep_alive, int minor,
@@ -370,7 +449,9 @@ void HttpServer::finish_or_close(Connection& c, int64_t now_ms) {
       return;
     }
   }
-  if (c.out_pending() == 0 && !c.close_after_write && !c.in.empty() &&
+  // Not while parked: it would not be parsed, and a connection that stays
+  // in pending_ makes next_wakeup_ms() return 0 forever.
+  if (c.out_pending() == 0 && !c.close_after_write && !c.in.empty() && c.parked_ticket == 0 &&
       c.out_pending() < config_.max_output_buffer) {
     // Input held back by backpressure can be parsed now.
     bool queued = false;
@@ -383,7 +464,8 @@ void HttpServer::finish_or_close(Connection& c, int64_t now_ms) {
 
 void HttpServer::update_interest(Connection& c) {
   uint32_t want = 0;
-  bool reading_allowed = c.lingering || (!c.close_after_write && !c.read_eof &&
+  bool parked_full = c.parked_ticket != 0 && c.in.size() >= kParkedInputLimit;
+  bool reading_allowed = c.lingering || (!c.close_after_write && !c.read_eof && !parked_full &&
                                          c.out_pending() < config_.max_output_buffer);
   if (reading_allowed && !(c.lingering && c.read_eof)) want |= EPOLLIN;
   if (c.out_pending() > 0) want |= EPOLLOUT;
@@ -398,7 +480,13 @@ void HttpServer::update_interest(Connection& c) {
 void HttpServer::update_deadline(Connection& c, int64_t now_ms) {
   if (c.lingering) return;
   if (c.out_pending() > 0) {
+    // Also while parked: a peer not reading earlier responses is stalled
+    // whatever the handler is waiting for.
     c.deadline = c.last_write_progress + config_.body_timeout_ms;
+  } else if (c.parked_ticket != 0) {
+    // The handler owns the deadline of a deferred request (it resumes with
+    // a 504 or the like); the parser is idle, so no other clock applies.
+    c.deadline = kNoDeadline;
   } else if (c.parser.headers_complete()) {
     c.deadline = c.body_started + config_.body_timeout_ms;
   } else if (c.parser.started()) {
@@ -445,6 +533,7 @@ int64_t HttpServer::next_wakeup_ms(int64_t now_ms) const {
   if (!pending_.empty()) return 0;
   int64_t best = -1;
   for (const auto& [id, c] : connections_) {
+    if (c->deadline == kNoDeadline) continue;  // parked: resume() is what wakes it
     int64_t d = c->deadline - now_ms;
     if (d < 0) d = 0;
     if (best < 0 || d < best) best = d;
@@ -462,6 +551,9 @@ void HttpServer::begin_shutdown(int64_t now_ms) {
   listeners_.clear();
   std::vector<uint64_t> idle;
   for (auto& [id, c] : connections_) {
+    // A parked request is in flight: resume() answers it with
+    // Connection: close (unless more requests are buffered behind it).
+    if (c->parked_ticket != 0) continue;
     bool request_started = c->parser.started() || !c->in.empty();
     if (!request_started && c->out_pending() == 0) {
       idle.push_back(id);
@@ -485,10 +577,20 @@ void HttpServer::close_all() {
 void HttpServer::close_connection(uint64_t id) {
   auto it = connections_.find(id);
   if (it == connections_.end()) return;
+  uint64_t ticket = it->second->parked_ticket;
   epoll_ctl(epfd_, EPOLL_CTL_DEL, it->second->fd, nullptr);
   close(it->second->fd);
   connections_.erase(it);
   stats_.open_connections = connections_.size();
+  if (ticket != 0) {
+    // Every way a parked connection ends, other than resume(), passes here.
+    // The bookkeeping is consistent before the handler hears of it.
+    parked_.erase(ticket);
+    try {
+      handler_.on_deferred_abandoned(ticket);
+    } catch (...) {
+    }
+  }
 }
 
 std::string HttpServer::serialize(const Response& r, bool head_request, bool keep_alive,

@@ -6,6 +6,11 @@
 // expire() when woken. Requests are handed to the RequestHandler one at a
 // time, in arrival order per connection, so pipelined responses come back in
 // order without any reordering buffer.
+//
+// A handler may also answer later (Response::defer_ticket): the connection
+// is then parked, nothing behind it on that connection reaches the handler,
+// and HttpServer::resume() sends the answer when the owner has it, while
+// the loop keeps serving every other connection in the meantime.
 #pragma once
 #include "core/core_zone.hpp"
 
@@ -48,16 +53,25 @@ class RequestHandler {
   // handler call, so a request that was running when SIGTERM came gets
   // Connection: close unless more requests from that client are waiting.
   virtual bool draining() const { return false; }
+  // A parked request (handle() returned a nonzero defer_ticket) whose
+  // connection closed before resume(): the peer went away, a read error,
+  // its output stalled past body_timeout, close_all() or the destructor.
+  // The owner drops its wait entry; resume(ticket) would now return false.
+  // Called at most once per ticket, never for one that was resumed, after
+  // the server has forgotten the connection. Must not throw (an exception
+  // is swallowed) and should not call back into the server.
+  virtual void on_deferred_abandoned(uint64_t ticket) { (void)ticket; }
 };
 
 struct ServerStats {
   uint64_t connections_accepted = 0;
   uint64_t connections_rejected = 0;  // over max_connections
-  uint64_t requests = 0;
+  uint64_t requests = 0;              // handed to the handler, deferred ones included
   uint64_t responses_by_class[6] = {0, 0, 0, 0, 0, 0};  // index status/100
   uint64_t parse_errors = 0;
   uint64_t timeouts = 0;
   uint64_t open_connections = 0;
+  uint64_t deferred = 0;  // handle() answers that parked their connection
 };
 
 class HttpServer {
@@ -85,7 +99,18 @@ class HttpServer {
   void begin_shutdown(int64_t now_ms);
   bool shutting_down() const { return shutting_down_; }
   size_t connection_count() const { return connections_.size(); }
+  // Closes every connection; parked ones are abandoned (on_deferred_abandoned).
   void close_all();
+
+  // Gives the answer of a parked request: sent exactly as handle()'s would
+  // have been (keep-alive decided now, so a shutdown or drain begun
+  // meanwhile makes it Connection: close), then pipelined requests waiting
+  // behind it are served. False when the ticket is unknown: never parked,
+  // already resumed, or its connection is gone (then it was abandoned).
+  // A `response` that is itself deferred is answered as a 500. Never throws.
+  bool resume(uint64_t ticket, Response response, int64_t now_ms);
+  // Connections parked waiting for resume().
+  size_t deferred_count() const { return parked_.size(); }
 
   // Applies reloadable settings (everything but addresses, port, backlog).
   void reconfigure(const ServerConfig& config);
@@ -111,6 +136,7 @@ class HttpServer {
   void update_interest(Connection& c);
   void update_deadline(Connection& c, int64_t now_ms);
   void close_connection(uint64_t id);
+  bool park(Connection& c, uint64_t ticket, bool head, bool keep_alive, int minor);
 
   ServerConfig config_;
   RequestHandler& handler_;
@@ -118,6 +144,9 @@ class HttpServer {
   std::vector<int> listeners_;
   std::unordered_map<uint64_t, std::unique_ptr<Connection>> connections_;
   std::vector<uint64_t> pending_;  // connections with unparsed pipelined input
+  // ticket -> connection id of every parked connection. Invariant: an entry
+  // exists exactly while that connection exists with parked_ticket == ticket.
+  std::unordered_map<uint64_t, uint64_t> parked_;
   uint64_t next_id_ = 1;
   bool shutting_down_ = false;
   ServerStats stats_;

@@ -241,7 +241,9 @@ Outcome JobRunner::fail_here(int64_t job_id, const std::string& error, bool retr
       "$5::jsonb)",
       {std::to_string(job_id), worker_id_, error, std::string(retryable ? "t" : "f"), result_json});
   if (rows.empty() || !rows[0][0]) return Outcome::kLost;
-  return *rows[0][0] == "queued" ? Outcome::kRetried : Outcome::kFailed;
+  if (*rows[0][0] != "queued") return Outcome::kFailed;
+  note_attempt_failed();
+  return Outcome::kRetried;
 }
 
 Outcome JobRunner::record_failure(int64_t job_id, const std::string& error, bool retryable,

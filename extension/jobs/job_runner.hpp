@@ -98,4 +98,9 @@ class JobRunner {
   std::string worker_id_;
 };
 
+// Marks the current transaction as one that failed an attempt of a job
+// (retry scheduled), so that webhook senders waiting for it are answered
+// when it commits (extension/jobs/job_wakeup.cpp).
+void note_attempt_failed();
+
 }  // namespace pg_gateway::jobs_pg

@@ -21,6 +21,7 @@ extern "C" {
 #include "utils/timestamp.h"
 }
 
+#include "extension/jobs/job_runner.hpp"
 #include "extension/pg/entry.hpp"
 #include "extension/workers/shared_state.hpp"
 
@@ -34,8 +35,9 @@ namespace {
 // would only have them race for the same rows), or all of them.
 int64 wake_at_commit = 0;
 constexpr int64 kWakeAll = INT64_MAX;
-uint32 next_worker = 0;           // rotates, so that the same worker is not always the one
-bool finished_at_commit = false;  // this transaction finished a job
+uint32 next_worker = 0;                 // rotates, so that the same worker is not always the one
+bool finished_at_commit = false;        // this transaction finished a job
+bool attempt_failed_at_commit = false;  // ... or failed an attempt of one (a retry is due)
 bool callback_registered = false;
 
 // The jobs this transaction finished, for the completion notification:
@@ -101,6 +103,23 @@ void at_subtransaction_end(SubXactEvent event, SubTransactionId mine, SubTransac
   }
 }
 
+// The HTTP workers that keep webhook senders waiting look at their jobs
+// again. Runs after the commit is visible (ProcArrayEndTransaction comes
+// before the COMMIT callbacks), so a worker that raised job_waits before
+// this read either is woken here or reads the job after this commit.
+// Only atomics and SetLatch: nothing can fail.
+void wake_webhook_waiters() {
+  pg_memory_barrier();
+  for (int i = 0; i < shared::kMaxHttpWorkers; ++i) {
+    shared::WorkerSlot* slot = shared::http_slot(i);
+    if (!slot || pg_atomic_read_u32(&slot->job_waits) == 0) continue;
+    auto* latch = reinterpret_cast<Latch*>(uintptr_t(pg_atomic_read_u64(&slot->latch)));
+    if (!latch) continue;
+    pg_atomic_write_u32(&slot->wake_requested, 1);
+    SetLatch(latch);
+  }
+}
+
 // Plain C territory: called by PostgreSQL at transaction end, where an
 // error at COMMIT would be turned into a PANIC. Nothing here can fail,
 // except at PRE_COMMIT, where an error aborts the transaction.
@@ -119,14 +138,17 @@ void at_transaction_end(XactEvent event, void* arg) noexcept {
       ++woken;
     }
     if (finished_at_commit) ConditionVariableBroadcast(&shared::get()->job_finished);
+    if (finished_at_commit || attempt_failed_at_commit) wake_webhook_waiters();
     wake_at_commit = 0;
     finished_at_commit = false;
+    attempt_failed_at_commit = false;
   } else if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT ||
              event == XACT_EVENT_PREPARE) {
     // (A transaction that NOTIFYs cannot be prepared; one that finished
     // jobs announces nothing if it is.)
     wake_at_commit = 0;
     finished_at_commit = false;
+    attempt_failed_at_commit = false;
     announcements = NIL;  // freed with TopTransactionContext
   }
 }
@@ -141,6 +163,18 @@ void register_callback() {
 }
 
 }  // namespace
+
+namespace pg_gateway::jobs_pg {
+
+// The job runner failed an attempt of a job and scheduled its retry in
+// this transaction (gateway.fail_job announces only final failures):
+// webhook senders waiting for that job are answered at commit.
+void note_attempt_failed() {
+  register_callback();
+  attempt_failed_at_commit = true;
+}
+
+}  // namespace pg_gateway::jobs_pg
 
 // gateway.wake_job_workers(jobs): when this transaction commits, wake as
 // many job workers as `jobs` (summed over the calls of the transaction), or

@@ -17,6 +17,7 @@
 #include "extension/http/rate_limit.hpp"
 #include "extension/http/settings.hpp"
 #include "extension/jobs/counters.hpp"
+#include "extension/webhooks/counters.hpp"
 #include "extension/jobs/settings.hpp"
 #include "extension/module/worker_registration.hpp"
 #include "extension/pg/entry.hpp"
@@ -39,7 +40,7 @@ namespace {
 
 struct Feature {
   const char* name;
-  void (*define_settings)();
+  void (*define_settings)();        // nullptr: none
   void (*reserve_shared_memory)();  // nullptr: none
 };
 
@@ -59,11 +60,12 @@ constexpr Feature kFeatures[] = {
     {"request_log", request_log_pg::settings::define_settings,
      request_log_pg::reserve_shared_memory},
     {"cache", cache_pg::settings::define_settings, cache_pg::settings::reserve_shared_memory},
+    {"webhooks", nullptr, webhooks_pg::reserve_counters},
 };
 
 void start() {
   for (const Feature& f : kFeatures) {
-    f.define_settings();
+    if (f.define_settings) f.define_settings();
     if (f.reserve_shared_memory) f.reserve_shared_memory();
   }
   pg::settings::reserve_prefix();

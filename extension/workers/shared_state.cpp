@@ -20,6 +20,7 @@ void initialize(void* memory) {
     pg_atomic_init_u32(&s.connect_failures, 0);
     pg_atomic_init_u64(&s.latch, 0);
     pg_atomic_init_u32(&s.wake_requested, 0);
+    pg_atomic_init_u32(&s.job_waits, 0);
   };
   for (WorkerSlot& s : state->http) init(s);
   for (WorkerSlot& s : state->job) init(s);

@@ -47,6 +47,11 @@ struct WorkerSlot {
   // other reasons (PostgreSQL's SIGALRM handler sets it whenever a stale
   // timer goes off), and those must not start a round of work.
   pg_atomic_uint32 wake_requested;
+  // HTTP workers: how many webhook senders this worker keeps waiting for
+  // their job (extension/webhooks/webhook_routes.hpp). While it is not 0,
+  // every commit that finishes a job, or an attempt of one, sets
+  // wake_requested and the latch (extension/jobs/job_wakeup.cpp).
+  pg_atomic_uint32 job_waits;
 };
 
 // A statement that needs pg_gateway.database free of other sessions

@@ -15,6 +15,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -61,6 +62,15 @@ class TestHandler : public RequestHandler {
       return Response(200, "application/octet-stream", pattern_body(n));
     }
     if (r.path == "/throw") throw std::runtime_error("handler exploded");
+    if (r.path == "/defer" || r.path == "/defer-fixed") {
+      // Answered later through HttpServer::resume(); "/defer-fixed" always
+      // uses ticket 7 (a handler bug the server must survive).
+      Response resp;
+      std::lock_guard<std::mutex> lock(mu_);
+      resp.defer_ticket = r.path == "/defer" ? next_ticket_++ : 7;
+      deferred_.push_back(resp.defer_ticket);
+      return resp;
+    }
     if (r.path == "/nocontent") return Response(204, "", "");
     if (r.path == "/split") {
       Response resp(200, "text/plain", "ok");
@@ -76,6 +86,25 @@ class TestHandler : public RequestHandler {
     return resp;
   }
   void decorate_server_response(Response& r) override { r.set_header("X-Server-Made", "1"); }
+  void on_deferred_abandoned(uint64_t ticket) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    abandoned_.push_back(ticket);
+  }
+
+  std::vector<uint64_t> deferred() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return deferred_;
+  }
+  std::vector<uint64_t> abandoned() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return abandoned_;
+  }
+
+ private:
+  std::mutex mu_;  // handle() runs on the loop thread, the test body reads
+  uint64_t next_ticket_ = 1000;
+  std::vector<uint64_t> deferred_;
+  std::vector<uint64_t> abandoned_;
 };
 
 struct ClientResponse {
@@ -307,6 +336,28 @@ class ServerTest : public ::testing::Test {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     return false;
+  }
+
+  // Waits (bounded) until the handler has deferred `n` requests in all and
+  // returns the last ticket (0 on timeout).
+  uint64_t wait_for_deferred(size_t n, int64_t within_ms = 2000) {
+    int64_t until = monotonic_ms() + within_ms;
+    while (monotonic_ms() < until) {
+      std::vector<uint64_t> d = handler_.deferred();
+      if (d.size() >= n) return d[n - 1];
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    return 0;
+  }
+  bool resume(uint64_t ticket, Response r) {
+    bool ok = false;
+    run_in_loop([&](HttpServer& s) { ok = s.resume(ticket, std::move(r), monotonic_ms()); });
+    return ok;
+  }
+  size_t deferred_count() {
+    size_t n = 0;
+    run_in_loop([&](HttpServer& s) { n = s.deferred_count(); });
+    return n;
   }
 
   int port_ = 0;
@@ -1014,4 +1065,284 @@ TEST_F(ServerTest, ReconfiguredLimitsApplyToTheNextRequestOnAnOpenConnection) {
   });
   ASSERT_TRUE(c.send_all(post));
   EXPECT_EQ(c.read_response().status, 413);
+}
+
+// ---------------------------------------------------------------------------
+// Deferred (parked) responses
+
+TEST_F(ServerTest, DeferredRequestAnsweredByResumeThenKeepAlive) {
+  start();
+  Client c(port_);
+  ASSERT_TRUE(c.send_all(get("/defer")));
+  uint64_t ticket = wait_for_deferred(1);
+  ASSERT_NE(ticket, 0u);
+  EXPECT_EQ(deferred_count(), 1u);
+  ServerStats before = stats();
+  EXPECT_EQ(before.requests, 1u);
+  EXPECT_EQ(before.deferred, 1u);
+  EXPECT_EQ(before.responses_by_class[2], 0u);  // nothing produced yet
+  EXPECT_EQ(c.buffered(), "");
+
+  Response later(201, "text/plain", "done later");
+  later.set_header("X-Later", "yes");
+  ASSERT_TRUE(resume(ticket, std::move(later)));
+  ClientResponse r = c.read_response();
+  ASSERT_EQ(r.status, 201) << r.head;
+  EXPECT_EQ(r.body, "done later");
+  EXPECT_EQ(r.value("X-Later"), "yes");
+  EXPECT_EQ(r.value("Content-Length"), "10");
+  EXPECT_FALSE(r.has("Connection"));
+  EXPECT_EQ(deferred_count(), 0u);
+
+  ASSERT_TRUE(c.send_all(get("/second")));
+  ClientResponse r2 = c.read_response();
+  ASSERT_EQ(r2.status, 200);
+  EXPECT_EQ(r2.body, "GET /second 0:");
+  ServerStats s = stats();
+  EXPECT_EQ(s.requests, 2u);
+  EXPECT_EQ(s.deferred, 1u);
+  EXPECT_EQ(s.responses_by_class[2], 2u);
+  EXPECT_EQ(s.connections_accepted, 1u);
+  EXPECT_TRUE(handler_.abandoned().empty());
+}
+
+TEST_F(ServerTest, PipelinedRequestsBehindParkedOneWaitAndComeInOrder) {
+  start();
+  Client c(port_);
+  ASSERT_TRUE(c.send_all(get("/a") + get("/defer") + get("/b") + get("/c")));
+  uint64_t ticket = wait_for_deferred(1);
+  ASSERT_NE(ticket, 0u);
+  ClientResponse a = c.read_response();
+  ASSERT_EQ(a.status, 200);
+  EXPECT_EQ(a.body, "GET /a 0:");
+  sync_loop();
+  EXPECT_EQ(stats().requests, 2u);  // /b and /c not handed over while parked
+  EXPECT_EQ(c.buffered(), "");
+
+  ASSERT_TRUE(resume(ticket, Response(200, "text/plain", "deferred")));
+  ClientResponse d = c.read_response();
+  ASSERT_EQ(d.status, 200);
+  EXPECT_EQ(d.body, "deferred");
+  ClientResponse b = c.read_response();
+  ASSERT_EQ(b.status, 200);
+  EXPECT_EQ(b.body, "GET /b 0:");
+  ClientResponse cc = c.read_response();
+  ASSERT_EQ(cc.status, 200);
+  EXPECT_EQ(cc.body, "GET /c 0:");
+  EXPECT_EQ(stats().requests, 4u);
+}
+
+TEST_F(ServerTest, PipelinedDeferredRequestsEachWaitForTheirTurn) {
+  start();
+  Client c(port_);
+  ASSERT_TRUE(c.send_all(get("/defer") + get("/defer") + get("/tail")));
+  uint64_t first = wait_for_deferred(1);
+  ASSERT_NE(first, 0u);
+  sync_loop();
+  EXPECT_EQ(handler_.deferred().size(), 1u);
+  ASSERT_TRUE(resume(first, Response(200, "text/plain", "one")));
+  uint64_t second = wait_for_deferred(2);
+  ASSERT_NE(second, 0u);
+  EXPECT_NE(second, first);
+  ClientResponse r1 = c.read_response();
+  EXPECT_EQ(r1.body, "one");
+  EXPECT_FALSE(resume(first, Response(200, "text/plain", "again")));  // used up
+  ASSERT_TRUE(resume(second, Response(200, "text/plain", "two")));
+  EXPECT_EQ(c.read_response().body, "two");
+  EXPECT_EQ(c.read_response().body, "GET /tail 0:");
+}
+
+TEST_F(ServerTest, ResumeOfUnknownTicketIsFalse) {
+  start();
+  EXPECT_FALSE(resume(12345, Response(200, "text/plain", "x")));
+  EXPECT_FALSE(resume(0, Response(200, "text/plain", "x")));
+  EXPECT_EQ(deferred_count(), 0u);
+}
+
+TEST_F(ServerTest, ClientClosingWhileParkedAbandonsOnce) {
+  start();
+  auto c = std::make_unique<Client>(port_);
+  ASSERT_TRUE(c->send_all(get("/defer")));
+  uint64_t ticket = wait_for_deferred(1);
+  ASSERT_NE(ticket, 0u);
+  c.reset();
+  EXPECT_TRUE(wait_for_connection_count(0));
+  sync_loop();
+  EXPECT_EQ(handler_.abandoned(), std::vector<uint64_t>{ticket});
+  EXPECT_EQ(deferred_count(), 0u);
+  EXPECT_FALSE(resume(ticket, Response(200, "text/plain", "late")));
+  EXPECT_EQ(handler_.abandoned().size(), 1u);
+  EXPECT_EQ(stats().responses_by_class[2], 0u);
+}
+
+TEST_F(ServerTest, ClientResetWhileParkedAbandons) {
+  start();
+  auto c = std::make_unique<Client>(port_);
+  ASSERT_TRUE(c->send_all(get("/defer") + get("/behind")));
+  uint64_t ticket = wait_for_deferred(1);
+  ASSERT_NE(ticket, 0u);
+  linger lg{1, 0};  // close() sends RST
+  setsockopt(c->fd(), SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+  c.reset();
+  EXPECT_TRUE(wait_for_connection_count(0));
+  EXPECT_EQ(handler_.abandoned(), std::vector<uint64_t>{ticket});
+  EXPECT_FALSE(resume(ticket, Response(200, "text/plain", "late")));
+}
+
+TEST_F(ServerTest, ParkedConnectionOutlivesItsTimeoutsAndDoesNotSpin) {
+  ServerConfig cfg;
+  cfg.header_timeout_ms = 100;
+  cfg.body_timeout_ms = 100;
+  cfg.keepalive_timeout_ms = 100;
+  start(cfg);
+  Client c(port_);
+  // A parked request and the start of another one behind it: that one's
+  // header clock starts only when it is parsed, after resume.
+  ASSERT_TRUE(c.send_all(get("/defer") + "GET /partial HTTP/1.1\r\n"));
+  uint64_t ticket = wait_for_deferred(1);
+  ASSERT_NE(ticket, 0u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  EXPECT_EQ(connection_count(), 1u);
+  EXPECT_EQ(stats().timeouts, 0u);
+  int64_t wake = 0;
+  run_in_loop([&](HttpServer& s) { wake = s.next_wakeup_ms(monotonic_ms()); });
+  EXPECT_EQ(wake, -1);  // the parked connection schedules nothing
+
+  ASSERT_TRUE(resume(ticket, Response(200, "text/plain", "finally")));
+  ClientResponse r = c.read_response();
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "finally");
+  ClientResponse timeout = c.read_response();  // the partial request's clock now runs
+  EXPECT_EQ(timeout.status, 408) << timeout.head;
+  EXPECT_TRUE(c.closed_by_peer());
+}
+
+TEST_F(ServerTest, BeginShutdownKeepsParkedConnectionAndClosesAfterResume) {
+  start();
+  Client c(port_);
+  ASSERT_TRUE(c.send_all(get("/defer")));
+  uint64_t ticket = wait_for_deferred(1);
+  ASSERT_NE(ticket, 0u);
+  Client idle(port_);
+  ASSERT_TRUE(idle.send_all(get("/idle")));
+  ASSERT_EQ(idle.read_response().status, 200);
+
+  run_in_loop([&](HttpServer& s) { s.begin_shutdown(monotonic_ms()); });
+  EXPECT_TRUE(idle.closed_by_peer());
+  sync_loop();
+  EXPECT_EQ(connection_count(), 1u);
+  EXPECT_EQ(deferred_count(), 1u);
+  EXPECT_TRUE(handler_.abandoned().empty());
+
+  ASSERT_TRUE(resume(ticket, Response(200, "text/plain", "last")));
+  ClientResponse r = c.read_response();
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "last");
+  EXPECT_EQ(r.value("Connection"), "close");
+  EXPECT_TRUE(c.closed_by_peer());
+  EXPECT_EQ(deferred_count(), 0u);
+  EXPECT_TRUE(handler_.abandoned().empty());
+}
+
+TEST_F(ServerTest, CloseAllAbandonsParkedConnections) {
+  start();
+  Client a(port_), b(port_);
+  ASSERT_TRUE(a.send_all(get("/defer")));
+  uint64_t ta = wait_for_deferred(1);
+  ASSERT_TRUE(b.send_all(get("/defer")));
+  uint64_t tb = wait_for_deferred(2);
+  ASSERT_NE(ta, 0u);
+  ASSERT_NE(tb, 0u);
+  run_in_loop([](HttpServer& s) { s.close_all(); });
+  std::vector<uint64_t> abandoned = handler_.abandoned();
+  std::sort(abandoned.begin(), abandoned.end());
+  EXPECT_EQ(abandoned, (std::vector<uint64_t>{std::min(ta, tb), std::max(ta, tb)}));
+  EXPECT_EQ(deferred_count(), 0u);
+  EXPECT_TRUE(a.closed_by_peer());
+  EXPECT_TRUE(b.closed_by_peer());
+  EXPECT_FALSE(resume(ta, Response(200, "text/plain", "x")));
+  EXPECT_EQ(handler_.abandoned().size(), 2u);
+}
+
+TEST_F(ServerTest, DeferredHeadKeepsContentLengthWithoutBody) {
+  start();
+  Client c(port_);
+  ASSERT_TRUE(c.send_all("HEAD /defer HTTP/1.1\r\nHost: t\r\n\r\n"));
+  uint64_t ticket = wait_for_deferred(1);
+  ASSERT_NE(ticket, 0u);
+  ASSERT_TRUE(resume(ticket, Response(200, "text/plain", "hello")));
+  ClientResponse r = c.read_response(true);
+  ASSERT_EQ(r.status, 200) << r.head;
+  EXPECT_EQ(r.value("Content-Length"), "5");
+  ASSERT_TRUE(c.send_all(get("/after")));
+  ClientResponse r2 = c.read_response();  // no stray body bytes in between
+  ASSERT_EQ(r2.status, 200) << r2.head;
+  EXPECT_EQ(r2.body, "GET /after 0:");
+}
+
+TEST_F(ServerTest, Http10DeferredGetsConnectionClose) {
+  start();
+  Client c(port_);
+  ASSERT_TRUE(c.send_all("GET /defer HTTP/1.0\r\n\r\n"));
+  uint64_t ticket = wait_for_deferred(1);
+  ASSERT_NE(ticket, 0u);
+  ASSERT_TRUE(resume(ticket, Response(200, "text/plain", "ten")));
+  ClientResponse r = c.read_response();
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.value("Connection"), "close");
+  EXPECT_TRUE(c.closed_by_peer());
+}
+
+TEST_F(ServerTest, ResumeWithADeferredResponseBecomes500) {
+  start();
+  Client c(port_);
+  ASSERT_TRUE(c.send_all(get("/defer")));
+  uint64_t ticket = wait_for_deferred(1);
+  ASSERT_NE(ticket, 0u);
+  Response again;
+  again.defer_ticket = ticket + 1;
+  ASSERT_TRUE(resume(ticket, std::move(again)));
+  ClientResponse r = c.read_response();
+  ASSERT_EQ(r.status, 500) << r.head;
+  EXPECT_EQ(r.value("X-Server-Made"), "1");
+  EXPECT_EQ(deferred_count(), 0u);
+  EXPECT_EQ(stats().responses_by_class[5], 1u);
+  ASSERT_TRUE(c.send_all(get("/still")));
+  EXPECT_EQ(c.read_response().body, "GET /still 0:");
+  EXPECT_TRUE(handler_.abandoned().empty());
+}
+
+TEST_F(ServerTest, TicketAlreadyParkedGets500) {
+  start();
+  Client a(port_), b(port_);
+  ASSERT_TRUE(a.send_all(get("/defer-fixed")));
+  ASSERT_EQ(wait_for_deferred(1), 7u);
+  ASSERT_TRUE(b.send_all(get("/defer-fixed")));
+  ClientResponse rb = b.read_response();
+  EXPECT_EQ(rb.status, 500) << rb.head;
+  EXPECT_EQ(deferred_count(), 1u);
+  ASSERT_TRUE(resume(7, Response(200, "text/plain", "first")));
+  EXPECT_EQ(a.read_response().body, "first");
+}
+
+TEST_F(ServerTest, ParkedConnectionBuffersBoundedInput) {
+  start();
+  Client c(port_);
+  ASSERT_TRUE(c.send_all(get("/defer")));
+  uint64_t ticket = wait_for_deferred(1);
+  ASSERT_NE(ticket, 0u);
+  // Many pipelined requests behind the parked one: more than the server
+  // buffers while parked, so some wait in the socket until resume.
+  std::string many;
+  for (int i = 0; i < 3000; ++i) many += get("/m" + std::to_string(i));
+  ASSERT_TRUE(c.send_all(many));
+  sync_loop();
+  EXPECT_EQ(stats().requests, 1u);
+  ASSERT_TRUE(resume(ticket, Response(200, "text/plain", "head of line")));
+  EXPECT_EQ(c.read_response().body, "head of line");
+  for (int i = 0; i < 3000; ++i) {
+    ClientResponse r = c.read_response();
+    ASSERT_EQ(r.status, 200) << i;
+    ASSERT_EQ(r.body, "GET /m" + std::to_string(i) + " 0:");
+  }
 }
