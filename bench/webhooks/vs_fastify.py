@@ -240,7 +240,10 @@ class Bench:
         status, answer = good = self.post(server, hdr, body)
         if status != 200:
             raise RuntimeError(f"{server}: a signed delivery got {status}: {answer[:300]}")
-        row = json.loads(answer)["id"]
+        try:
+            row = json.loads(answer)["id"]
+        except (ValueError, KeyError, TypeError):
+            raise RuntimeError(f"{server}: a signed delivery got 200 without an id: {answer[:300]}")
         got = self.cluster.sql(f"SELECT event_id FROM bench_events WHERE id = {int(row)}")
         if got != msg_id:
             raise RuntimeError(f"{server}: answered id {row}, but that row is {got!r}")
