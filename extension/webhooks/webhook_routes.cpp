@@ -9,6 +9,7 @@
 #include "core/json/json_value.hpp"
 #include "core/json/json_writer.hpp"
 #include "core/util/clock.hpp"
+#include "core/webhooks/hmac_digests.hpp"
 #include "core/webhooks/job_payload.hpp"
 #include "core/webhooks/source_verifier.hpp"
 #include "extension/http/error_response.hpp"
@@ -133,17 +134,6 @@ std::string kept_headers_json(const http::Request& request, const std::vector<st
   return out + "}";
 }
 
-std::string hex_of(std::string_view bytes) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out += digits[c >> 4];
-    out += digits[c & 15];
-  }
-  return out;
-}
-
 // Content types a webhook may carry: JSON, forms, and text (XML
 // included); anything else (multipart, binary) is refused with 415.
 bool acceptable_media_type(const std::string& media) {
@@ -198,8 +188,10 @@ http::Response WebhookRoutes::receive(http::Request& request, const std::string&
   std::optional<Wait> wait;
   std::string refusal;      // for the log: why, never a secret
   int64_t delivery_id = 0;  // once recorded
-  std::string media = webhooks::media_type(
-      request.header("content-type") ? *request.header("content-type") : std::string());
+  const std::string* content_type_header = request.header("content-type");
+  std::string_view content_type =
+      content_type_header ? std::string_view(*content_type_header) : std::string_view();
+  std::string media = webhooks::media_type(content_type);
   pg::TransactionOptions opts;
   opts.read_only = false;
   opts.statement_timeout_ms = workers::settings::statement_timeout_ms;
@@ -231,9 +223,7 @@ http::Response WebhookRoutes::receive(http::Request& request, const std::string&
         return;
       }
       webhooks::SignedRequest signed_request{request.target, request.headers, request.body,
-                                             request.header("content-type")
-                                                 ? std::string_view(*request.header("content-type"))
-                                                 : std::string_view()};
+                                             content_type};
       webhooks::VerifyOptions vo;
       vo.now_s = std::chrono::duration_cast<std::chrono::seconds>(
                      std::chrono::system_clock::now().time_since_epoch())
@@ -262,8 +252,8 @@ http::Response WebhookRoutes::receive(http::Request& request, const std::string&
           "j.result::text "
           "FROM gateway.receive_webhook($1, $2, $3::jsonb, decode($4, 'hex'), $5, "
           "nullif($6, '')::inet) r LEFT JOIN gateway.jobs j ON j.id = r.job_id",
-          {name, event_id, kept_headers_json(request, source->keep_headers), hex_of(request.body),
-           media, request.remote_addr});
+          {name, event_id, kept_headers_json(request, source->keep_headers),
+           webhooks::hex_encode(request.body), media, request.remote_addr});
       if (rows.empty()) throw std::runtime_error("receive_webhook returned no row");
       count(name, int(SourceCounter::kVerified));
       Wait w;
@@ -362,8 +352,7 @@ void WebhookRoutes::set_wait_count() {
 
 // Every deferred answer goes through here: the headers the synchronous
 // path would have had, and the waiting gauge.
-http::Response WebhookRoutes::finish(uint64_t ticket, const Wait& wait, http::Response response) {
-  (void)ticket;
+http::Response WebhookRoutes::finish(const Wait& wait, http::Response response) {
   count(wait.source, int(SourceCounter::kWaiting), -1);
   count(wait.source, int(response.status == 202 ? SourceCounter::kAnsweredAccepted
                                                 : SourceCounter::kAnsweredOutcome));
@@ -375,6 +364,7 @@ http::Response WebhookRoutes::finish(uint64_t ticket, const Wait& wait, http::Re
 void WebhookRoutes::check_waits(int64_t now_ms, bool woken, const Resume& resume) {
   if (waits_.empty()) return;
   std::vector<std::pair<uint64_t, http::Response>> done;
+  std::map<int64_t, webhooks::JobState> states;  // of the jobs looked at now
   if (woken || (look_pending_ && now_ms >= next_look_ms_)) {
     look_pending_ = false;
     std::string ids = "{";
@@ -402,25 +392,20 @@ void WebhookRoutes::check_waits(int64_t now_ms, bool woken, const Resume& resume
       look_pending_ = true;
       next_look_ms_ = now_ms + kLookRetryMs;
     }
-    std::map<int64_t, webhooks::JobState> states;
     for (const pg::TextRow& r : rows) {
       webhooks::JobState j = job_state(r, 0);
-      if (j.status.empty()) j.id = to_int(r[0], 0);
       states[j.id] = j;
     }
-    for (auto& [ticket, w] : waits_) {
-      auto it = states.find(w.job_id);
-      if (it == states.end() || !webhooks::settled(it->second)) continue;
-      done.emplace_back(ticket, finish(ticket, w, webhooks::settled_response(it->second, w.mode)));
-    }
   }
+  // One pass: a settled job answers with its outcome, else a passed
+  // deadline answers 202.
   for (auto& [ticket, w] : waits_) {
-    if (w.deadline_ms > now_ms) continue;
-    if (std::any_of(done.begin(), done.end(), [t = ticket](auto& d) { return d.first == t; }))
-      continue;
-    done.emplace_back(
-        ticket,
-        finish(ticket, w, webhooks::accepted_response(w.job_id, w.delivery_id, w.duplicate)));
+    auto it = states.find(w.job_id);
+    if (it != states.end() && webhooks::settled(it->second))
+      done.emplace_back(ticket, finish(w, webhooks::settled_response(it->second, w.mode)));
+    else if (w.deadline_ms <= now_ms)
+      done.emplace_back(
+          ticket, finish(w, webhooks::accepted_response(w.job_id, w.delivery_id, w.duplicate)));
   }
   for (auto& d : done) waits_.erase(d.first);
   if (!done.empty()) set_wait_count();
@@ -434,8 +419,7 @@ void WebhookRoutes::release_all(const Resume& resume) {
   waits.swap(waits_);
   set_wait_count();
   for (auto& [ticket, w] : waits) {
-    http::Response r =
-        finish(ticket, w, webhooks::accepted_response(w.job_id, w.delivery_id, w.duplicate));
+    http::Response r = finish(w, webhooks::accepted_response(w.job_id, w.delivery_id, w.duplicate));
     resume(ticket, std::move(r));
   }
 }

@@ -60,7 +60,7 @@ class WebhookRoutes : public http::DynamicRoutes {
   };
   http::Response receive(http::Request& request, const std::string& source);
   http::Response job_status(http::Request& request, int64_t job_id);
-  http::Response finish(uint64_t ticket, const Wait& wait, http::Response response);
+  http::Response finish(const Wait& wait, http::Response response);
   void set_wait_count();
   void count(const std::string& source, int counter, int64_t delta = 1) const;
 
