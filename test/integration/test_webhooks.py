@@ -525,5 +525,54 @@ class Webhooks(ClusterTestCase):
                               what="worker back")
 
 
+
+class WebhookWaitsOnAGrownQueue(ClusterTestCase):
+    """The look at the jobs webhooks wait for is a kept plan: made while
+    gateway.jobs was nearly empty, it must still probe the primary key once
+    the table has grown (autovacuum off: no ANALYZE replans it), not scan
+    the whole table at every wake-up."""
+    settings = {"pg_gateway.http_workers": "1",
+                "pg_gateway.job_workers": "1",
+                "pg_gateway.job_poll_interval": "'10min'",
+                "autovacuum": "off"}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.cluster.sql(SETUP_SQL)
+        cls.cluster.sql(f"SELECT gateway.add_webhook_source('sw', 'standard_webhooks', "
+                        f"'record_event', ARRAY['{SW_SECRET}'])")
+
+    def deliver(self, n):
+        for i in range(n):
+            body = json.dumps({"n": i}).encode()
+            msg = f"grown_{time.time_ns()}_{i}"
+            r = self.cluster.request("POST", "/webhooks/sw", headers=standard_headers(body, msg),
+                                     body=body, timeout=20)
+            self.assertEqual(r.status, 200, r.body)
+
+    def seq_scans(self):
+        return int(self.cluster.sql(
+            "SELECT seq_scan FROM pg_stat_user_tables WHERE relid = 'gateway.jobs'::regclass"))
+
+    def flushed(self):
+        # Workers flush table statistics at a transaction's end, at most
+        # once a second: one more delivery after a pause flushes the others.
+        time.sleep(1.2)
+        self.deliver(1)
+
+    def test_the_look_probes_the_key_after_the_table_grew(self):
+        self.deliver(8)  # past the 5 custom plans: the generic plan is made now, on a tiny table
+        self.flushed()
+        before = self.seq_scans()
+        self.cluster.sql(
+            "INSERT INTO gateway.jobs (task_identifier, payload, status, completed_at) "
+            "SELECT 'record_event', '{}', 'succeeded', now() FROM generate_series(1, 20000)")
+        self.deliver(8)
+        self.flushed()
+        self.assertEqual(self.seq_scans() - before, 0,
+                         "the deliveries' statements scanned all of gateway.jobs")
+
+
 if __name__ == "__main__":
     unittest.main()
