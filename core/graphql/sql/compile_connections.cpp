@@ -326,11 +326,15 @@ std::string Compiler::connection_json(const build::ConnectionPlan& conn, const S
     cursor_text = this->cursor_text(terms, digest, in.row);
   }
 
-  // Page sizes are parameters too: the SQL text (and so the cached plan)
-  // does not change with them.
-  auto int_param = [&](int64_t v) { return params_.add(std::to_string(v), oid::kInt8); };
-  std::string p_first = first ? int_param(*first) : "", p_last = last ? int_param(*last) : "",
-              p_offset = offset ? int_param(*offset) : "";
+  // Page sizes are literals, not parameters: a kept plan of "limit $n"
+  // is costed for an unknown limit (a tenth of the rows) while each custom
+  // plan knows the page is 10 rows, so PostgreSQL's plan cache found the
+  // custom plans cheaper and replanned every request. With the number in
+  // the text the generic plan is as cheap as a custom one and is kept
+  // (one kept plan per page size in use; they are few).
+  auto int_literal = [](int64_t v) { return std::to_string(v); };
+  std::string p_first = first ? int_literal(*first) : "", p_last = last ? int_literal(*last) : "",
+              p_offset = offset ? int_literal(*offset) : "";
 
   std::vector<std::string> inner_columns;
   std::vector<std::pair<std::string, std::string>> members;
