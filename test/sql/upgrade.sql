@@ -1,4 +1,4 @@
--- Upgrading from 0.1.0 (0.1.0 -> 0.2.0 -> 0.3.0 -> 0.4.0 -> 0.5.0 -> 0.6.0 -> 0.7.0 -> 0.8.0) gives the same objects as a
+-- Upgrading from 0.1.0 (0.1.0 -> 0.2.0 -> 0.3.0 -> 0.4.0 -> 0.5.0 -> 0.6.0 -> 0.7.0 -> 0.8.0 -> 0.9.0) gives the same objects as a
 -- fresh install.
 CREATE TEMP TABLE fresh AS
 SELECT pg_describe_object(classid, objid, 0) AS object
