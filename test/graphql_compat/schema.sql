@@ -50,6 +50,7 @@ COMMENT ON TYPE app.post_status IS 'Where a post is in its life cycle.';
 CREATE TYPE app.user_tier AS ENUM ('free', 'pro', 'enterprise_plus');
 
 CREATE DOMAIN app.email AS text CHECK (VALUE ~ '^[^@[:space:]]+@[^@[:space:]]+$');
+COMMENT ON DOMAIN app.email IS 'An email address: something@somewhere.';
 
 CREATE TYPE app.address AS (
   street text,

@@ -159,6 +159,20 @@ struct Planner {
     return n;
   }
 
+  // node(id: "query"): Query is a Node whose id is "query" (its `id`
+  // field), so fetching that id gives the Query object, as PostGraphile's
+  // Node interface does; no SQL. Any other id is a row's (compiler).
+  bool is_query_node(const FieldGroup& group) const {
+    if (group.first().name.value != "node") return false;
+    const schema::NamedType* query = schema.schema().find(schema.schema().query_type);
+    const schema::Field* def = query ? query->field("node") : nullptr;
+    if (!def) return false;
+    std::map<std::string, json::Value, std::less<>> args;
+    if (coerce_argument_values(schema.schema(), *def, group.first(), variables, args)) return false;
+    auto id = args.find("id");
+    return id != args.end() && id->second.is_string() && id->second.text() == "query";
+  }
+
   ResponseNode query_field(const build::ObjectPlan& query_plan, const FieldGroup& group,
                            const std::vector<PathSegment>& path) {
     const std::string& name = group.first().name.value;
@@ -184,7 +198,7 @@ struct Planner {
     }
     const build::FieldPlan& plan = it->second;
     if (plan.kind == build::FieldPlan::Kind::kQueryId) return literal("\"query\"");
-    if (plan.kind == build::FieldPlan::Kind::kQueryRoot)
+    if (plan.kind == build::FieldPlan::Kind::kQueryRoot || is_query_node(group))
       return query_object(collect_subfields(schema.schema(), schema.schema().query_type, group,
                                             fragments, variables),
                           path);

@@ -74,6 +74,19 @@ TEST(GraphqlCompiler, SameShapeSameSqlWhateverTheValues) {
   EXPECT_NE(a.statement()->params, b.statement()->params);
 }
 
+// PostGraphile's Node interface: the id "query" is the Query object's.
+TEST(GraphqlCompiler, NodeQueryIsTheQueryObject) {
+  auto p = prepare(R"({ node(id: "query") { __typename id ... on Query { q: query { id } } }
+                        other: node(id: "WyJOb3BlIiwxXQ==") { id } })");
+  ASSERT_FALSE(p.is_request_error());
+  EXPECT_EQ(p.statement(), nullptr);
+  EXPECT_EQ(p.respond({}, RequestOptions()),
+            R"({"data":{"node":{"__typename":"Query","id":"query","q":{"id":"query"}},"other":null}})");
+  auto v = prepare(R"(query($id: ID!) { node(id: $id) { id } })", R"({"id": "query"})");
+  ASSERT_FALSE(v.is_request_error());
+  EXPECT_EQ(v.respond({}, RequestOptions()), R"({"data":{"node":{"id":"query"}}})");
+}
+
 TEST(GraphqlCompiler, IdsThatDoNotDecodeAreNullWithoutSql) {
   auto p = prepare(R"({ a: node(id: "not-base64!!") { id } b: node(id: "WyJOb3BlIiwxXQ==") { id }
                         c: node(id: "WyJQb3N0Il0=") { id } d: post(id: "WyJVc2VyIiwxXQ==") { id }
