@@ -31,11 +31,22 @@ IssuedToken issue_hs256(const json::Value& row, std::string_view secret,
   if (!row.is_object()) throw IssueError("the JWT type's value is not a row");
   json::Value claims = json::Value::object();
   std::optional<json::Value> exp;
-  bool has_aud = false, has_iss = false;
+  bool has_aud = false, has_iss = false, has_iat = false;
   for (const json::Value::Member& m : row.members()) {
     if (m.first == "exp") {
       exp = exp_value(m.second);
       if (exp) claims.members().emplace_back("exp", *exp);
+      continue;
+    }
+    if (m.first == "iat") {
+      // jsonwebtoken: `payload.iat || now` in the attribute's place, or
+      // deleted with noTimestamp.
+      if (!options.issued_at) continue;
+      has_iat = true;
+      bool falsy = m.second.is_null() || (m.second.is_string() && m.second.text().empty()) ||
+                   (m.second.is_number() && m.second.as_double() == 0.0);
+      claims.members().emplace_back(
+          "iat", falsy ? json::Value::number(std::to_string(options.now)) : m.second);
       continue;
     }
     if (m.first == "aud" && !m.second.is_null()) has_aud = true;
@@ -43,7 +54,8 @@ IssuedToken issue_hs256(const json::Value& row, std::string_view secret,
     claims.members().push_back(m);
   }
   // jsonwebtoken's order: the payload, then the iat, exp, aud and iss it adds.
-  claims.members().emplace_back("iat", json::Value::number(std::to_string(options.now)));
+  if (options.issued_at && !has_iat)
+    claims.members().emplace_back("iat", json::Value::number(std::to_string(options.now)));
   if (!exp) {
     exp = json::Value::number(std::to_string(options.now + options.default_lifetime));
     claims.members().emplace_back("exp", *exp);

@@ -5,7 +5,8 @@
 //
 // PostGraphile's rules, which clients and the RLS policies written for it
 // rely on: the attributes in order, as their GraphQL JSON (a bigint as a
-// string); `exp`, when set, as a number; `iat` is now; a token without
+// string); `exp`, when set, as a number; `iat` is now (unless
+// noTimestamp); a token without
 // `exp` lives one day; `aud` and `iss` default to "postgraphile" (here to
 // pg_gateway.jwt_audience / jwt_issuer when those are set, so that the
 // worker accepts the tokens it issues).
@@ -23,7 +24,8 @@
 namespace pg_gateway::auth {
 
 struct IssueOptions {
-  int64_t now = 0;  // seconds since the epoch
+  int64_t now = 0;        // seconds since the epoch
+  bool issued_at = true;  // an "iat" claim (off: pgJwtSignOptions.noTimestamp)
   std::string audience = "postgraphile";
   std::string issuer = "postgraphile";
   int64_t default_lifetime = 24 * 60 * 60;  // seconds, for tokens without exp

@@ -26,6 +26,7 @@ int jwt_cache_size = 1000;
 char* pre_request = nullptr;
 char* jwt_type = nullptr;
 bool jwt_cookie_secure = true;
+bool jwt_issue_iat = true;
 int jwt_cookie_samesite = 1;  // Lax
 char* logout_path = nullptr;
 char* csrf_header = nullptr;
@@ -132,6 +133,10 @@ void define_session_settings() {
        "sets pg_gateway.jwt_cookie when that is set.",
        PGC_SIGHUP},
       &jwt_type, "");
+  pg::settings::define_bool(
+      {"pg_gateway.jwt_issue_iat", "Put an \"iat\" (issued at) claim in the tokens issued.",
+       "Off is PostGraphile's pgJwtSignOptions.noTimestamp: tokens without \"iat\".", PGC_SIGHUP},
+      &jwt_issue_iat, true);
   pg::settings::define_bool(
       {"pg_gateway.jwt_cookie_secure", "Mark the token cookie Secure (sent over HTTPS only).",
        "Turn off only for plain-HTTP development.", PGC_SIGHUP},

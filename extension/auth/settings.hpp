@@ -19,6 +19,7 @@ extern int jwt_cache_size;
 extern char* pre_request;        // function run before each operation (PostgREST's db-pre-request)
 extern char* jwt_type;           // PostGraphile's pgJwtTypes: tokens issued from this type
 extern bool jwt_cookie_secure;   // Secure attribute of the token cookie
+extern bool jwt_issue_iat;       // issued tokens carry "iat" (PostGraphile's noTimestamp: off)
 extern int jwt_cookie_samesite;  // 0 Strict, 1 Lax, 2 None
 extern char* logout_path;        // POST here clears the token cookie
 extern char* csrf_header;        // a header that proves a cookie request same-origin

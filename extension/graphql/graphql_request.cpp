@@ -195,6 +195,7 @@ std::string GraphqlRequest::issue_token(const json::Value& row) {
         "tokens cannot be issued: pg_gateway.jwt_secret holds no HMAC secret to sign them with");
   auth::IssueOptions o;
   o.now = int64_t(time(nullptr));
+  o.issued_at = auth_pg::settings::jwt_issue_iat;
   std::string audience = text(auth_pg::settings::jwt_audience);
   if (!audience.empty()) o.audience = audience.substr(0, audience.find(','));
   while (!o.audience.empty() && o.audience.back() == ' ') o.audience.pop_back();

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
-from harness import ClusterTestCase, log_size, log_since
+from harness import ClusterTestCase, log_size, log_since, wait_until
 
 SECRET = "integration-test-secret-of-more-than-32-bytes"
 EC_KEY = ec.generate_private_key(ec.SECP256R1())
@@ -258,6 +258,26 @@ class JwtAuth(ClusterTestCase):
         self.assertEqual(json.loads(base64.urlsafe_b64decode(pad(header))),
                          {"alg": "HS256", "typ": "JWT"})
         return json.loads(base64.urlsafe_b64decode(pad(payload)))
+
+    def test_tokens_without_iat_when_jwt_issue_iat_is_off(self):
+        # PostGraphile's pgJwtSignOptions.noTimestamp.
+        self.cluster.sql("ALTER SYSTEM SET pg_gateway.jwt_issue_iat = off")
+        self.cluster.reload()
+        try:
+            def claims():
+                r = self.login("alice")
+                self.assertEqual(r.status, 200, r.body)
+                return self.decode(r.json()["data"]["login"]["result"])
+            wait_until(lambda: "iat" not in claims(), timeout=10, what="a token without iat")
+            c = claims()
+            self.assertEqual(list(c), ["role", "sub", "user_id", "exp", "aud", "iss"])
+            self.assertEqual(self.whoami(self.login("alice").json()["data"]["login"]["result"])
+                             ["sub"], "alice")  # still accepted
+        finally:
+            self.cluster.sql("ALTER SYSTEM RESET pg_gateway.jwt_issue_iat")
+            self.cluster.reload()
+        wait_until(lambda: "iat" in self.decode(
+            self.login("alice").json()["data"]["login"]["result"]), timeout=10, what="iat back")
 
     def test_a_jwt_type_function_issues_a_signed_token_and_sets_the_cookie(self):
         before = int(time.time())

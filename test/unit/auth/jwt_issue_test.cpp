@@ -54,6 +54,29 @@ TEST(JwtIssue, DefaultsOnlyWhereTheRowHasNone) {
   EXPECT_THROW(auth::issue_hs256(parse(R"([1])"), kSecret, o), auth::IssueError);
 }
 
+// PostGraphile's pgJwtSignOptions.noTimestamp (pg_gateway.jwt_issue_iat =
+// off): no "iat", even when the JWT type has one; with it on, a row's own
+// iat stays in its place (jsonwebtoken's payload.iat || now).
+TEST(JwtIssue, NoTimestampAndTheRowsOwnIat) {
+  auth::IssueOptions o;
+  o.now = 1700000000;
+  o.issued_at = false;
+  EXPECT_EQ(
+      verified(
+          auth::issue_hs256(parse(R"({"sub":"a","iat":5,"exp":1700000100})"), kSecret, o).token)
+          .claims.dump(),
+      R"({"sub":"a","exp":1700000100,"aud":"postgraphile","iss":"postgraphile"})");
+  o.issued_at = true;
+  EXPECT_EQ(
+      verified(
+          auth::issue_hs256(parse(R"({"iat":5,"sub":"a","exp":1700000100})"), kSecret, o).token)
+          .claims.dump(),
+      R"({"iat":5,"sub":"a","exp":1700000100,"aud":"postgraphile","iss":"postgraphile"})");
+  EXPECT_EQ(verified(auth::issue_hs256(parse(R"({"iat":null,"exp":1700000100})"), kSecret, o).token)
+                .claims.dump(),
+            R"({"iat":1700000000,"exp":1700000100,"aud":"postgraphile","iss":"postgraphile"})");
+}
+
 namespace {
 
 http::Request post(std::initializer_list<std::pair<const char*, const char*>> headers) {

@@ -80,8 +80,9 @@ TEST(GraphqlCompiler, NodeQueryIsTheQueryObject) {
                         other: node(id: "WyJOb3BlIiwxXQ==") { id } })");
   ASSERT_FALSE(p.is_request_error());
   EXPECT_EQ(p.statement(), nullptr);
-  EXPECT_EQ(p.respond({}, RequestOptions()),
-            R"({"data":{"node":{"__typename":"Query","id":"query","q":{"id":"query"}},"other":null}})");
+  EXPECT_EQ(
+      p.respond({}, RequestOptions()),
+      R"({"data":{"node":{"__typename":"Query","id":"query","q":{"id":"query"}},"other":null}})");
   auto v = prepare(R"(query($id: ID!) { node(id: $id) { id } })", R"({"id": "query"})");
   ASSERT_FALSE(v.is_request_error());
   EXPECT_EQ(v.respond({}, RequestOptions()), R"({"data":{"node":{"id":"query"}}})");
