@@ -12,8 +12,14 @@
 #   - the target database PG_GATEWAY_DATABASE with pg_gateway and
 #     pg_stat_statements, then every /docker-entrypoint-initdb.d/*.sh and *.sql
 #     (sorted) run against it.
+#
+# The paths and addresses below default to the image's; test/deploy runs this
+# script on the host with its own (PG_LOG_DIRECTORY, PG_INITDB_DIR, ...).
 set -eu
 db=${PG_GATEWAY_DATABASE:-postgres}
+log_dir=${PG_LOG_DIRECTORY:-/var/log/pg_gateway}
+initdb_dir=${PG_INITDB_DIR:-/docker-entrypoint-initdb.d}
+listen=${PG_LISTEN_ADDRESSES:-*}
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
   : "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}"
   pwfile=$(mktemp)
@@ -22,19 +28,20 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
     --auth-host=scram-sha-256 >/dev/null
   rm -f "$pwfile"
   cat >> "$PGDATA/postgresql.auto.conf" <<CONF
-listen_addresses = '*'
+listen_addresses = '${listen}'
 shared_preload_libraries = 'pg_stat_statements,pg_gateway'
 pg_stat_statements.track = 'top'
 track_io_timing = on
-pg_gateway.listen_addresses = '*'
+pg_gateway.listen_addresses = '${listen}'
+pg_gateway.port = ${PG_GATEWAY_PORT:-8080}
 pg_gateway.database = '${db}'
 pg_gateway.access_log = '${PG_GATEWAY_ACCESS_LOG:-json}'
 pg_gateway.metrics_allowed_addresses = '${PG_GATEWAY_METRICS_ALLOWED:-127.0.0.1}'
 pg_gateway.smtp_url = '${PG_GATEWAY_SMTP_URL:-}'
 logging_collector = on
 log_destination = '${PG_LOG_DESTINATION:-jsonlog}'
-log_directory = '/var/log/pg_gateway'
-log_filename = 'postgresql-%Y-%m-%d'
+log_directory = '${log_dir}'
+log_filename = 'postgresql-%Y-%m-%d.log'
 log_file_mode = 0640
 log_rotation_age = '1d'
 log_rotation_size = '100MB'
@@ -58,7 +65,7 @@ SQL
   psql -X -q -v ON_ERROR_STOP=1 -d "$db" \
     -c "CREATE EXTENSION IF NOT EXISTS pg_gateway" \
     -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
-  for f in /docker-entrypoint-initdb.d/*; do
+  for f in "$initdb_dir"/*; do
     case "$f" in
       *.sh) echo "pg_gateway-entrypoint: running $f"; PGDATABASE="$db" sh "$f" ;;
       *.sql) echo "pg_gateway-entrypoint: running $f"; psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f "$f" ;;

@@ -8,6 +8,7 @@ checks that the committed JSON is what this script writes.
 """
 import json
 import os
+import sys
 
 PROM = {"type": "prometheus", "uid": "prometheus"}
 LOKI = {"type": "loki", "uid": "loki"}
@@ -227,7 +228,8 @@ dashboard = {
     "panels": panels,
 }
 
-out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "dashboards", "pg_gateway.json")
+out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "dashboards", "pg_gateway.json")
 with open(out, "w") as f:
     json.dump(dashboard, f, indent=2, sort_keys=False)
     f.write("\n")

@@ -5,9 +5,11 @@
 -- this is an ordinary SQL route (docs/user-guide/http.md): pg_gateway verifies
 -- the token of the forwarded Authorization header or jwt_cookie before the
 -- handler runs (a bad or expired token: 401 and nothing runs); the handler then
--- decides on the claims. No token: 401; a token whose role claim is not
--- "operator": 403; otherwise 204, and Traefik lets the request through.
--- Change ops.forward_auth to fit your claims.
+-- decides on the claims. Without a token request.jwt.claims is PostgREST's
+-- anonymous {"role": <pg_gateway.anonymous_role>}, so a token must carry a
+-- "sub". No token (no sub): 401; a token whose role claim is not "operator":
+-- 403; otherwise 204, and Traefik lets the request through. Change
+-- ops.forward_auth to fit your claims. Needs pg_gateway.jwt_secret.
 CREATE SCHEMA IF NOT EXISTS ops;
 CREATE ROLE ops_forward_auth NOLOGIN;
 GRANT USAGE ON SCHEMA ops TO ops_forward_auth;
@@ -20,7 +22,7 @@ AS $$
 DECLARE
   claims jsonb := nullif(current_setting('request.jwt.claims', true), '')::jsonb;
 BEGIN
-  IF claims IS NULL THEN
+  IF claims IS NULL OR coalesce(claims ->> 'sub', '') = '' THEN
     RAISE SQLSTATE 'PT401' USING MESSAGE = 'a token is required';
   END IF;
   IF coalesce(claims ->> 'role', '') <> 'operator' THEN
@@ -32,5 +34,9 @@ $$;
 REVOKE ALL ON FUNCTION ops.forward_auth(jsonb) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION ops.forward_auth(jsonb) TO ops_forward_auth;
 
-SELECT gateway.register_route(method => 'GET', path => '/auth/check',
-                              handler => 'ops.forward_auth(jsonb)', run_as => 'ops_forward_auth');
+DO $$
+BEGIN
+  PERFORM gateway.register_route(method => 'GET', path => '/auth/check',
+                                 handler => 'ops.forward_auth(jsonb)', run_as => 'ops_forward_auth');
+END
+$$;
