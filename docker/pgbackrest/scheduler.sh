@@ -15,7 +15,7 @@ set -uo pipefail
 stanza=${PGBACKREST_STANZA:-main}
 hour=${BACKUP_HOUR:-1}
 full_weekday=${BACKUP_FULL_WEEKDAY:-7}
-alive=/tmp/pgbackrest-scheduler.alive
+alive=${SCHEDULER_ALIVE_FILE:-/tmp/pgbackrest-scheduler.alive}
 
 log() { printf '%s pgbackrest-scheduler: %s\n' "$(date -u +%FT%TZ)" "$*"; }
 
@@ -28,7 +28,7 @@ backup() {  # backup full|diff
   fi
 }
 
-trap 'log "stopping"; exit 0' TERM INT
+trap 'log "stopping"; kill $! 2>/dev/null; exit 0' TERM INT
 touch "$alive"
 until pgbackrest --stanza="$stanza" stanza-create; do
   log "stanza-create failed; retrying in 30 s"

@@ -511,7 +511,7 @@ class StackOnRealClusterTest(unittest.TestCase):
                    PG_LOG_DESTINATION="stderr,jsonlog", PG_LOG_DIRECTORY=cls.logs,
                    PG_INITDB_DIR=os.path.join(DOCKER, "initdb"),
                    PG_LISTEN_ADDRESSES="127.0.0.1", PG_GATEWAY_PORT=str(cls.http_port),
-                   **cls.passwords)
+                   **cls.passwords, **cls.pgbackrest_env())
         cls.env = env
         # The entrypoint's initdb cannot run as root: as the server user,
         # with env carried through runuser's --preserve-environment.
@@ -552,6 +552,28 @@ class StackOnRealClusterTest(unittest.TestCase):
         cls.psql("ALTER SYSTEM SET pg_gateway.jwt_secret = '%s'" % cls.SECRET, db="postgres")
         cls.psql("SELECT pg_reload_conf()", db="postgres")
         time.sleep(1)
+
+    @classmethod
+    def pgbackrest_env(cls):
+        # docker/pgbackrest/pgbackrest.conf as it is, its container paths
+        # moved into the test folder through pgBackRest's environment
+        # options (which the server's archive_command inherits).
+        if not shutil.which("pgbackrest"):
+            return {}
+        b = os.path.join(cls.dir, "pgbackrest")
+        for sub in ("repo", "spool", "log", "lock"):
+            os.makedirs(os.path.join(b, sub))
+            if IS_ROOT:
+                shutil.chown(os.path.join(b, sub), SERVER_USER)
+        return {"PGBACKREST_STANZA": "main",
+                "PGBACKREST_CONFIG": os.path.join(DOCKER, "pgbackrest", "pgbackrest.conf"),
+                "PGBACKREST_REPO1_PATH": os.path.join(b, "repo"),
+                "PGBACKREST_SPOOL_PATH": os.path.join(b, "spool"),
+                "PGBACKREST_LOG_PATH": os.path.join(b, "log"),
+                "PGBACKREST_LOCK_PATH": os.path.join(b, "lock"),
+                "PGBACKREST_PG1_PATH": os.path.join(cls.dir, "data"),
+                "PGBACKREST_PG1_SOCKET_PATH": "/tmp",
+                "PGBACKREST_PG1_PORT": str(cls.port)}
 
     @classmethod
     def tearDownClass(cls):
@@ -719,6 +741,44 @@ class StackOnRealClusterTest(unittest.TestCase):
                       port=port)
         config = dict(line.split("|")[:2] for line in r.stdout.splitlines())
         self.assertEqual(config["pool_mode"], "transaction")
+
+    def test_backup_sidecar_takes_a_first_full_backup(self):
+        if "PGBACKREST_STANZA" not in self.env:
+            self.skipTest("pgbackrest not installed")
+        alive = os.path.join(self.dir, "scheduler.alive")
+        env = dict(self.env, SCHEDULER_ALIVE_FILE=alive,
+                   # an hour that is not now: only the first backup runs
+                   BACKUP_HOUR=str((time.gmtime().tm_hour + 12) % 24))
+        cmd = ["bash", os.path.join(DOCKER, "pgbackrest", "scheduler.sh")]
+        if IS_ROOT:
+            cmd = ["runuser", "-p", "-u", SERVER_USER, "--"] + cmd
+        log_path = os.path.join(self.dir, "scheduler.log")
+        with open(log_path, "w") as log:
+            p = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
+            try:
+                deadline = time.time() + 240
+                text = ""
+                while time.time() < deadline and p.poll() is None:
+                    with open(log_path) as f:
+                        text = f.read()
+                    if "full backup done" in text or "FAILED" in text:
+                        break
+                    time.sleep(1)
+            finally:
+                for child in run(["pgrep", "-P", str(p.pid)]).stdout.split():
+                    os.kill(int(child), signal.SIGTERM)  # bash under runuser
+                if p.poll() is None:
+                    p.terminate()
+                p.wait(30)
+        self.assertIn("full backup done", text, text[-3000:])
+        self.assertTrue(os.path.exists(alive))
+        r = run(as_server(["pgbackrest", "--stanza=main", "--output=json", "info"]), env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        info = json.loads(r.stdout)[0]
+        self.assertEqual(info["status"]["code"], 0, info["status"])
+        self.assertEqual([b["type"] for b in info["backup"]], ["full"])
+        # WAL reached the repository through the server's archive_command
+        self.assertTrue(info["archive"] and info["archive"][0]["max"], info["archive"])
 
     def log_lines(self, suffix):
         deadline = time.time() + 10
