@@ -445,6 +445,27 @@ class ConfigFilesTest(unittest.TestCase):
         self.assertRegex(text, r"(?m)^repo1-retention-full=\d+$")
         self.assertRegex(text, r"(?m)^repo1-retention-diff=\d+$")
 
+    def test_dockerfiles_copy_what_exists(self):
+        for dockerfile, context in ((os.path.join(DOCKER, "Dockerfile"), ROOT),
+                                    (os.path.join(DOCKER, "pgbouncer", "Dockerfile"),
+                                     os.path.join(DOCKER, "pgbouncer"))):
+            with open(dockerfile) as f:
+                text = f.read()
+            copies = re.findall(r"(?m)^COPY (?!--from)(.+)$", text)
+            self.assertTrue(copies, dockerfile)
+            for line in copies:
+                for src in line.split()[:-1]:
+                    self.assertTrue(os.path.exists(os.path.join(context, src)),
+                                    f"{dockerfile}: COPY {src}")
+        with open(os.path.join(DOCKER, "Dockerfile")) as f:
+            text = f.read()
+        self.assertIn("HEALTHCHECK", text)
+        self.assertIn("/ready", text)
+        self.assertIn("postgresql-15-postgis-3", text)
+        with open(os.path.join(DOCKER, "Dockerfile.dockerignore")) as f:
+            ignored = f.read().split()
+        self.assertIn("**/*.o", ignored, "host objects must not reach the build stage")
+
     def test_scripts_parse(self):
         for path in (os.path.join(DOCKER, "entrypoint.sh"),
                      os.path.join(DOCKER, "initdb", "10-roles.sh"),
