@@ -18,6 +18,12 @@ packages=(
   nodejs  # graphql-http's server audit (test/graphql_http_audit), graphql-js oracles
   # benchmarks and the real peers later issues test against
   wrk nginx-light pgbouncer hyperfine
+  # the deployment in docker/, validated by test/deploy without a container engine
+  docker-compose  # docker-compose config of docker/compose.yaml (1.29, compose spec)
+  prometheus  # promtool: check config, check rules, test rules
+  prometheus-alertmanager  # amtool check-config and routes test
+  pgbackrest  # reads docker/pgbackrest/pgbackrest.conf (and the backup tests)
+  python3-yaml  # test/deploy parses the compose, rule and provisioning files
 )
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }

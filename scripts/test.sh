@@ -8,6 +8,9 @@
 #   5. pg_regress on a temporary instance with the library preloaded
 #   6. integration tests: real clusters, real HTTP clients (python3 + curl)
 #   7. pgTAP tests on a real cluster (pg_prove)
+#   8. the deployment in docker/, validated with the real tools (docker-compose
+#      config, promtool, amtool, PgBouncer, pgBackRest) and its entrypoint on
+#      a real cluster (no container engine: the stack is not run)
 # Needs the packages of scripts/install-deps.sh. Run as root (installs the
 # extension; clusters run as the postgres OS user) or as a user with sudo.
 set -uo pipefail
@@ -149,6 +152,21 @@ if [ -z "$tap_total" ] || ! grep -q 'Result: PASS' "$WORK/pgtap.log"; then
   tap_total=${tap_total:-$tap_failed}
 fi
 record pgtap "$((tap_total - tap_failed))" "$tap_failed"
+
+# 8
+banner "deployment (docker/ validated, not run)"
+export PG_GATEWAY_TEST_ROOT=$WORK/deploy
+mkdir -p "$PG_GATEWAY_TEST_ROOT"
+[ "$(id -u)" -eq 0 ] && chown "$SERVER_USER" "$PG_GATEWAY_TEST_ROOT"
+python3 -m unittest discover -s test/deploy -p 'test_*.py' -v >"$WORK/deploy.log" 2>&1
+grep -E '(\.\.\. (ok|FAIL|ERROR|skipped)|^Ran |^OK|^FAILED)' "$WORK/deploy.log"
+if grep -qE '^(FAIL|ERROR):' "$WORK/deploy.log"; then
+  sed -n '/^======/,$p' "$WORK/deploy.log" | head -n 200
+fi
+ran=$(sed -n 's/^Ran \([0-9]*\) tests\{0,1\}.*/\1/p' "$WORK/deploy.log")
+bad=$(grep -cE '^(FAIL|ERROR):' "$WORK/deploy.log")
+[ -n "$ran" ] || { ran=0; bad=$((bad > 0 ? bad : 1)); tail -n 40 "$WORK/deploy.log"; }
+record deploy "$((ran - bad))" "$bad"
 
 printf '\n==== summary ====\n'
 printf '%s\n' "${SUMMARY[@]}"
