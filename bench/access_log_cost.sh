@@ -52,7 +52,7 @@ HTTP_PIDS=$(P -c "SELECT string_agg(pid::text, ' ') FROM pg_stat_activity WHERE 
 PM_PID=$(head -1 "$D/data/postmaster.pid")
 LOGGER_PID=$(ps --ppid "$PM_PID" -o pid=,args= | awk '/logger/ {print $1}')
 ticks() { local t=0 p; for p in "$@"; do read -r u s < <(awk '{print $14, $15}' "/proc/$p/stat"); t=$((t + u + s)); done; echo $t; }
-us_per_req() { echo $(( $1 * 1000000 / $(getconf CLK_TCK) / $2 )); }
+us_per_req() { awk -v t="$1" -v n="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", t * 1000000 / hz / n}'; }
 
 R=$D/rounds.txt
 : > "$R"
@@ -82,4 +82,4 @@ for mode in off json; do
     "$(awk -v m=$mode '$1==m {print $4}' "$R" | median)"
 done
 if [ "$DEST" = jsonlog ]; then F=$(ls "$D"/data/log/*.json | head -1); else F=$D/server.log; fi
-echo "one line: $(grep -m1 '"request_id"' "$F" | wc -c) bytes"
+echo "one line: $(grep -m1 'request_id' "$F" | wc -c) bytes"
