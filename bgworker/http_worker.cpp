@@ -16,6 +16,7 @@
 #include "extension/auth/session_routes.hpp"
 #include "extension/graphql/counters.hpp"
 #include "extension/graphql/graphql_routes.hpp"
+#include "extension/http/access_log.hpp"
 #include "extension/http/counters.hpp"
 #include "extension/http/settings.hpp"
 #include "extension/health/health_routes.hpp"
@@ -68,10 +69,12 @@ class RequestScope : public http::RequestHandler {
     MemoryContext previous = pg::call([ctx] { return MemoryContextSwitchTo(ctx); });
     util::arm_core_fault(http_pg::settings::debug_fault ==
                          int(http_pg::settings::DebugFault::kCoreException));
-    // The request log's clocks, read only while it is on (a reload applies
-    // between wake-ups of the worker, never during a request).
+    // The request log's and access log's clocks, read only while one is on
+    // (a reload applies between wake-ups of the worker, never during a
+    // request).
     const bool logging =
-        request_log_pg::settings::mode != int(request_log_pg::settings::Mode::kOff);
+        request_log_pg::settings::mode != int(request_log_pg::settings::Mode::kOff) ||
+        http_pg::access_log::enabled();
     TimestampTz started = logging ? pg::call([] { return GetCurrentTimestamp(); }) : 0;
     auto started_at =
         logging ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
@@ -86,14 +89,13 @@ class RequestScope : public http::RequestHandler {
       if (logging) deferred_[response.defer_ticket] = Deferred{request, started, started_at};
       return response;
     }
-    if (logging && request_log_pg::settings::wanted(response.status))
-      log_request(
-          request, response, started,
-          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_at)
-              .count());
+    if (logging) finished(request, response, started, started_at);
     return response;
   }
-  void decorate_server_response(http::Response& r) override { app_.decorate_server_response(r); }
+  void decorate_server_response(http::Response& r) override {
+    app_.decorate_server_response(r);
+    if (http_pg::access_log::enabled()) http_pg::access_log::write_server_response(r);
+  }
   bool draining() const override { return shutdown_requested; }
   void on_deferred_abandoned(uint64_t ticket) override {
     webhooks_.abandon(ticket);
@@ -105,15 +107,23 @@ class RequestScope : public http::RequestHandler {
     if (it == deferred_.end()) return;
     Deferred d = std::move(it->second);
     deferred_.erase(it);
-    if (request_log_pg::settings::mode != int(request_log_pg::settings::Mode::kOff) &&
-        request_log_pg::settings::wanted(response.status))
-      log_request(
-          d.request, response, d.started,
-          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - d.started_at)
-              .count());
+    finished(d.request, response, d.started, d.started_at);
   }
 
  private:
+  // A response given (or resumed): the request log's entry when its
+  // setting wants this status, the access log's line when it is on.
+  void finished(const http::Request& request, const http::Response& response, TimestampTz started,
+                std::chrono::steady_clock::time_point started_at) {
+    double elapsed_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_at)
+            .count();
+    if (request_log_pg::settings::wanted(response.status))
+      log_request(request, response, started, elapsed_ms);
+    if (http_pg::access_log::enabled())
+      http_pg::access_log::write(request, response, started, elapsed_ms);
+  }
+
   // One entry for the request log's buffer; never waits (a full buffer
   // drops it, counted). HEAD responses have no body on the wire; their
   // bytes count as 0.

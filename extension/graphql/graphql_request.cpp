@@ -18,6 +18,7 @@
 #include "extension/cache/settings.hpp"
 #include "extension/graphql/settings.hpp"
 #include "extension/graphql/trusted_documents.hpp"
+#include "extension/http/access_log.hpp"
 #include "extension/http/rate_limit.hpp"
 #include "extension/http/settings.hpp"
 #include "extension/pg/catalog.hpp"
@@ -115,11 +116,15 @@ GraphqlRequest::Stop GraphqlRequest::read() {
 
 // For the request log: the operation asked for and the document's hash
 // (a trusted document's id as sent; else the SHA-256 of the query text,
-// computed only while the request log is on).
+// computed only while the request log is on). The access log wants the
+// operation only.
 void GraphqlRequest::annotate_document() {
-  if (request_log_pg::settings::mode == int(request_log_pg::settings::Mode::kOff)) return;
+  const bool request_log =
+      request_log_pg::settings::mode != int(request_log_pg::settings::Mode::kOff);
+  if (!request_log && !http_pg::access_log::enabled()) return;
   http::RequestAnnotations& a = request_.annotations;
   if (in_.params.operation_name) a.operation_name = *in_.params.operation_name;
+  if (!request_log) return;
   if (in_.params.document_id)
     a.document_hash = *in_.params.document_id;
   else if (!in_.params.query.empty())

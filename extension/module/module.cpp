@@ -13,6 +13,7 @@
 #include "extension/auth/settings.hpp"
 #include "extension/graphql/counters.hpp"
 #include "extension/graphql/settings.hpp"
+#include "extension/http/access_log.hpp"
 #include "extension/http/counters.hpp"
 #include "extension/http/rate_limit.hpp"
 #include "extension/http/settings.hpp"
@@ -59,6 +60,7 @@ constexpr Feature kFeatures[] = {
     {"audit", audit_pg::settings::define_settings, nullptr},
     {"request_log", request_log_pg::settings::define_settings,
      request_log_pg::reserve_shared_memory},
+    {"access_log", http_pg::access_log::define_settings, nullptr},
     {"cache", cache_pg::settings::define_settings, cache_pg::settings::reserve_shared_memory},
     {"webhooks", nullptr, webhooks_pg::reserve_counters},
 };

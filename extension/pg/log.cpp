@@ -15,10 +15,12 @@ void emit(int elevel, const LogEntry& entry) {
   const char* d = entry.detail.empty() ? nullptr : entry.detail.c_str();
   const char* h = entry.hint.empty() ? nullptr : entry.hint.c_str();
   int code = entry.sqlerrcode;
+  bool bare = entry.message_only;
   try {
-    call([elevel, m, d, h, code] {
+    call([elevel, m, d, h, code, bare] {
       ereport(elevel, (code ? errcode(code) : 0, errmsg_internal("%s", m),
-                       d ? errdetail_internal("%s", d) : 0, h ? errhint("%s", h) : 0));
+                       d ? errdetail_internal("%s", d) : 0, h ? errhint("%s", h) : 0,
+                       bare ? errhidestmt(true) : 0, bare ? errhidecontext(true) : 0));
     });
   } catch (...) {
     // Logging must never take a request down with it.

@@ -16,6 +16,9 @@ struct LogEntry {
   std::string detail = {};
   std::string hint = {};
   int sqlerrcode = 0;  // ERRCODE_* (see sqlstate_code); 0: none
+  // Only the message: no STATEMENT or CONTEXT line after it (errhidestmt,
+  // errhidecontext), for lines that are data, such as the access log's.
+  bool message_only = false;
 };
 
 void log(const LogEntry& entry);

@@ -63,3 +63,8 @@ SET pg_gateway.request_log_buffer = 100;
 ALTER SYSTEM RESET pg_gateway.request_log_retention;
 ALTER SYSTEM RESET pg_gateway.request_log;
 SELECT buffered >= 0 AND written >= 0 AND dropped >= 0 AS sane FROM gateway.request_log_stats();
+-- The access log: off or json, reloadable, not settable in a session.
+ALTER SYSTEM SET pg_gateway.access_log = 'text';
+SET pg_gateway.access_log = 'json';
+ALTER SYSTEM SET pg_gateway.access_log = 'json';
+ALTER SYSTEM RESET pg_gateway.access_log;
