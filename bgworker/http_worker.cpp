@@ -19,6 +19,11 @@
 #include "extension/http/counters.hpp"
 #include "extension/http/settings.hpp"
 #include "extension/health/health_routes.hpp"
+#include "extension/auth/settings.hpp"
+#include "extension/graphql/settings.hpp"
+#include "extension/metrics/metrics_route.hpp"
+#include "extension/metrics/recorder.hpp"
+#include "core/metrics/labels.hpp"
 #include "extension/pg/entry.hpp"
 #include "extension/pg/log.hpp"
 #include "extension/pg/transaction.hpp"
@@ -73,24 +78,28 @@ class RequestScope : public http::RequestHandler {
     const bool logging =
         request_log_pg::settings::mode != int(request_log_pg::settings::Mode::kOff);
     TimestampTz started = logging ? pg::call([] { return GetCurrentTimestamp(); }) : 0;
-    auto started_at =
-        logging ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+    // Always read: /metrics times every request (a vDSO clock read).
+    auto started_at = std::chrono::steady_clock::now();
     http::Response response = app_.handle(request);
     pg::call([ctx, previous] {
       MemoryContextSwitchTo(previous);
       MemoryContextReset(ctx);
     });
-    // A deferred response (a webhook waiting for its job) is logged when
-    // it is given; the request log sees the status the sender got.
+    // A deferred response (a webhook waiting for its job) is logged and
+    // counted when it is given; both see the status the sender got.
     if (response.defer_ticket != 0) {
-      if (logging) deferred_[response.defer_ticket] = Deferred{request, started, started_at};
+      deferred_[response.defer_ticket] =
+          Deferred{logging ? request : http::Request{}, started, started_at, route_of(request, 202),
+                   metrics::method_index(request.method_text)};
       return response;
     }
+    double elapsed_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_at).count();
+    metrics_pg::record_request(route_of(request, response.status),
+                               metrics::method_index(request.method_text),
+                               metrics::status_class_index(response.status), elapsed_s);
     if (logging && request_log_pg::settings::wanted(response.status))
-      log_request(
-          request, response, started,
-          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_at)
-              .count());
+      log_request(request, response, started, elapsed_s * 1000.0);
     return response;
   }
   void decorate_server_response(http::Response& r) override { app_.decorate_server_response(r); }
@@ -105,15 +114,27 @@ class RequestScope : public http::RequestHandler {
     if (it == deferred_.end()) return;
     Deferred d = std::move(it->second);
     deferred_.erase(it);
-    if (request_log_pg::settings::mode != int(request_log_pg::settings::Mode::kOff) &&
+    double elapsed_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - d.started_at).count();
+    metrics_pg::record_request(d.route, d.method, metrics::status_class_index(response.status),
+                               elapsed_s);
+    // Logged only when the request log was on as the request arrived (the
+    // request was kept only then).
+    if (d.started != 0 &&
+        request_log_pg::settings::mode != int(request_log_pg::settings::Mode::kOff) &&
         request_log_pg::settings::wanted(response.status))
-      log_request(
-          d.request, response, d.started,
-          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - d.started_at)
-              .count());
+      log_request(d.request, response, d.started, elapsed_s * 1000.0);
   }
 
  private:
+  // The route label of a request: which fixed route owns its path, else a
+  // SQL route (or "other" when nothing answered it).
+  static int route_of(const http::Request& request, int status) {
+    return metrics::route_index(request.path, status,
+                                pg::settings::text(graphql_pg::settings::graphql_path),
+                                pg::settings::text(auth_pg::settings::logout_path));
+  }
+
   // One entry for the request log's buffer; never waits (a full buffer
   // drops it, counted). HEAD responses have no body on the wire; their
   // bytes count as 0.
@@ -141,9 +162,11 @@ class RequestScope : public http::RequestHandler {
 
   // What the request log needs of a request whose response comes later.
   struct Deferred {
-    http::Request request;
+    http::Request request;  // empty unless the request log was on
     TimestampTz started = 0;
     std::chrono::steady_clock::time_point started_at;
+    int route = 0;  // metrics labels, decided on arrival
+    int method = 0;
   };
 
   http::Application& app_;
@@ -152,6 +175,13 @@ class RequestScope : public http::RequestHandler {
   webhooks_pg::WebhookRoutes& webhooks_;
   std::map<uint64_t, Deferred> deferred_;
 };
+
+// The routes that answer without SQL: health probes and /metrics.
+std::vector<http::Route> static_routes(const WorkerStatus& status) {
+  std::vector<http::Route> routes = health::health_routes(status);
+  routes.push_back(metrics_pg::metrics_route(status));
+  return routes;
+}
 
 void set_state(shared::WorkerSlot* slot, shared::WorkerState s) {
   pg_atomic_write_u32(&slot->state, uint32(s));
@@ -165,8 +195,8 @@ class HttpWorker {
         sql_routes_(status_),
         graphql_routes_(status_),
         webhook_routes_(status_),
-        // Static routes (health) first, then these in order.
-        app_(health::health_routes(status_),
+        // Static routes (health, metrics) first, then these in order.
+        app_(static_routes(status_),
              {&graphql_routes_, &session_routes_, &webhook_routes_, &sql_routes_},
              [](http::LogLevel level, const std::string& m) {
                if (level == http::LogLevel::kWarning)
@@ -358,6 +388,7 @@ void http_worker_main(int index) {
   set_state(slot, shared::WorkerState::kStarting);
   http_pg::reset_counters(index);
   graphql_pg::reset_counters(index);
+  metrics_pg::worker_started(metrics_pg::WorkerKind::kHttp, index);
 
   WorkerStatus status = connect_worker(index, slot, WorkerKind::kHttp);
   pg::install_shutdown_watchdog(&shutdown_requested, &shutdown_requested_at,
