@@ -89,6 +89,11 @@ override CPPFLAGS := -I$(srcdir) -isystem $(PG_INCLUDEDIR_SERVER) $(CPPFLAGS)
 # Core objects: no PostgreSQL include path at all.
 $(CORE_OBJS): override CPPFLAGS := -I$(srcdir) -DPG_GATEWAY_CORE_ZONE -D_GNU_SOURCE
 
+# pg_gateway_build_info{version,commit} (extension/metrics/metrics_route.cpp).
+GIT_COMMIT := $(shell git -C $(srcdir) rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+extension/metrics/metrics_route.o: override CPPFLAGS += -DPG_GATEWAY_VERSION='"$(EXTVERSION)"' \
+                                                       -DPG_GATEWAY_COMMIT='"$(GIT_COMMIT)"'
+
 build/sql/$(EXTENSION)--$(EXTVERSION).sql: $(SCHEMA_SOURCES) Makefile
 	@mkdir -p $(dir $@)
 	{ echo '-- pg_gateway $(EXTVERSION) install script, generated from sql/schema/*.sql by make; edit those'; \

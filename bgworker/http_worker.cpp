@@ -20,6 +20,11 @@
 #include "extension/http/counters.hpp"
 #include "extension/http/settings.hpp"
 #include "extension/health/health_routes.hpp"
+#include "extension/auth/settings.hpp"
+#include "extension/graphql/settings.hpp"
+#include "extension/metrics/metrics_route.hpp"
+#include "extension/metrics/recorder.hpp"
+#include "core/metrics/labels.hpp"
 #include "extension/pg/entry.hpp"
 #include "extension/pg/log.hpp"
 #include "extension/pg/transaction.hpp"
@@ -76,20 +81,27 @@ class RequestScope : public http::RequestHandler {
         request_log_pg::settings::mode != int(request_log_pg::settings::Mode::kOff) ||
         http_pg::access_log::enabled();
     TimestampTz started = logging ? pg::call([] { return GetCurrentTimestamp(); }) : 0;
-    auto started_at =
-        logging ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+    // Always read: /metrics times every request (a vDSO clock read).
+    auto started_at = std::chrono::steady_clock::now();
     http::Response response = app_.handle(request);
     pg::call([ctx, previous] {
       MemoryContextSwitchTo(previous);
       MemoryContextReset(ctx);
     });
-    // A deferred response (a webhook waiting for its job) is logged when
-    // it is given; the request log sees the status the sender got.
+    // A deferred response (a webhook waiting for its job) is logged and
+    // counted when it is given; both see the status the sender got.
     if (response.defer_ticket != 0) {
-      if (logging) deferred_[response.defer_ticket] = Deferred{request, started, started_at};
+      deferred_[response.defer_ticket] =
+          Deferred{logging ? request : http::Request{}, started, started_at, route_of(request, 202),
+                   metrics::method_index(request.method_text)};
       return response;
     }
-    if (logging) finished(request, response, started, started_at);
+    double elapsed_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_at).count();
+    metrics_pg::record_request(route_of(request, response.status),
+                               metrics::method_index(request.method_text),
+                               metrics::status_class_index(response.status), elapsed_s);
+    if (logging) finished(request, response, started, elapsed_s * 1000.0);
     return response;
   }
   void decorate_server_response(http::Response& r) override {
@@ -107,21 +119,32 @@ class RequestScope : public http::RequestHandler {
     if (it == deferred_.end()) return;
     Deferred d = std::move(it->second);
     deferred_.erase(it);
-    finished(d.request, response, d.started, d.started_at);
+    double elapsed_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - d.started_at).count();
+    metrics_pg::record_request(d.route, d.method, metrics::status_class_index(response.status),
+                               elapsed_s);
+    // Logged only when a log was on as the request arrived (the request
+    // was kept only then).
+    if (d.started != 0) finished(d.request, response, d.started, elapsed_s * 1000.0);
   }
 
  private:
   // A response given (or resumed): the request log's entry when its
   // setting wants this status, the access log's line when it is on.
   void finished(const http::Request& request, const http::Response& response, TimestampTz started,
-                std::chrono::steady_clock::time_point started_at) {
-    double elapsed_ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_at)
-            .count();
+                double elapsed_ms) {
     if (request_log_pg::settings::wanted(response.status))
       log_request(request, response, started, elapsed_ms);
     if (http_pg::access_log::enabled())
       http_pg::access_log::write(request, response, started, elapsed_ms);
+  }
+
+  // The route label of a request: which fixed route owns its path, else a
+  // SQL route (or "other" when nothing answered it).
+  static int route_of(const http::Request& request, int status) {
+    return metrics::route_index(request.path, status,
+                                pg::settings::text(graphql_pg::settings::graphql_path),
+                                pg::settings::text(auth_pg::settings::logout_path));
   }
 
   // One entry for the request log's buffer; never waits (a full buffer
@@ -151,9 +174,11 @@ class RequestScope : public http::RequestHandler {
 
   // What the request log needs of a request whose response comes later.
   struct Deferred {
-    http::Request request;
+    http::Request request;  // empty unless the request log was on
     TimestampTz started = 0;
     std::chrono::steady_clock::time_point started_at;
+    int route = 0;  // metrics labels, decided on arrival
+    int method = 0;
   };
 
   http::Application& app_;
@@ -162,6 +187,13 @@ class RequestScope : public http::RequestHandler {
   webhooks_pg::WebhookRoutes& webhooks_;
   std::map<uint64_t, Deferred> deferred_;
 };
+
+// The routes that answer without SQL: health probes and /metrics.
+std::vector<http::Route> static_routes(const WorkerStatus& status) {
+  std::vector<http::Route> routes = health::health_routes(status);
+  routes.push_back(metrics_pg::metrics_route(status));
+  return routes;
+}
 
 void set_state(shared::WorkerSlot* slot, shared::WorkerState s) {
   pg_atomic_write_u32(&slot->state, uint32(s));
@@ -175,8 +207,8 @@ class HttpWorker {
         sql_routes_(status_),
         graphql_routes_(status_),
         webhook_routes_(status_),
-        // Static routes (health) first, then these in order.
-        app_(health::health_routes(status_),
+        // Static routes (health, metrics) first, then these in order.
+        app_(static_routes(status_),
              {&graphql_routes_, &session_routes_, &webhook_routes_, &sql_routes_},
              [](http::LogLevel level, const std::string& m) {
                if (level == http::LogLevel::kWarning)
@@ -368,6 +400,7 @@ void http_worker_main(int index) {
   set_state(slot, shared::WorkerState::kStarting);
   http_pg::reset_counters(index);
   graphql_pg::reset_counters(index);
+  metrics_pg::worker_started(metrics_pg::WorkerKind::kHttp, index);
 
   WorkerStatus status = connect_worker(index, slot, WorkerKind::kHttp);
   pg::install_shutdown_watchdog(&shutdown_requested, &shutdown_requested_at,

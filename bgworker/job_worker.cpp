@@ -33,6 +33,7 @@
 #include "extension/audit/audit_maintenance.hpp"
 #include "extension/jobs/cron_scheduler.hpp"
 #include "extension/jobs/settings.hpp"
+#include "extension/metrics/recorder.hpp"
 #include "extension/workers/settings.hpp"
 #include "extension/jobs/job_runner.hpp"
 #include "extension/jobs/counters.hpp"
@@ -52,6 +53,8 @@ namespace pg_gateway::bgworker {
 namespace {
 
 constexpr int64_t kHousekeepingMs = 60 * 1000;
+// How often the first job worker measures the queue for /metrics.
+constexpr int64_t kQueueMetricsMs = 5 * 1000;
 constexpr int64_t kAuditMaintenanceMs = 3600 * 1000;
 constexpr int64_t kNoQueuePollMs = 10 * 1000;  // extension missing or older than 0.4.0
 constexpr int64_t kMinIdleWaitMs = 5;          // after a round that claimed nothing
@@ -110,7 +113,8 @@ class JobWorker {
   // After SIGTERM: lets transfers in flight finish until shutdown_timeout,
   // then gives the rest back to the queue as failed attempts.
   void finish_transfers(pg::WaitSet* set);
-  void counted(jobs_pg::Outcome outcome);
+  void counted(std::string_view task, jobs_pg::Outcome outcome, double seconds = -1);
+  void refresh_queue_metrics(int64_t now);
   int next_claim_size() const;
   void absorb_interrupts(const char* when);
   void housekeeping();
@@ -128,6 +132,7 @@ class JobWorker {
   bool queue_known_ = false;
   bool warned_missing_ = false;
   int64_t next_housekeeping_ = 0;
+  int64_t next_queue_metrics_ = 0;
   int64_t next_audit_maintenance_ = 0;  // worker 1 only
 };
 
@@ -174,6 +179,7 @@ bool JobWorker::drain(int* claimed) {
     std::vector<jobs_pg::ClaimedJob> sql;
     for (jobs_pg::ClaimedJob& job : batch) {
       jobs_pg::count(index_, jobs_pg::JobCounter::kClaimed);
+      metrics_pg::count_job(job.task, metrics_pg::JobEvent::kStarted);
       if (job.task == "http")
         start_http(job);
       else if (job.task == "email")
@@ -189,12 +195,16 @@ bool JobWorker::drain(int* claimed) {
       double us =
           std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - started)
               .count();
+      // /metrics: each job of the batch is charged an equal share.
+      const double each_s = us / 1e6 / double(sql.size());
       // Time spent waiting for a CPU is not the tasks' cost: on a busy
       // machine it would shrink the batches, and more, smaller batches mean
       // more commits competing for the notification lock.
       us -= double(std::max<int64_t>(0, runqueue_wait_us() - waited_before));
       sql_job_us_ = 0.7 * sql_job_us_ + 0.3 * (std::max(us, 0.0) / double(sql.size()));
-      for (jobs_pg::Outcome o : done.outcomes) counted(o);
+      for (size_t i = 0; i < done.outcomes.size(); ++i)
+        counted(i < sql.size() ? std::string_view(sql[i].task) : std::string_view("other"),
+                done.outcomes[i], each_s);
       batch = std::move(done.next);
     }
     collect_transfers();
@@ -226,34 +236,53 @@ void JobWorker::absorb_interrupts(const char* when) {
   (void)pg::reload_config_if_requested();
 }
 
-void JobWorker::counted(jobs_pg::Outcome outcome) {
+// The job counters of gateway.job_worker_stats() and, by task, of
+// /metrics (with the attempt's duration when known, seconds < 0 if not).
+void JobWorker::counted(std::string_view task, jobs_pg::Outcome outcome, double seconds) {
+  using metrics_pg::JobEvent;
   switch (outcome) {
     case jobs_pg::Outcome::kSucceeded:
       jobs_pg::count(index_, jobs_pg::JobCounter::kSucceeded);
+      metrics_pg::count_job(task, JobEvent::kSucceeded);
       break;
     case jobs_pg::Outcome::kRetried:
       jobs_pg::count(index_, jobs_pg::JobCounter::kRetried);
+      metrics_pg::count_job(task, JobEvent::kRetried);
       break;
     case jobs_pg::Outcome::kFailed:
       jobs_pg::count(index_, jobs_pg::JobCounter::kFailed);
+      metrics_pg::count_job(task, JobEvent::kFailed);
       break;
     case jobs_pg::Outcome::kLost:
-      break;
+      return;
   }
+  if (seconds >= 0) metrics_pg::record_job_duration(task, seconds);
+}
+
+// /metrics' queue gauges, from the first job worker only, every
+// kQueueMetricsMs while the queue is installed: one read-only query.
+void JobWorker::refresh_queue_metrics(int64_t now) {
+  if (index_ != 0 || now < next_queue_metrics_) return;
+  next_queue_metrics_ = now + kQueueMetricsMs;
+  uint64_t depth = 0;
+  double oldest = 0;
+  runner_.due_backlog(&depth, &oldest);
+  metrics_pg::publish_queue(depth, oldest);
 }
 
 void JobWorker::start_http(const jobs_pg::ClaimedJob& job) {
   jobs::TaskSpecResult<jobs::HttpTaskSpec> spec =
       jobs::parse_http_task(std::string_view(job.payload), std::to_string(job.id));
   if (!spec.ok()) {
-    counted(runner_.record_failure(job.id, spec.error, false));  // the payload will not change
+    counted("http",
+            runner_.record_failure(job.id, spec.error, false));  // the payload will not change
     return;
   }
   try {
     transfers_.start_http(job.id, *spec.spec, int64_t(time(nullptr)), util::monotonic_ms());
   } catch (const std::exception& e) {
-    counted(runner_.record_failure(job.id, std::string("could not start the request: ") + e.what(),
-                                   true));
+    counted("http", runner_.record_failure(
+                        job.id, std::string("could not start the request: ") + e.what(), true));
   }
 }
 
@@ -261,7 +290,7 @@ void JobWorker::start_email(const jobs_pg::ClaimedJob& job) {
   jobs::TaskSpecResult<jobs::EmailTaskSpec> spec =
       jobs::parse_email_task(std::string_view(job.payload));
   if (!spec.ok()) {
-    counted(runner_.record_failure(job.id, spec.error, false));
+    counted("email", runner_.record_failure(job.id, spec.error, false));
     return;
   }
   jobs::SmtpSettings smtp;
@@ -273,15 +302,16 @@ void JobWorker::start_email(const jobs_pg::ClaimedJob& job) {
   } catch (const std::exception& e) {
     // No server configured (or a message that cannot be built): retrying
     // lets an operator fix the setting without losing the job.
-    counted(
-        runner_.record_failure(job.id, std::string("could not send the email: ") + e.what(), true));
+    counted("email", runner_.record_failure(
+                         job.id, std::string("could not send the email: ") + e.what(), true));
   }
 }
 
 size_t JobWorker::collect_transfers() {
   if (transfers_.in_flight() == 0) return 0;
   std::vector<jobs::TransferResult> done = transfers_.poll(util::monotonic_ms());
-  for (const jobs::TransferResult& t : done) counted(runner_.record_transfer(t));
+  for (const jobs::TransferResult& t : done)
+    counted(t.email ? "email" : "http", runner_.record_transfer(t), double(t.elapsed_ms) / 1000.0);
   return done.size();
 }
 
@@ -301,7 +331,8 @@ void JobWorker::finish_transfers(pg::WaitSet* set) {
   pg::log(name() + ": pg_gateway.shutdown_timeout reached, returning " +
           std::to_string(transfers_.in_flight()) + " http job(s) to the queue");
   for (const jobs::TransferResult& t : transfers_.abort_all("stopped by the job worker's shutdown"))
-    counted(runner_.record_failure(t.job_id, "the job worker stopped during the request", true));
+    counted(t.email ? "email" : "http",
+            runner_.record_failure(t.job_id, "the job worker stopped during the request", true));
 }
 
 void JobWorker::housekeeping() {
@@ -361,11 +392,16 @@ void JobWorker::run() {
           std::optional<int64_t> next_cron = cron_.run();
           if (next_cron && *next_cron < wait) wait = *next_cron;
         }
+        refresh_queue_metrics(util::monotonic_ms());
         // A full worker claims nothing until a transfer finishes.
         if (transfers_.in_flight() < size_t(jobs_pg::settings::job_concurrency)) {
           std::optional<int64_t> due = runner_.ms_until_next_due();
           if (due && *due < wait) wait = *due;
         }
+        // The first worker wakes for its next queue measurement too.
+        if (index_ == 0)
+          wait = std::min<int64_t>(
+              wait, std::max<int64_t>(0, next_queue_metrics_ - util::monotonic_ms()));
         size_t collected = collect_transfers();
         if (collected > 0) wait = 0;
         progress += int(collected);
@@ -447,6 +483,7 @@ void job_worker_main(int index) {
   pg_atomic_write_u32(&slot->pid, uint32(MyProcPid));
   pg_atomic_write_u32(&slot->state, uint32(shared::WorkerState::kStarting));
   jobs_pg::reset_counters(index);
+  metrics_pg::worker_started(metrics_pg::WorkerKind::kJob, index);
 
   WorkerStatus status = connect_worker(index, slot, WorkerKind::kJob);
   std::string appname = "pg_gateway job worker " + std::to_string(index + 1);

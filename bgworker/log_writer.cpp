@@ -33,6 +33,7 @@
 #include "extension/request_log/buffer.hpp"
 #include "extension/request_log/settings.hpp"
 #include "extension/request_log/writer.hpp"
+#include "extension/metrics/recorder.hpp"
 #include "extension/workers/settings.hpp"
 #include "extension/workers/shared_state.hpp"
 
@@ -268,6 +269,7 @@ void log_writer_main(int index) {
   pg::call([] { before_shmem_exit(clear_writer_slot, Int32GetDatum(0)); });
   pg_atomic_write_u32(&slot->pid, uint32(MyProcPid));
   pg_atomic_write_u32(&slot->state, uint32(shared::WorkerState::kStarting));
+  metrics_pg::worker_started(metrics_pg::WorkerKind::kLogWriter, 0);
 
   WorkerStatus status = connect_worker(index, slot, WorkerKind::kLogWriter);
   pg::call([] { pgstat_report_appname("pg_gateway log writer"); });

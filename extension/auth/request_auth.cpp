@@ -12,6 +12,7 @@ extern "C" {
 #include "core/http/http_error.hpp"
 #include "core/json/json_value.hpp"
 #include "extension/auth/settings.hpp"
+#include "extension/metrics/recorder.hpp"
 #include "extension/pg/guard.hpp"
 #include "extension/pg/log.hpp"
 #include "extension/pg/spi.hpp"
@@ -122,11 +123,17 @@ std::optional<Refusal> RequestAuthenticator::identify(const http::Request& reque
   auth::JwtResult fresh;
   if (!verified) {
     fresh = auth::verify_signature(found.token, keys_, o);
-    if (!fresh.ok()) return unauthorized(fresh.message);
+    metrics_pg::count_jwt_verification();
+    if (!fresh.ok()) {
+      metrics_pg::count_jwt_failure(fresh.failure);
+      return unauthorized(fresh.message);
+    }
     verified = &*fresh.token;
   }
   std::string message;
-  if (auth::check_claims(*verified, o, &message) != auth::JwtFailure::kNone) {
+  if (auth::JwtFailure f = auth::check_claims(*verified, o, &message);
+      f != auth::JwtFailure::kNone) {
+    metrics_pg::count_jwt_failure(f);
     cache_.erase(found.token);
     return unauthorized(message);
   }

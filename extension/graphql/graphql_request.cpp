@@ -20,6 +20,7 @@
 #include "extension/graphql/trusted_documents.hpp"
 #include "extension/http/access_log.hpp"
 #include "extension/http/rate_limit.hpp"
+#include "extension/metrics/recorder.hpp"
 #include "extension/http/settings.hpp"
 #include "extension/pg/catalog.hpp"
 #include "extension/pg/log.hpp"
@@ -158,6 +159,7 @@ GraphqlRequest::Stop GraphqlRequest::limit() {
   if (!policy) return std::nullopt;
   http::RateDecision decision = http_pg::take_rate_token(rate_client(request_, identity_), *policy);
   if (!decision.allowed) {
+    metrics_pg::count_rate_limit_refusal();
     http::Response r =
         transport::http_error(429, "Too many requests: this client may make " +
                                        std::to_string(http_pg::settings::rate_limit) +

@@ -296,4 +296,22 @@ std::optional<int64_t> JobRunner::ms_until_next_due() {
   return ms;
 }
 
+// One pass over the partial index of queued jobs (jobs_ready_order); run
+// every few seconds by one job worker, never on the request path.
+void JobRunner::due_backlog(uint64_t* depth, double* oldest_due_age_s) {
+  *depth = 0;
+  *oldest_due_age_s = 0;
+  pg::TransactionOptions tx;
+  tx.read_only = true;
+  tx.activity = "pg_gateway job worker: measuring the queue for /metrics";
+  pg::run_in_transaction(tx, [&] {
+    std::vector<Row> rows = query(
+        "SELECT count(*), COALESCE(EXTRACT(epoch FROM now() - min(run_at)), 0)::float8 "
+        "FROM gateway.jobs WHERE status = 'queued' AND run_at <= now()",
+        {});
+    if (!rows.empty() && rows[0][0]) *depth = std::stoull(*rows[0][0]);
+    if (!rows.empty() && rows[0][1]) *oldest_due_age_s = std::max(0.0, std::stod(*rows[0][1]));
+  });
+}
+
 }  // namespace pg_gateway::jobs_pg

@@ -81,6 +81,9 @@ class JobRunner {
   // due (0: one is due now), or nullopt when there is none. Jobs with a
   // forbidden flag and jobs whose named queue is busy do not count.
   std::optional<int64_t> ms_until_next_due();
+  // For /metrics: queued jobs whose run_at has come, and how long ago the
+  // oldest of them came due (0 when none). A read-only transaction.
+  void due_backlog(uint64_t* depth, double* oldest_due_age_s);
 
   const std::string& worker_id() const { return worker_id_; }
 

@@ -20,6 +20,8 @@
 #include "extension/jobs/counters.hpp"
 #include "extension/webhooks/counters.hpp"
 #include "extension/jobs/settings.hpp"
+#include "extension/metrics/recorder.hpp"
+#include "extension/metrics/settings.hpp"
 #include "extension/module/worker_registration.hpp"
 #include "extension/pg/entry.hpp"
 #include "extension/pg/settings.hpp"
@@ -63,6 +65,7 @@ constexpr Feature kFeatures[] = {
     {"access_log", http_pg::access_log::define_settings, nullptr},
     {"cache", cache_pg::settings::define_settings, cache_pg::settings::reserve_shared_memory},
     {"webhooks", nullptr, webhooks_pg::reserve_counters},
+    {"metrics", metrics_pg::settings::define_settings, metrics_pg::reserve_shared_memory},
 };
 
 void start() {
