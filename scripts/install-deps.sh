@@ -18,6 +18,7 @@ packages=(
   nodejs  # graphql-http's server audit (test/graphql_http_audit), graphql-js oracles
   # benchmarks and the real peers later issues test against
   wrk nginx-light pgbouncer hyperfine
+  pgbackrest  # backup, restore and point-in-time recovery (test/integration/test_backup_restore)
 )
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
