@@ -292,12 +292,19 @@ class GraphqlOverHttp(GraphqlClient, ClusterTestCase):
         query = "query Q($n: Int) { allWidgets(first: $n) { nodes { rowId } } }"
         self.data(query, {"n": 1})  # planned (or already kept by an earlier test)
         before = self.wait_stats(lambda s: True)
-        for n in (1, 2, 3):
+        for n in (1, 1, 1):
             self.assertEqual(len(self.data(query, {"n": n})["allWidgets"]["nodes"]), n)
         after = self.wait_stats(lambda s: s["hits"] >= before["hits"] + 3)
-        # The values are parameters: one SQL text, one plan, three hits.
+        # The same page: one SQL text, one plan, three hits.
         self.assertEqual(after["hits"] - before["hits"], 3, (before, after))
         self.assertEqual(after["misses"], before["misses"])
+        # A page size is a literal in the text (compile_connections.cpp): another
+        # size is another statement, planned once, then hit.
+        for _ in range(2):
+            self.assertEqual(len(self.data(query, {"n": 2})["allWidgets"]["nodes"]), 2)
+        again = self.wait_stats(lambda s: s["hits"] >= after["hits"] + 1)
+        self.assertEqual(again["misses"] - after["misses"], 1, (after, again))
+        self.assertEqual(again["hits"] - after["hits"], 1, (after, again))
         self.assertGreaterEqual(after["entries"], 1)
 
     def test_plan_cache_size_bounds_the_cache(self):
